@@ -1,0 +1,315 @@
+"""Claims, answer keys and answers: the shared vocabulary of the domain core.
+
+Every part of the core speaks in these frozen dataclasses: the generator produces an
+``AnswerKey``, the trainee's form becomes a ``Claim``, the grader compares the two. They
+serialise to plain dicts (the JSON shape of ``POST /api/v1/grade``) so that an attempt can
+store its key exactly as it was when the chart was generated, whatever happens to the
+template later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Setting = Literal["professional", "facility"]
+ClaimForm = Literal["CMS-1500", "UB-04"]
+CodeKind = Literal["icd10cm", "cpt", "hcpcs", "modifier", "revenue", "pos"]
+
+SETTINGS: tuple[Setting, ...] = ("professional", "facility")
+CODE_KINDS: tuple[CodeKind, ...] = ("icd10cm", "cpt", "hcpcs", "modifier", "revenue", "pos")
+
+MAX_DIAGNOSES = 12  # CMS-1500 box 21 holds A-L; the UB-04 holds more but trainees key 12 at most
+MAX_LINES = 50
+MAX_MODIFIERS = 4  # CMS-1500 24D and UB-04 FL44 both carry four
+MAX_UNITS = 9999
+
+
+class ClaimFormatError(ValueError):
+    """Raised when a dict cannot be read as a claim; the message names the field."""
+
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(f"{field_name}: {message}")
+        self.field = field_name
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceLine:
+    """One procedure line: CMS-1500 24D-24G, or UB-04 FL42-46 on a facility claim.
+
+    ``pointers`` are 1-based positions in the claim's diagnosis list (24E's A-L).
+    """
+
+    code: str
+    modifiers: tuple[str, ...] = ()
+    units: int = 1
+    revenue_code: str | None = None
+    pointers: tuple[int, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "modifiers": list(self.modifiers),
+            "units": self.units,
+            "revenue_code": self.revenue_code,
+            "pointers": list(self.pointers),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """What a coder submits: diagnoses first-listed first, then service lines."""
+
+    diagnoses: tuple[str, ...] = ()
+    lines: tuple[ServiceLine, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "diagnoses": list(self.diagnoses),
+            "lines": [line.to_dict() for line in self.lines],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class KeyedDiagnosis:
+    """A diagnosis in the key, with the codes also accepted in its place and why it is coded."""
+
+    code: str
+    rationale: str = ""
+    alternates: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "rationale": self.rationale, "alternates": list(self.alternates)}
+
+
+@dataclass(frozen=True, slots=True)
+class KeyedLine:
+    """A keyed service line, the codes also accepted for it, and the rule it rests on."""
+
+    line: ServiceLine
+    rationale: str = ""
+    alternates: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.line.to_dict()
+        data["rationale"] = self.rationale
+        data["alternates"] = list(self.alternates)
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class EMFacts:
+    """The E/M facts documented in a chart, so the grader can explain a level.
+
+    Levels are the MDM level names of the 2021 office table: "straightforward", "low",
+    "moderate", "high". ``total_minutes`` is set only when the note documents total time.
+    """
+
+    category: Literal["office_new", "office_established", "ed"]
+    problems: str
+    data: str
+    risk: str
+    total_minutes: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "category": self.category,
+            "problems": self.problems,
+            "data": self.data,
+            "risk": self.risk,
+            "total_minutes": self.total_minutes,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerKey:
+    """The keyed solution of one generated chart.
+
+    ``alternate_sets`` holds whole alternative claims that are equally correct (for example a
+    combination code in place of two codes); the grader scores against whichever fits best.
+    """
+
+    diagnoses: tuple[KeyedDiagnosis, ...] = ()
+    lines: tuple[KeyedLine, ...] = ()
+    setting: Setting = "professional"
+    alternate_sets: tuple[Claim, ...] = ()
+    em: EMFacts | None = None
+
+    def as_claim(self) -> Claim:
+        """The key's own primary answer: what a perfect trainee would enter."""
+        return Claim(
+            diagnoses=tuple(d.code for d in self.diagnoses),
+            lines=tuple(k.line for k in self.lines),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "diagnoses": [d.to_dict() for d in self.diagnoses],
+            "lines": [k.to_dict() for k in self.lines],
+            "setting": self.setting,
+            "alternates": [c.to_dict() for c in self.alternate_sets],
+            "em": self.em.to_dict() if self.em else None,
+        }
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def _as_list(value: Any, field_name: str, limit: int) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list | tuple):
+        raise ClaimFormatError(field_name, "must be a list")
+    if len(value) > limit:
+        raise ClaimFormatError(field_name, f"at most {limit} entries")
+    return list(value)
+
+
+def _as_code(value: Any, field_name: str) -> str:
+    if not isinstance(value, str):
+        raise ClaimFormatError(field_name, "must be a string code")
+    text = value.strip()
+    if len(text) > 16:
+        raise ClaimFormatError(field_name, "a code is at most 16 characters")
+    return text
+
+
+def _as_int(value: Any, field_name: str, low: int, high: int) -> int:
+    if isinstance(value, bool):
+        raise ClaimFormatError(field_name, "must be a whole number")
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if not isinstance(value, int):
+        raise ClaimFormatError(field_name, "must be a whole number")
+    if not low <= value <= high:
+        raise ClaimFormatError(field_name, f"must be between {low} and {high}")
+    return value
+
+
+def line_from_dict(data: Any, where: str = "lines[0]") -> ServiceLine:
+    """Read one service line from its JSON shape, naming the field that is wrong."""
+    if not isinstance(data, Mapping):
+        raise ClaimFormatError(where, "must be an object")
+    code = _as_code(data.get("code"), f"{where}.code")
+    modifiers = tuple(
+        _as_code(m, f"{where}.modifiers[{i}]")
+        for i, m in enumerate(_as_list(data.get("modifiers"), f"{where}.modifiers", MAX_MODIFIERS))
+        if not (isinstance(m, str) and not m.strip())
+    )
+    units_raw = data.get("units", 1)
+    units = 1 if units_raw in (None, "") else _as_int(units_raw, f"{where}.units", 0, MAX_UNITS)
+    rev = data.get("revenue_code")
+    revenue = None if rev in (None, "") else _as_code(rev, f"{where}.revenue_code")
+    pointers = tuple(
+        _as_int(p, f"{where}.pointers[{i}]", 1, MAX_DIAGNOSES)
+        for i, p in enumerate(_as_list(data.get("pointers"), f"{where}.pointers", MAX_MODIFIERS))
+    )
+    return ServiceLine(code, modifiers, units, revenue, pointers)
+
+
+def claim_from_dict(data: Any, where: str = "claim") -> Claim:
+    """Read a claim from its JSON shape; raises ClaimFormatError naming the bad field."""
+    if not isinstance(data, Mapping):
+        raise ClaimFormatError(where, "must be an object with 'diagnoses' and 'lines'")
+    diagnoses = tuple(
+        _as_code(d, f"{where}.diagnoses[{i}]")
+        for i, d in enumerate(_as_list(data.get("diagnoses"), f"{where}.diagnoses", MAX_DIAGNOSES))
+    )
+    lines = tuple(
+        line_from_dict(item, f"{where}.lines[{i}]")
+        for i, item in enumerate(_as_list(data.get("lines"), f"{where}.lines", MAX_LINES))
+    )
+    return Claim(diagnoses, lines)
+
+
+def key_from_dict(data: Any, setting: Setting | None = None, where: str = "key") -> AnswerKey:
+    """Read an answer key: the claim shape, where entries may also carry rationale/alternates.
+
+    Diagnoses may be plain strings (the API's shape) or objects with ``code``.
+    """
+    if not isinstance(data, Mapping):
+        raise ClaimFormatError(where, "must be an object with 'diagnoses' and 'lines'")
+    diagnoses: list[KeyedDiagnosis] = []
+    raw_dx = _as_list(data.get("diagnoses"), f"{where}.diagnoses", MAX_DIAGNOSES)
+    for i, item in enumerate(raw_dx):
+        spot = f"{where}.diagnoses[{i}]"
+        if isinstance(item, Mapping):
+            alts = _as_list(item.get("alternates"), f"{spot}.alternates", 10)
+            diagnoses.append(
+                KeyedDiagnosis(
+                    _as_code(item.get("code"), f"{spot}.code"),
+                    str(item.get("rationale") or ""),
+                    tuple(_as_code(a, f"{spot}.alternates") for a in alts),
+                )
+            )
+        else:
+            diagnoses.append(KeyedDiagnosis(_as_code(item, spot)))
+    lines: list[KeyedLine] = []
+    for i, item in enumerate(_as_list(data.get("lines"), f"{where}.lines", MAX_LINES)):
+        spot = f"{where}.lines[{i}]"
+        line = line_from_dict(item, spot)
+        alts = _as_list(item.get("alternates"), f"{spot}.alternates", 10)
+        lines.append(
+            KeyedLine(
+                line,
+                str(item.get("rationale") or ""),
+                tuple(_as_code(a, f"{spot}.alternates") for a in alts),
+            )
+        )
+    alternate_sets = tuple(
+        claim_from_dict(c, f"{where}.alternates[{i}]")
+        for i, c in enumerate(_as_list(data.get("alternates"), f"{where}.alternates", 10))
+    )
+    chosen = setting or data.get("setting") or "professional"
+    if chosen not in SETTINGS:
+        raise ClaimFormatError("setting", "must be 'professional' or 'facility'")
+    em_raw = data.get("em")
+    em = _em_from_dict(em_raw, f"{where}.em") if em_raw else None
+    return AnswerKey(tuple(diagnoses), tuple(lines), chosen, alternate_sets, em)
+
+
+_EM_LEVELS = ("straightforward", "low", "moderate", "high")
+
+
+def _em_from_dict(data: Any, where: str) -> EMFacts:
+    if not isinstance(data, Mapping):
+        raise ClaimFormatError(where, "must be an object")
+    category = data.get("category")
+    if category not in ("office_new", "office_established", "ed"):
+        raise ClaimFormatError(f"{where}.category", "must be office_new, office_established or ed")
+    levels = {}
+    for element in ("problems", "data", "risk"):
+        value = data.get(element)
+        if value not in _EM_LEVELS:
+            raise ClaimFormatError(f"{where}.{element}", f"must be one of {', '.join(_EM_LEVELS)}")
+        levels[element] = value
+    minutes = data.get("total_minutes")
+    total = None if minutes is None else _as_int(minutes, f"{where}.total_minutes", 1, 1440)
+    return EMFacts(category, levels["problems"], levels["data"], levels["risk"], total)
+
+
+def pointer_letters(pointers: Sequence[int]) -> str:
+    """Render 1-based diagnosis pointers as the CMS-1500 letters A-L."""
+    return "".join("ABCDEFGHIJKL"[p - 1] for p in pointers if 1 <= p <= MAX_DIAGNOSES)
+
+
+__all__ = [
+    "AnswerKey",
+    "Claim",
+    "ClaimFormatError",
+    "ClaimForm",
+    "CodeKind",
+    "EMFacts",
+    "KeyedDiagnosis",
+    "KeyedLine",
+    "ServiceLine",
+    "Setting",
+    "claim_from_dict",
+    "key_from_dict",
+    "line_from_dict",
+    "pointer_letters",
+]

@@ -1,0 +1,45 @@
+"""Accuracy statistics: the Wilson interval and the status a trainee is shown."""
+
+import pytest
+
+from trainer.core.mastery import AccuracySummary, accuracy_status, wilson_interval
+
+
+def test_wilson_interval_matches_the_textbook_value():
+    # 95 of 100 correct: Wilson 95% interval is about 0.888-0.978 (Newcombe 1998).
+    low, high = wilson_interval(95, 100)
+    assert low == pytest.approx(0.8883, abs=5e-4)
+    assert high == pytest.approx(0.9785, abs=5e-4)
+
+
+def test_wilson_interval_of_perfect_small_sample_is_wide():
+    low, high = wilson_interval(10, 10)
+    assert high == pytest.approx(1.0)
+    assert low < 0.75  # ten perfect charts do not prove 95%
+
+
+def test_no_evidence_gives_the_whole_range():
+    assert wilson_interval(0, 0) == (0.0, 1.0)
+
+
+def test_status_needs_thirty_charts_before_judging():
+    assert accuracy_status(100, 100, charts=29) == "not_enough_data"
+
+
+def test_status_uses_the_lower_bound_not_the_point_estimate():
+    # 96% point estimate on 100 codes: lower bound ~0.90, so not yet at target.
+    assert accuracy_status(96, 100, charts=40) == "below_target"
+    # The same rate on 2,000 codes: lower bound ~0.951, at target.
+    assert accuracy_status(1920, 2000, charts=400) == "at_target"
+
+
+def test_elite_when_lower_bound_reaches_97_percent():
+    assert accuracy_status(1980, 2000, charts=400) == "elite"
+
+
+def test_summary_reports_gap_and_both_levels():
+    summary = AccuracySummary(charts=40, charts_correct=30, codes_correct=180, codes_total=200)
+    assert summary.code_accuracy == pytest.approx(0.9)
+    assert summary.chart_accuracy == pytest.approx(0.75)
+    assert summary.gap_to_target == pytest.approx(-0.05)
+    assert summary.status == "below_target"

@@ -118,6 +118,8 @@ def _deny(rule: str, reason: str) -> Finding:
 
 
 def _modifier_findings(line: ServiceLine) -> list[Finding]:
+    if not line.modifiers:
+        return []
     mods, code = set(line.modifiers), line.code
     rules: tuple[tuple[bool, str, str], ...] = (
         (

@@ -15,6 +15,7 @@ result of an MDM level: straightforward MDM is 99282.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from .claims import EMFacts
@@ -187,8 +188,12 @@ def _given_level(category: str, given: str | None) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1024)
 def explain_em(facts: EMFacts, given_code: str | None = None) -> EMExplanation:
-    """Explain the level the facts support and, for a given code, the elements that depart."""
+    """Explain the level the facts support and, for a given code, the elements that depart.
+
+    Memoised: the facts and codes form a small domain, and grading asks again for every chart.
+    """
     levels = {"problems": facts.problems, "data": facts.data, "risk": facts.risk}
     mdm = mdm_level(facts.problems, facts.data, facts.risk)
     mdm_rank = _rank(mdm)

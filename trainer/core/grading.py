@@ -38,9 +38,23 @@ from .grading_types import (
     Policy,
 )
 
+_SAME_KEY: dict[int, tuple[AnswerKey, Lookups, tuple[AnswerKey, ...]]] = {}
+
+
+def _variants(key: AnswerKey, lk: Lookups) -> tuple[AnswerKey, ...]:
+    """The prepared variants of a key; the same key object is found without hashing it."""
+    hit = _SAME_KEY.get(id(key))
+    if hit is not None and hit[0] is key and hit[1] is lk:
+        return hit[2]
+    found = _prepared(key, lk)
+    if len(_SAME_KEY) > 4096:
+        _SAME_KEY.clear()
+    _SAME_KEY[id(key)] = (key, lk, found)
+    return found
+
 
 @lru_cache(maxsize=4096)
-def _variants(key: AnswerKey, lk: Lookups) -> tuple[AnswerKey, ...]:
+def _prepared(key: AnswerKey, lk: Lookups) -> tuple[AnswerKey, ...]:
     """The key and its alternate claims, every code normalised once and remembered."""
     rationale_dx = {d.code: d.rationale for d in key.diagnoses}
     rationale_line = {k.line.code: k.rationale for k in key.lines}

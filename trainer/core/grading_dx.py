@@ -115,7 +115,7 @@ def _explain_extra(kind: str, given: str, check: Check, lk: Lookups, twice: bool
 
 
 def _match(
-    codes: Sequence[str], accepts: Sequence[frozenset[str]], used_a: set[int], used_k: set[int]
+    codes: Sequence[str], accepts: Sequence[tuple[str, ...]], used_a: set[int], used_k: set[int]
 ) -> dict[int, int]:
     """Greedy one-to-one match, entries in order, each to the first keyed item that accepts it."""
     pairs: dict[int, int] = {}
@@ -159,11 +159,14 @@ def grade_diagnoses(
     keys = [lk.norm(d.code, ICD) for d in keyed]
     used_a: set[int] = set()
     used_k: set[int] = set()
-    exact = _match(codes, [frozenset((k,)) for k in keys], used_a, used_k)
-    accepts = [frozenset(lk.norm(a, ICD) for a in d.alternates) for d in keyed]
-    exact.update(_match(codes, accepts, used_a, used_k))
-    near = _near(codes, keys, used_a, used_k, 3)
-    near.update(_near(codes, keys, used_a, used_k, 1))
+    exact = _match(codes, [(k,) for k in keys], used_a, used_k)
+    if any(d.alternates for d in keyed):
+        accepts = [tuple(lk.norm(a, ICD) for a in d.alternates) for d in keyed]
+        exact.update(_match(codes, accepts, used_a, used_k))
+    near: dict[int, int] = {}
+    if len(used_a) < len(codes) and len(used_k) < len(keys):  # fuzzy passes only if needed
+        near = _near(codes, keys, used_a, used_k, 3)
+        near.update(_near(codes, keys, used_a, used_k, 1))
     by_key = {j: i for i, j in (*exact.items(), *near.items())}
     verdicts: list[LineVerdict] = []
     errors: list[GradeError] = []

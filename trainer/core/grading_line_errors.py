@@ -1,0 +1,193 @@
+"""The per-element errors of a procedure line, each with its explanation and revenue effect.
+
+Split from the alignment code so the wording and the revenue direction of each error can be
+reviewed on their own. Directions follow what an auditor records: a missing 25/59/X{EPSU}
+or 50 loses payment (under), a missing 26/TC bills the global service (over), and the
+reverse for the same modifiers entered without support.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from .claims import KeyedLine, ServiceLine
+from .em import code_level, em_family
+from .explain import named, sentence
+from .grading_dx import DxOutcome
+from .grading_lookup import Lookups
+from .grading_types import Direction, ElementVerdict, GradeError
+
+UNDER_IF_MISSING = frozenset({"25", "59", "XE", "XS", "XP", "XU", "50"})
+OVER_IF_MISSING = frozenset({"26", "TC"})
+_INVALID_SLUG = {
+    "header": "header_code",
+    "deleted": "not_valid_on_dos",
+    "not_effective": "not_valid_on_dos",
+    "out_of_years": "not_valid_on_dos",
+}
+
+
+def _kind(code: str, lk: Lookups) -> str:
+    kind = lk.kind(code)
+    return kind if kind in ("cpt", "hcpcs") else "cpt"
+
+
+def title_of(code: str, lk: Lookups) -> str:
+    return lk.title(code, _kind(code, lk))
+
+
+def modifier_errors(i: int, a: ServiceLine, k: ServiceLine, why: str) -> list[GradeError]:
+    keyed, given = set(k.modifiers), set(a.modifiers)
+    missing, extra = sorted(keyed - given), sorted(given - keyed)
+    errs = []
+    for m_key, m_given in zip(missing, extra, strict=False):
+        text = sentence(
+            f"You appended {m_given} to {a.code}",
+            f"the note supports {m_key}",
+            "wrong_modifier",
+            why,
+        )
+        errs.append(GradeError("wrong_modifier", m_key, m_given, text, "line", i, "modifier"))
+    for m in missing[len(extra) :]:
+        direction: Direction = (
+            "under" if m in UNDER_IF_MISSING else "over" if m in OVER_IF_MISSING else "neutral"
+        )
+        text = sentence(
+            f"You reported {a.code} without modifier {m}",
+            f"the note supports {k.code}-{m}",
+            "missing_modifier",
+            why,
+        )
+        errs.append(GradeError("missing_modifier", m, None, text, "line", i, "modifier", direction))
+    for m in extra[len(missing) :]:
+        direction = (
+            "over" if m in UNDER_IF_MISSING else "under" if m in OVER_IF_MISSING else "neutral"
+        )
+        text = sentence(
+            f"You appended {m} to {a.code}", "the note does not support it", "extra_modifier", why
+        )
+        errs.append(GradeError("extra_modifier", None, m, text, "line", i, "modifier", direction))
+    return errs
+
+
+def units_error(i: int, a: ServiceLine, k: ServiceLine, dos: date, lk: Lookups, why: str):
+    cap = lk.mue(a.code, dos)
+    if cap is not None and a.units > cap:
+        text = sentence(
+            f"You reported {a.units} units of {a.code}, over its MUE of {cap} a day",
+            f"the note supports {k.units}",
+            "mue_exceeded",
+        )
+        return GradeError(
+            "mue_exceeded", str(k.units), str(a.units), text, "line", i, "units", "over"
+        )
+    direction: Direction = "under" if a.units < k.units else "over"
+    text = sentence(
+        f"You reported {a.units} units of {a.code}",
+        f"the note supports {k.units}",
+        "wrong_units",
+        why,
+    )
+    return GradeError(
+        "wrong_units", str(k.units), str(a.units), text, "line", i, "units", direction
+    )
+
+
+def pointer_check(
+    i: int, a: ServiceLine, k: ServiceLine, dx: DxOutcome
+) -> tuple[ElementVerdict | None, GradeError | None, bool]:
+    """Pointers compared as the diagnoses they point at; only the first one costs the line."""
+    want = [p - 1 for p in k.pointers if p - 1 in dx.keyed]
+    if not want:  # no pointers keyed (or only pointers past the keyed list): not graded
+        return None, None, True
+    # Pointers at blank or absent entries point at nothing and are ignored, like the key's.
+    got = [dx.partner.get(p - 1) for p in a.pointers if p - 1 in dx.entered]
+    first_ok = bool(got) and got[0] == want[0]
+    all_ok = first_ok and set(got) == set(want)
+    expected = ",".join(str(p) for p in k.pointers)
+    given = ",".join(str(p) for p in a.pointers) or None
+    verdict = ElementVerdict("pointers", expected, given, all_ok)
+    if all_ok:
+        return verdict, None, True
+    lead = (
+        f"the first pointer must point at keyed diagnosis {want[0] + 1}"
+        if not first_ok
+        else "the other pointers differ, which does not cost the line"
+    )
+    text = sentence(f"Line {a.code} points at diagnoses {given or 'none'}", lead, "wrong_pointer")
+    return (
+        verdict,
+        GradeError("wrong_pointer", expected, given, text, "line", i, "pointers"),
+        first_ok,
+    )
+
+
+def code_error(i: int, a: ServiceLine, kl: KeyedLine, dos: date, lk: Lookups) -> GradeError:
+    k = kl.line
+    check = lk.check(a.code, _kind(a.code, lk), dos)
+    given, expected = named(a.code, title_of(a.code, lk)), named(k.code, title_of(k.code, lk))
+    if not check.valid:
+        kind = _INVALID_SLUG.get(check.reason or "", "invalid_code")
+        text = sentence(
+            f"You entered {a.code}: {check.message or 'not a valid code'}",
+            f"the note supports {expected}",
+            kind,
+            kl.rationale,
+        )
+        return GradeError(kind, k.code, a.code, text, "line", i, "code")
+    level_a, level_k = code_level(a.code), code_level(k.code)
+    if level_a is not None and level_k is not None and em_family(a.code) == em_family(k.code):
+        kind = "em_level_high" if level_a > level_k else "em_level_low"
+        direction: Direction = "over" if level_a > level_k else "under"
+        text = sentence(
+            f"You reported {a.code}", f"the documentation supports {k.code}", kind, kl.rationale
+        )
+        return GradeError(kind, k.code, a.code, text, "line", i, "code", direction)
+    text = sentence(
+        f"You reported {given}", f"the note supports {expected}", "wrong_code", kl.rationale
+    )
+    return GradeError("wrong_code", k.code, a.code, text, "line", i, "code")
+
+
+def extra_error(
+    i: int, a: ServiceLine, entered: Sequence[ServiceLine], dos: date, lk: Lookups
+) -> GradeError:
+    check = lk.check(a.code, _kind(a.code, lk), dos)
+    if not check.valid:
+        kind = _INVALID_SLUG.get(check.reason or "", "invalid_code")
+        text = sentence(
+            f"You entered {a.code}: {check.message or 'not a valid code'}",
+            "the key has no such line",
+            kind,
+        )
+        return GradeError(kind, None, a.code, text, "line", i, "code")
+    for other in entered:
+        edit = lk.ncci(other.code, a.code, dos) if other.code != a.code else None
+        if edit is not None:
+            text = sentence(
+                f"You reported {a.code} with {other.code}",
+                f"NCCI bundles {a.code} into {other.code} (modifier indicator "
+                f"{edit.modifier_indicator}) and the note supports no separate service",
+                "ncci_unbundled",
+                getattr(edit, "rationale", "") or "",
+            )
+            return GradeError("ncci_unbundled", other.code, a.code, text, "line", i, "code", "over")
+    again = sum(1 for other in entered if other.code == a.code) > 1
+    text = sentence(
+        f"You reported {named(a.code, title_of(a.code, lk))}"
+        + (" on more than one line" if again else ""),
+        "the note supports " + ("one line" if again else "no such service"),
+        "extra_code",
+    )
+    return GradeError("extra_code", None, a.code, text, "line", i, "code", "over")
+
+
+__all__ = [
+    "code_error",
+    "extra_error",
+    "modifier_errors",
+    "pointer_check",
+    "title_of",
+    "units_error",
+]

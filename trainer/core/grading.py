@@ -12,7 +12,6 @@ against each and the best result under the chosen policy is kept (ties go to the
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
@@ -155,25 +154,6 @@ def grade(
     return best
 
 
-def grade_throughput(catalog: Any, pairs: Sequence[tuple[Any, ...]], seconds: float = 2.0) -> float:
-    """Charts graded per second, cycling through (key, answer[, dos[, policy]]) tuples."""
-    if not pairs:
-        return 0.0
-    count = 0
-    start = time.perf_counter()
-    deadline = start + seconds
-    while True:
-        for item in pairs:
-            key, answer = item[0], item[1]
-            dos = item[2] if len(item) > 2 else None
-            policy = item[3] if len(item) > 3 else "strict"
-            grade(key, answer, policy, dos, catalog=catalog)
-            count += 1
-        now = time.perf_counter()
-        if now >= deadline:
-            return count / (now - start)
-
-
 __all__ = [
     "ERROR_TYPES",
     "POLICIES",
@@ -185,5 +165,4 @@ __all__ = [
     "PatientFacts",
     "Policy",
     "grade",
-    "grade_throughput",
 ]

@@ -45,6 +45,8 @@ class DxOutcome:
     keyed: frozenset[int]  # key indices that hold a code (pointers may refer to these)
     entered: frozenset[int]  # answer indices that hold a code
     extras: int
+    key_codes: tuple[str, ...]  # normalised keyed codes, by key index
+    codes: tuple[str, ...]  # normalised entered codes, by answer index
 
 
 def _bare(code: str) -> str:
@@ -245,7 +247,16 @@ def grade_diagnoses(
     partner = {i: j for j, i in by_key.items()}
     keyed_ix = frozenset(j for j, k in enumerate(keys) if k)
     entered_ix = frozenset(i for i, c in enumerate(codes) if c)
-    return DxOutcome(tuple(verdicts), tuple(errors), partner, keyed_ix, entered_ix, extras)
+    return DxOutcome(
+        tuple(verdicts),
+        tuple(errors),
+        partner,
+        keyed_ix,
+        entered_ix,
+        extras,
+        tuple(keys),
+        tuple(codes),
+    )
 
 
 __all__ = ["DxOutcome", "classify_pair", "grade_diagnoses"]

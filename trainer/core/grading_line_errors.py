@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from .claims import KeyedLine, ServiceLine
+from .claims import KeyedLine, ServiceLine, pointer_letters
 from .em import code_level, em_family
 from .explain import named, sentence
 from .grading_dx import DxOutcome
@@ -105,17 +105,21 @@ def pointer_check(
     got = [dx.partner.get(p - 1) for p in a.pointers if p - 1 in dx.entered]
     first_ok = bool(got) and got[0] == want[0]
     all_ok = first_ok and set(got) == set(want)
-    expected = ",".join(str(p) for p in k.pointers)
-    given = ",".join(str(p) for p in a.pointers) or None
+    expected = pointer_letters(k.pointers)
+    given = pointer_letters(a.pointers) or None
     verdict = ElementVerdict("pointers", expected, given, all_ok)
     if all_ok:
         return verdict, None, True
-    lead = (
-        f"the first pointer must point at keyed diagnosis {want[0] + 1}"
-        if not first_ok
-        else "the other pointers differ, which does not cost the line"
+    pointed = ", ".join(
+        f"{pointer_letters((p,))} ({dx.codes[p - 1]})" for p in a.pointers if p - 1 in dx.entered
     )
-    text = sentence(f"Line {a.code} points at diagnoses {given or 'none'}", lead, "wrong_pointer")
+    supporting = dx.key_codes[want[0]]
+    lead = (
+        f"the first pointer must be the diagnosis that supports the line, {supporting}"
+        if not first_ok
+        else "the other pointers differ from the key's, which does not cost the line"
+    )
+    text = sentence(f"Line {a.code} points at {pointed or 'no diagnosis'}", lead, "wrong_pointer")
     return (
         verdict,
         GradeError("wrong_pointer", expected, given, text, "line", i, "pointers"),

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from .claims import ServiceLine
-from .grading_lookup import Lookups
+from .grading_lookup import Lookups, proc_kind
 from .grading_types import Action, EditResult, PatientFacts
 
 DISTINCT = frozenset({"59", "XE", "XS", "XP", "XU"})
@@ -192,9 +192,8 @@ def _line_findings(
     i: int, lines: Sequence[ServiceLine], dos: date, lk: Lookups, setting: str
 ) -> list[Finding]:
     line = lines[i]
-    kind = lk.kind(line.code)
     found: list[Finding] = []
-    check = lk.check(line.code, kind if kind in ("cpt", "hcpcs") else "cpt", dos)
+    check = lk.check(line.code, proc_kind(line.code), dos)
     if not check.valid:
         reason = check.message or check.reason
         found.append(_deny("invalid_code", f"{line.code} is not payable on this date: {reason}"))

@@ -15,7 +15,7 @@ from .claims import KeyedLine, ServiceLine, pointer_letters
 from .em import code_level, em_family
 from .explain import named, sentence
 from .grading_dx import DxOutcome
-from .grading_lookup import Lookups
+from .grading_lookup import Lookups, proc_kind
 from .grading_types import Direction, ElementVerdict, GradeError
 
 UNDER_IF_MISSING = frozenset({"25", "59", "XE", "XS", "XP", "XU", "50"})
@@ -28,13 +28,8 @@ _INVALID_SLUG = {
 }
 
 
-def _kind(code: str, lk: Lookups) -> str:
-    kind = lk.kind(code)
-    return kind if kind in ("cpt", "hcpcs") else "cpt"
-
-
 def title_of(code: str, lk: Lookups) -> str:
-    return lk.title(code, _kind(code, lk))
+    return lk.title(code, proc_kind(code))
 
 
 def modifier_errors(i: int, a: ServiceLine, k: ServiceLine, why: str) -> list[GradeError]:
@@ -129,7 +124,7 @@ def pointer_check(
 
 def code_error(i: int, a: ServiceLine, kl: KeyedLine, dos: date, lk: Lookups) -> GradeError:
     k = kl.line
-    check = lk.check(a.code, _kind(a.code, lk), dos)
+    check = lk.check(a.code, proc_kind(a.code), dos)
     given, expected = named(a.code, title_of(a.code, lk)), named(k.code, title_of(k.code, lk))
     if not check.valid:
         kind = _INVALID_SLUG.get(check.reason or "", "invalid_code")
@@ -157,7 +152,7 @@ def code_error(i: int, a: ServiceLine, kl: KeyedLine, dos: date, lk: Lookups) ->
 def extra_error(
     i: int, a: ServiceLine, entered: Sequence[ServiceLine], dos: date, lk: Lookups
 ) -> GradeError:
-    check = lk.check(a.code, _kind(a.code, lk), dos)
+    check = lk.check(a.code, proc_kind(a.code), dos)
     if not check.valid:
         kind = _INVALID_SLUG.get(check.reason or "", "invalid_code")
         text = sentence(

@@ -25,7 +25,7 @@ from .grading_line_errors import (
     title_of,
     units_error,
 )
-from .grading_lookup import Lookups
+from .grading_lookup import Lookups, proc_kind
 from .grading_types import ElementVerdict, GradeError, LineVerdict
 
 
@@ -58,8 +58,7 @@ def normalize_line(line: ServiceLine, lk: Lookups) -> ServiceLine:
 
 def _normalize_line(line: ServiceLine, lk: Lookups) -> ServiceLine:
     raw = line.code.strip() if line.code else ""
-    kind = lk.kind(raw) if raw else None
-    code = lk.norm(raw, kind if kind in ("cpt", "hcpcs") else None) if raw else ""
+    code = lk.norm(raw, proc_kind(raw)) if raw else ""
     mods = tuple(m.strip().upper() for m in line.modifiers if m and m.strip())
     rev = (line.revenue_code or "").strip()
     if rev.isdigit() and len(rev) < 4:
@@ -204,7 +203,7 @@ def grade_lines(
         used_k,
         lambda i, j: _fit(entered[i], keys[j]) if entered[i].code == keys[j].code else None,
     )
-    alt_sets = [frozenset(lk.norm(c, lk.kind(c)) for c in kl.alternates) for kl in keyed]
+    alt_sets = [frozenset(lk.norm(c, proc_kind(c)) for c in kl.alternates) for kl in keyed]
     exact += _pair(
         entered,
         keys,

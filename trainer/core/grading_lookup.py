@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .codes import guess_kind, normalize
+from .codes import normalize
 
 _MAX_ENTRIES = 200_000  # garbage input must not grow the caches without bound
 
@@ -38,7 +38,6 @@ class Lookups:
     def __init__(self, catalog: Any) -> None:
         self.catalog = catalog
         self._norm: dict[tuple[str, str | None], str] = {}
-        self._kind: dict[str, str | None] = {}
         self._checks: dict[tuple[str, str, date], Check] = {}
         self._titles: dict[tuple[str, str], str] = {}
         self._ncci: dict[tuple[str, str, date], Any] = {}
@@ -61,18 +60,6 @@ class Lookups:
                 found = "".join(str(code).split()).upper()
             self._room(self._norm)
             self._norm[key] = found
-        return found
-
-    def kind(self, code: str) -> str | None:
-        """The code set a code's shape belongs to (icd10cm, cpt, hcpcs...), or None."""
-        if code in self._kind:
-            return self._kind[code]
-        try:
-            found = guess_kind(code)
-        except Exception:  # noqa: BLE001
-            found = None
-        self._room(self._kind)
-        self._kind[code] = found
         return found
 
     def check(self, code: str, kind: str, dos: date) -> Check:
@@ -158,6 +145,15 @@ class Lookups:
         return found
 
 
+def proc_kind(code: str) -> str:
+    """A procedure line holds CPT (digits first) or HCPCS Level II (a letter, then digits).
+
+    Decided by shape rather than by guessing across all code sets, because J3301 also has
+    the shape of an ICD-10-CM code.
+    """
+    return "hcpcs" if code[:1].isalpha() else "cpt"
+
+
 _BY_CATALOG: weakref.WeakKeyDictionary[Any, Lookups] = weakref.WeakKeyDictionary()
 _BY_ID: dict[int, tuple[Any, Lookups]] = {}
 
@@ -180,4 +176,4 @@ def lookups_for(catalog: Any) -> Lookups:
         return pair[1]
 
 
-__all__ = ["Check", "Lookups", "lookups_for"]
+__all__ = ["Check", "Lookups", "lookups_for", "proc_kind"]

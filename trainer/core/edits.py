@@ -22,13 +22,16 @@ from .grading_types import Action, EditResult, PatientFacts
 
 DISTINCT = frozenset({"59", "XE", "XS", "XP", "XU"})
 X_MODIFIERS = frozenset({"XE", "XS", "XP", "XU"})
-# Modifiers that may bypass an NCCI edit with modifier indicator 1 (NCCI policy manual ch. I):
-# distinct service, anatomic (sides, eyelids, digits, coronary arteries), and the global
-# surgery and repeat-test modifiers.
-BYPASS = DISTINCT | frozenset(
+# Modifiers that may bypass an NCCI edit with modifier indicator 1 (NCCI policy manual ch. I).
+# Distinct-service and global-surgery/repeat modifiers bypass from either line; anatomic
+# modifiers (sides, eyelids, digits, coronary arteries) only when both lines carry them and
+# they name different sites (20610-RT with 20605-LT), since one side alone shows no separate
+# site.
+ANATOMIC = frozenset(
     "LT RT E1 E2 E3 E4 FA F1 F2 F3 F4 F5 F6 F7 F8 F9 TA T1 T2 T3 T4 T5 T6 T7 T8 T9 "
-    "LC LD RC LM RI 24 25 27 57 58 78 79 91".split()
+    "LC LD RC LM RI".split()
 )
+BYPASS = DISTINCT | frozenset("24 25 27 57 58 78 79 91".split())
 _SEVERITY: dict[str, int] = {"pay": 0, "reduce": 1, "deny": 2}
 
 # ICD-10-CM prefixes that are clearly one sex: maternity, female or male genital organs and
@@ -71,20 +74,24 @@ def is_surgical(code: str) -> bool:
 
 
 def has_pc_tc_split(code: str, lk: Lookups) -> bool:
-    """Whether 26/TC may be appended: the catalog's indicator when it has one, else ranges."""
-    detail = lk.detail(code, "cpt") if _numeric(code) is not None else None
-    for name in ("pc_tc", "pc_tc_split", "pctc"):
-        value = getattr(detail, name, None) if detail is not None else None
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str | int):
-            return str(value) in ("1", "true", "True")
+    """Whether 26/TC may be appended: the catalog's split flag when it has one, else ranges."""
+    marked = lk.split(code)
+    if marked is not None:
+        return marked
     return code not in PC_TC_NONE and _in(code, PC_TC_RANGES)
 
 
 def _is_add_on(code: str, lk: Lookups) -> bool:
     detail = lk.detail(code, "cpt") if _numeric(code) is not None else None
     return bool(getattr(detail, "add_on", False)) if detail is not None else False
+
+
+def bypassed(mods: set[str], other: set[str]) -> bool:
+    """Whether the modifiers on a PTP pair allow both codes (modifier indicator 1)."""
+    if (mods | other) & BYPASS:
+        return True
+    sites, other_sites = mods & ANATOMIC, other & ANATOMIC
+    return bool(sites and other_sites and sites != other_sites)
 
 
 def _is_icd(code: str) -> bool:
@@ -177,7 +184,7 @@ def _ncci_findings(i: int, lines: Sequence[ServiceLine], dos: date, lk: Lookups)
                     "modifier allows both)",
                 )
             )
-        elif indicator == "1" and not (mods | set(other.modifiers)) & BYPASS:
+        elif indicator == "1" and not bypassed(mods, set(other.modifiers)):
             found.append(
                 _deny(
                     "ncci_ptp",
@@ -289,9 +296,11 @@ def replay_edits(
 
 
 __all__ = [
+    "ANATOMIC",
     "BYPASS",
     "DISTINCT",
     "age_conflict",
+    "bypassed",
     "has_pc_tc_split",
     "is_em",
     "is_surgical",

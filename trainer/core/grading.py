@@ -142,7 +142,7 @@ def grade(
     dos = date_of_service or date.today()
     lk = lookups_for(catalog)
     lines = tuple(normalize_line(line, lk) for line in answer.lines)
-    dx_codes = tuple(lk.norm(c, "icd10cm") if c and c.strip() else "" for c in answer.diagnoses)
+    dx_codes = tuple(lk.norm_dx(c) if c and c.strip() else "" for c in answer.diagnoses)
     entered = sum(1 for c in dx_codes if c) + sum(1 for line in lines if line.code)
     edits = replay_edits(lines, dx_codes, dos, lk, key.setting, patient)
     best: Grade | None = None

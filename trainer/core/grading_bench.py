@@ -33,7 +33,7 @@ _KEYS: tuple[dict[str, Any], ...] = (
             {"code": "99213", "modifiers": ["25"], "pointers": [1, 2]},
             {"code": "87880", "modifiers": ["QW"], "pointers": [1]},
             {"code": "96372", "pointers": [1]},
-            {"code": "J0561", "units": 12, "pointers": [1]},
+            {"code": "J1100", "units": 10, "pointers": [1]},
         ],
     },
 )
@@ -69,7 +69,7 @@ _ANSWERS: tuple[tuple[int, dict[str, Any]], ...] = (
                 {"code": "99213", "pointers": [1, 2]},
                 {"code": "87880", "pointers": [1]},
                 {"code": "96372", "pointers": [1]},
-                {"code": "J0561", "units": 1, "pointers": [1]},
+                {"code": "J1100", "units": 1, "pointers": [1]},
             ],
         },
     ),

@@ -157,13 +157,13 @@ def grade_diagnoses(
     keyed: Sequence[KeyedDiagnosis], entered: Sequence[str], dos: date, lk: Lookups
 ) -> DxOutcome:
     """Align and judge the diagnosis list."""
-    codes = [lk.norm(c, ICD) if c and c.strip() else "" for c in entered]
-    keys = [lk.norm(d.code, ICD) for d in keyed]
+    codes = [lk.norm_dx(c) if c and c.strip() else "" for c in entered]
+    keys = [lk.norm_dx(d.code) for d in keyed]
     used_a: set[int] = set()
     used_k: set[int] = set()
     exact = _match(codes, [(k,) for k in keys], used_a, used_k)
     if any(d.alternates for d in keyed):
-        accepts = [tuple(lk.norm(a, ICD) for a in d.alternates) for d in keyed]
+        accepts = [tuple(lk.norm_dx(a) for a in d.alternates) for d in keyed]
         exact.update(_match(codes, accepts, used_a, used_k))
     near: dict[int, int] = {}
     if len(used_a) < len(codes) and len(used_k) < len(keys):  # fuzzy passes only if needed

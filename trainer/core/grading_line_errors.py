@@ -28,6 +28,10 @@ _INVALID_SLUG = {
 }
 
 
+def _units(n: int) -> str:
+    return f"{n} unit" if n == 1 else f"{n} units"
+
+
 def title_of(code: str, lk: Lookups) -> str:
     return lk.title(code, proc_kind(code))
 
@@ -70,7 +74,7 @@ def units_error(i: int, a: ServiceLine, k: ServiceLine, dos: date, lk: Lookups, 
     cap = lk.mue(a.code, dos)
     if cap is not None and a.units > cap:
         text = sentence(
-            f"You reported {a.units} units of {a.code}, over its MUE of {cap} a day",
+            f"You reported {_units(a.units)} of {a.code}, over its MUE of {cap} a day",
             f"the note supports {k.units}",
             "mue_exceeded",
         )
@@ -79,7 +83,7 @@ def units_error(i: int, a: ServiceLine, k: ServiceLine, dos: date, lk: Lookups, 
         )
     direction: Direction = "under" if a.units < k.units else "over"
     text = sentence(
-        f"You reported {a.units} units of {a.code}",
+        f"You reported {_units(a.units)} of {a.code}",
         f"the note supports {k.units}",
         "wrong_units",
         why,

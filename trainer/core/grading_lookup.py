@@ -44,6 +44,7 @@ class Lookups:
         self._mue: dict[tuple[str, date], int | None] = {}
         self._revenue: dict[str, tuple[str, ...]] = {}
         self._details: dict[tuple[str, str], Any] = {}
+        self._split: dict[str, bool | None] = {}
 
     def _room(self, cache: dict[Any, Any]) -> None:
         if len(cache) > _MAX_ENTRIES:
@@ -62,11 +63,20 @@ class Lookups:
             self._norm[key] = found
         return found
 
+    def norm_dx(self, code: str) -> str:
+        """A diagnosis as typed; a code starting with a digit (a CPT code) is not given a dot."""
+        text = code.strip()
+        return self.norm(code, None if text[:1].isdigit() else "icd10cm")
+
     def check(self, code: str, kind: str, dos: date) -> Check:
         """Validate ``code`` as ``kind`` on ``dos``; never raises."""
         key = (code, kind, dos)
         found = self._checks.get(key)
         if found is not None:
+            return found
+        if kind == "icd10cm" and code[:1].isdigit():  # digits first: never ICD-10-CM
+            found = Check(False, "wrong_kind", f"{code} is a procedure (CPT) code, not ICD-10-CM")
+            self._checks[key] = found
             return found
         try:
             v = self.catalog.validate(code, kind, dos)
@@ -107,6 +117,24 @@ class Lookups:
             self._room(self._details)
             self._details[key] = found
         return self._details[key]
+
+    def split(self, code: str) -> bool | None:
+        """Whether the catalog marks a professional/technical split; None when it is silent.
+
+        Read from ``CodeDetail.split`` when the catalog exposes it, else from its curated entry.
+        """
+        if code not in self._split:
+            kind = proc_kind(code)
+            value = getattr(self.detail(code, kind), "split", None)
+            if value is None:
+                try:
+                    entry = self.catalog.curated.entry(code, kind)
+                    value = None if entry is None else bool(entry.split)
+                except Exception:  # noqa: BLE001 - a catalog without curated entries
+                    value = None
+            self._room(self._split)
+            self._split[code] = value
+        return self._split[code]
 
     def ncci(self, column1: str, column2: str, dos: date) -> Any:
         """The NCCI PTP edit with ``column1`` as the comprehensive code, or None."""

@@ -17,8 +17,15 @@ from trainer.core.claims import (
 def test_claim_round_trips_through_its_dict():
     data = {
         "diagnoses": ["M17.11", "Z79.899"],
-        "lines": [{"code": "20610", "modifiers": ["RT"], "units": 1, "revenue_code": None,
-                   "pointers": [1]}],
+        "lines": [
+            {
+                "code": "20610",
+                "modifiers": ["RT"],
+                "units": 1,
+                "revenue_code": None,
+                "pointers": [1],
+            }
+        ],
     }
     claim = claim_from_dict(data)
     assert claim.lines[0] == ServiceLine("20610", ("RT",), 1, None, (1,))
@@ -67,9 +74,16 @@ def test_key_rejects_unknown_setting():
 
 def test_answer_key_serialises_with_em_facts():
     key = key_from_dict(
-        {"diagnoses": ["I10"], "lines": [{"code": "99214"}],
-         "em": {"category": "office_established", "problems": "moderate", "data": "low",
-                "risk": "moderate"}}
+        {
+            "diagnoses": ["I10"],
+            "lines": [{"code": "99214"}],
+            "em": {
+                "category": "office_established",
+                "problems": "moderate",
+                "data": "low",
+                "risk": "moderate",
+            },
+        }
     )
     assert isinstance(key, AnswerKey)
     assert key.to_dict()["em"]["problems"] == "moderate"

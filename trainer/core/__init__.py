@@ -1,1 +1,1 @@
-"""Domain core: plain Python, no Flask, no SQLAlchemy (tests/core/test_architecture.py enforces it)."""
+"""Domain core: plain Python, no Flask and no SQLAlchemy (tests/core/test_architecture.py)."""

@@ -1,0 +1,126 @@
+// Entry panel: autosave, timer, extra rows and keyboard movement. Loaded as a file (the CSP
+// allows no inline script). Everything still works without it: the form posts normally.
+(function () {
+  "use strict";
+  const form = document.getElementById("entry-form");
+  if (!form) return;
+  const token = document.querySelector('meta[name="csrf-token"]').content;
+  const saveState = document.getElementById("save-state");
+  const secondsField = document.getElementById("seconds");
+  const timer = document.getElementById("timer");
+  const started = Date.parse(timer.dataset.started);
+  let submitting = false;
+
+  function tick() {
+    const secs = Math.max(0, Math.round((Date.now() - started) / 1000));
+    secondsField.value = String(secs);
+    timer.textContent = Math.floor(secs / 60) + ":" + String(secs % 60).padStart(2, "0");
+  }
+  setInterval(tick, 1000);
+  tick();
+
+  function collect() {
+    const diagnoses = [];
+    form.querySelectorAll('input[name^="diagnoses-"]').forEach((el) => diagnoses.push(el.value));
+    const lines = [];
+    form.querySelectorAll("#lines tbody tr").forEach((row) => {
+      const get = (suffix) => {
+        const el = row.querySelector('input[name$="-' + suffix + '"]');
+        return el ? el.value : "";
+      };
+      lines.push({
+        code: get("code"),
+        modifiers: [get("mod1"), get("mod2"), get("mod3"), get("mod4")],
+        units: get("units"),
+        revenue_code: get("revenue"),
+        pointers: get("pointers"),
+      });
+    });
+    return { diagnoses: diagnoses, lines: lines };
+  }
+
+  let pending = null;
+  function save() {
+    pending = null;
+    if (submitting) return;
+    fetch(form.dataset.draftUrl, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": token },
+      body: JSON.stringify(collect()),
+      credentials: "same-origin",
+    })
+      .then((r) => { saveState.textContent = r.ok ? "Saved." : "Not saved (" + r.status + ")."; })
+      .catch(() => { saveState.textContent = "Offline: will retry."; schedule(); });
+  }
+  function schedule() {
+    if (pending) clearTimeout(pending);
+    pending = setTimeout(save, 800);
+  }
+  form.addEventListener("input", schedule);
+
+  // One submit only: a double click must not post twice (the server also refuses a second one).
+  form.addEventListener("submit", () => {
+    submitting = true;
+    tick();
+    const button = document.getElementById("submit-answer");
+    setTimeout(() => { button.disabled = true; button.textContent = "Grading…"; }, 0);
+  });
+
+  function fields() {
+    return Array.from(form.querySelectorAll("input:not([type=hidden])"));
+  }
+  // Enter moves to the next field instead of submitting; Ctrl+Enter submits.
+  form.addEventListener("keydown", (event) => {
+    const el = event.target;
+    if (!(el instanceof HTMLInputElement)) return;
+    if (event.key === "Enter") {
+      event.preventDefault();
+      if (event.ctrlKey || event.metaKey) { form.requestSubmit(); return; }
+      const all = fields();
+      const next = all[all.indexOf(el) + 1];
+      if (next) next.focus(); else document.getElementById("submit-answer").focus();
+    } else if ((event.key === "ArrowDown" || event.key === "ArrowUp") && el.closest("#lines")) {
+      const cell = el.closest("td");
+      const row = el.closest("tr");
+      const target = event.key === "ArrowDown" ? row.nextElementSibling : row.previousElementSibling;
+      if (target) {
+        event.preventDefault();
+        const input = target.children[cell.cellIndex].querySelector("input");
+        if (input) input.focus();
+      }
+    }
+  });
+
+  document.getElementById("add-line").addEventListener("click", () => {
+    const body = form.querySelector("#lines tbody");
+    const last = body.lastElementChild;
+    const n = body.children.length;
+    const row = last.cloneNode(true);
+    row.children[0].textContent = String(n + 1);
+    row.querySelectorAll("input").forEach((input) => {
+      input.name = input.name.replace(/^lines-\d+-/, "lines-" + n + "-");
+      input.id = input.name;
+      input.value = "";
+      input.setAttribute("aria-label", input.getAttribute("aria-label").replace(/Line \d+/, "Line " + (n + 1)));
+    });
+    body.appendChild(row);
+    row.querySelector("input").focus();
+  });
+
+  document.getElementById("add-dx").addEventListener("click", () => {
+    const list = document.getElementById("dx-rows");
+    const n = list.children.length;
+    if (n >= Number(form.dataset.maxDiagnoses)) return;
+    const item = list.lastElementChild.cloneNode(true);
+    const letter = "ABCDEFGHIJKL"[n];
+    const input = item.querySelector("input");
+    input.name = "diagnoses-" + n;
+    input.id = input.name;
+    input.value = "";
+    input.setAttribute("aria-label", "Diagnosis " + letter);
+    item.querySelector("label").textContent = letter;
+    item.querySelector("label").htmlFor = input.id;
+    list.appendChild(item);
+    input.focus();
+  });
+})();

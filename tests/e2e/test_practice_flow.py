@@ -1,0 +1,104 @@
+"""The first vertical slice in a real browser: log in, code a chart by keyboard, read feedback."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from tests.conftest import PASSWORD
+from tests.e2e.conftest import screenshot
+from trainer.extensions import db
+from trainer.models import Attempt
+from trainer.services.accounts import create_user
+from trainer.services.practice import variant_of
+
+
+def _login(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{base}/auth/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}/")
+
+
+def _open_key(app, username: str):  # type: ignore[no-untyped-def]
+    with app.app_context():
+        attempt = db.session.scalars(select(Attempt).order_by(Attempt.id.desc())).first()
+        return attempt.id, variant_of(attempt).key
+
+
+def test_trainee_codes_a_chart_and_sees_feedback(live_app, page):  # type: ignore[no-untyped-def]
+    base = live_app.config["LIVE_URL"]
+    with live_app.app_context():
+        create_user("pat", PASSWORD, "trainee", "Pat Trainee")
+    _login(page, base, "pat")
+    screenshot(page, "home")
+
+    page.select_option("#specialty", "orthopaedics")
+    page.click("text=Get a chart")
+    page.wait_for_url(re.compile(r".*/practice/attempt/\d+$"))
+    attempt_id, key = _open_key(live_app, "pat")
+    # The key is not in the page before submission.
+    body = page.content()
+    for dx in key.diagnoses:
+        assert dx.code not in body
+    screenshot(page, "chart")
+
+    # Keyboard only: type each diagnosis, Enter moves to the next field.
+    page.focus("#diagnoses-0")
+    for dx in key.diagnoses:
+        page.keyboard.type(dx.code)
+        page.keyboard.press("Enter")
+    for n, keyed in enumerate(key.lines):
+        page.focus(f"#lines-{n}-code")
+        page.keyboard.type(keyed.line.code)
+        for m, modifier in enumerate(keyed.line.modifiers):
+            page.fill(f"#lines-{n}-mod{m + 1}", modifier)
+        page.fill(f"#lines-{n}-units", str(keyed.line.units))
+        letters = "".join("ABCDEFGHIJKL"[p - 1] for p in keyed.line.pointers)
+        page.fill(f"#lines-{n}-pointers", letters)
+    page.wait_for_selector("#save-state:has-text('Saved')")
+
+    # The draft survives a reload.
+    page.reload()
+    assert page.input_value("#diagnoses-0") == key.diagnoses[0].code
+
+    page.click("#submit-answer")
+    page.wait_for_url(re.compile(rf".*/practice/attempt/{attempt_id}/result$"))
+    text = page.inner_text("main")
+    assert "Every line matches the key" in text
+    assert "fully correct" in text
+    assert "95%" in text
+    screenshot(page, "feedback")
+
+
+def test_wrong_answer_shows_the_explanation(live_app, page):  # type: ignore[no-untyped-def]
+    base = live_app.config["LIVE_URL"]
+    with live_app.app_context():
+        create_user("sam", PASSWORD, "trainee", "Sam Trainee")
+    _login(page, base, "sam")
+    page.select_option("#specialty", "orthopaedics")
+    page.click("text=Get a chart")
+    page.wait_for_url(re.compile(r".*/practice/attempt/\d+$"))
+    page.fill("#diagnoses-0", "R69")
+    page.click("#submit-answer")
+    page.wait_for_url(re.compile(r".*/result$"))
+    text = page.inner_text("main")
+    assert "not fully correct" in text
+    assert "What to learn from this chart" in text
+
+
+def test_malformed_code_is_sent_back_not_graded(live_app, page):  # type: ignore[no-untyped-def]
+    base = live_app.config["LIVE_URL"]
+    with live_app.app_context():
+        create_user("lee", PASSWORD, "trainee", "Lee Trainee")
+    _login(page, base, "lee")
+    page.select_option("#specialty", "orthopaedics")
+    page.click("text=Get a chart")
+    page.wait_for_url(re.compile(r".*/practice/attempt/\d+$"))
+    page.fill("#diagnoses-0", "M17.")
+    page.click("#submit-answer")
+    assert "not an ICD-10-CM code shape" in page.inner_text(".problems")
+    with live_app.app_context():
+        assert db.session.scalars(select(Attempt.status)).all() == ["in_progress"]

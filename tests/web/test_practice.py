@@ -1,0 +1,196 @@
+"""The practice loop through the test client: start, autosave, submit once, feedback, progress."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from trainer.extensions import db
+from trainer.models import Attempt, AttemptGrade
+from trainer.services.practice import variant_of
+
+
+def start_chart(client, specialty: str = "orthopaedics") -> int:  # type: ignore[no-untyped-def]
+    response = client.post("/practice/start", data={"specialty": specialty})
+    assert response.status_code == 303, response.data
+    match = re.search(r"/practice/attempt/(\d+)$", response.headers["Location"])
+    assert match
+    return int(match.group(1))
+
+
+def key_of(app, attempt_id: int):  # type: ignore[no-untyped-def]
+    with app.app_context():
+        return variant_of(db.session.get(Attempt, attempt_id)).key
+
+
+def form_for(key) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """The entry panel's fields filled with the key's own answer."""
+    data: dict[str, str] = {"seconds": "300"}
+    for i, dx in enumerate(key.diagnoses):
+        data[f"diagnoses-{i}"] = dx.code
+    for n, keyed in enumerate(key.lines):
+        line = keyed.line
+        data[f"lines-{n}-code"] = line.code
+        for m, mod in enumerate(line.modifiers):
+            data[f"lines-{n}-mod{m + 1}"] = mod
+        data[f"lines-{n}-units"] = str(line.units)
+        data[f"lines-{n}-pointers"] = "".join("ABCDEFGHIJKL"[p - 1] for p in line.pointers)
+        if line.revenue_code:
+            data[f"lines-{n}-revenue"] = line.revenue_code
+    return data
+
+
+def test_home_lists_specialties(client, auth):
+    auth.login()
+    body = client.get("/").get_data(as_text=True)
+    assert "Orthopaedics" in body
+    assert "Get a chart" in body
+
+
+def test_chart_page_shows_the_chart_but_never_the_key(app, client, auth):
+    auth.login()
+    attempt_id = start_chart(client)
+    body = client.get(f"/practice/attempt/{attempt_id}").get_data(as_text=True)
+    key = key_of(app, attempt_id)
+    assert "Date of service" in body or "DOS" in body
+    for dx in key.diagnoses:
+        assert dx.code not in body
+        assert dx.rationale not in body
+
+
+def test_starting_again_resumes_the_open_chart(client, auth):
+    auth.login()
+    assert start_chart(client) == start_chart(client)
+
+
+def test_unknown_specialty_is_refused(client, auth):
+    auth.login()
+    response = client.post("/practice/start", data={"specialty": "astrology"})
+    assert response.status_code == 303
+    assert "Choose one of the listed specialties" in client.get("/").get_data(as_text=True)
+
+
+def test_the_keyed_answer_scores_100_and_counts_once(app, client, auth):
+    auth.login()
+    attempt_id = start_chart(client)
+    data = form_for(key_of(app, attempt_id))
+    first = client.post(f"/practice/attempt/{attempt_id}/submit", data=data)
+    assert first.status_code == 303
+    second = client.post(f"/practice/attempt/{attempt_id}/submit", data=data)  # double click
+    assert second.status_code == 303
+    page = client.get(f"/practice/attempt/{attempt_id}/result").get_data(as_text=True)
+    assert "Every line matches the key" in page
+    assert "Score 100%" in page
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        assert attempt.status == "submitted" and attempt.chart_correct
+        assert db.session.scalar(select(func.count(AttemptGrade.id))) == 1
+
+
+def test_a_wrong_answer_is_explained(app, client, auth):
+    auth.login()
+    attempt_id = start_chart(client)
+    data = form_for(key_of(app, attempt_id))
+    data["diagnoses-0"] = "R69"
+    client.post(f"/practice/attempt/{attempt_id}/submit", data=data)
+    page = client.get(f"/practice/attempt/{attempt_id}/result").get_data(as_text=True)
+    assert "not fully correct" in page
+    assert "R69" in page
+    with app.app_context():
+        assert db.session.get(Attempt, attempt_id).chart_correct is False
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("diagnoses-0", "M17.", "not an ICD-10-CM code shape"),
+        ("diagnoses-0", "<script>alert(1)</script>", "not an ICD-10-CM code shape"),
+        ("lines-0-code", "99999999", "is not a CPT"),
+        ("lines-0-units", "many", "units must be a whole number"),
+        ("lines-0-code", "9" * 10_000, "is not a CPT"),
+    ],
+)
+def test_malformed_entries_are_400_and_cost_nothing(app, client, auth, field, value, message):
+    auth.login()
+    attempt_id = start_chart(client)
+    data = form_for(key_of(app, attempt_id))
+    data[field] = value
+    response = client.post(f"/practice/attempt/{attempt_id}/submit", data=data)
+    assert response.status_code == 400
+    body = response.get_data(as_text=True)
+    assert message in body
+    assert "<script>alert(1)</script>" not in body
+    with app.app_context():
+        assert db.session.get(Attempt, attempt_id).status == "in_progress"
+
+
+def test_non_utf8_form_data_is_a_clear_400(app, client, auth):
+    auth.login()
+    attempt_id = start_chart(client)
+    response = client.post(
+        f"/practice/attempt/{attempt_id}/submit",
+        data=b"diagnoses-0=%FF%FE%80&seconds=1",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 400
+    assert b"Traceback" not in response.data
+
+
+def test_empty_submission_is_400(app, client, auth):
+    auth.login()
+    attempt_id = start_chart(client)
+    response = client.post(f"/practice/attempt/{attempt_id}/submit", data={"seconds": "5"})
+    assert response.status_code == 400
+    assert b"Enter at least one diagnosis" in response.data
+
+
+def test_draft_is_saved_and_restored(app, client, auth):
+    auth.login()
+    attempt_id = start_chart(client)
+    draft = {"diagnoses": ["M17.1"], "lines": [{"code": "2061", "modifiers": ["RT"]}]}
+    response = client.post(f"/practice/attempt/{attempt_id}/draft", json=draft)
+    assert response.status_code == 200
+    page = client.get(f"/practice/attempt/{attempt_id}").get_data(as_text=True)
+    assert 'value="M17.1"' in page and 'value="2061"' in page
+
+
+@pytest.mark.parametrize("payload", [b"not json", b"[1,2]", b"\xff\xfe"])
+def test_bad_drafts_are_400(client, auth, payload):
+    auth.login()
+    attempt_id = start_chart(client)
+    response = client.post(
+        f"/practice/attempt/{attempt_id}/draft", data=payload, content_type="application/json"
+    )
+    assert response.status_code == 400
+
+
+def test_another_trainees_chart_is_404(app, client, auth):
+    auth.login()
+    attempt_id = start_chart(client)
+    auth.logout()
+    auth.login("other")
+    assert client.get(f"/practice/attempt/{attempt_id}").status_code == 404
+    assert client.get(f"/practice/attempt/{attempt_id}/result").status_code == 404
+    response = client.post(f"/practice/attempt/{attempt_id}/draft", json={"diagnoses": []})
+    assert response.status_code == 404
+
+
+def test_progress_shows_the_specialty_against_target(app, client, auth):
+    auth.login()
+    attempt_id = start_chart(client)
+    client.post(f"/practice/attempt/{attempt_id}/submit", data=form_for(key_of(app, attempt_id)))
+    page = client.get("/progress/").get_data(as_text=True)
+    assert "Orthopaedics" in page
+    assert "Not enough data" in page
+    assert "95%" in page
+
+
+def test_skip_abandons_without_counting(app, client, auth):
+    auth.login()
+    attempt_id = start_chart(client)
+    client.post(f"/practice/attempt/{attempt_id}/skip")
+    with app.app_context():
+        assert db.session.get(Attempt, attempt_id).status == "abandoned"
+    assert start_chart(client) != attempt_id

@@ -1,0 +1,23 @@
+"""Every response carries the security headers; the CSP allows no inline script."""
+
+
+def test_headers_on_pages(client):
+    response = client.get("/auth/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_pages_have_no_inline_script(client, auth):
+    auth.login()
+    for path in ("/", "/progress/", "/auth/login"):
+        body = client.get(path).get_data(as_text=True)
+        assert "<script>" not in body and "onclick=" not in body
+
+
+def test_unknown_page_is_a_friendly_404(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert b"That page does not exist" in response.data
+    assert b"Traceback" not in response.data

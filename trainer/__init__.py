@@ -1,0 +1,69 @@
+"""The coding trainer: practice on synthetic charts, graded line by line."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from .config import (
+    DEFAULT_INSTANCE,
+    PROJECT_ROOT,
+    Defaults,
+    database_url,
+    ensure_secret_key,
+    env_overrides,
+)
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Application factory: defaults, then instance/config.py, then TRAINER_* environment.
+
+    ``test_config`` replaces the file and environment layers, so tests never read the
+    developer's instance folder or shell.
+    """
+    instance = Path(os.environ.get("TRAINER_INSTANCE_PATH") or DEFAULT_INSTANCE)
+    app = Flask(
+        __name__,
+        instance_path=str(instance),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_object(Defaults)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.update(env_overrides())
+    else:
+        app.config.update(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url(
+        app.config.get("SQLALCHEMY_DATABASE_URI"), Path(app.instance_path)
+    )
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = ensure_secret_key(Path(app.instance_path))
+    if app.config.get("HTTPS"):
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+
+    from . import database, domain, extensions, web
+
+    extensions.db.init_app(app)
+    with app.app_context():
+        database.configure_sqlite(extensions.db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    extensions.migrate.init_app(
+        app,
+        extensions.db,
+        directory=str(Path(__file__).parent / "migrations"),
+        render_as_batch=True,
+    )
+    extensions.csrf.init_app(app)
+    domain.init_app(app)
+    web.init_app(app)
+
+    from . import cli
+
+    cli.init_app(app)
+    return app

@@ -1,0 +1,187 @@
+"""The project's benchmark: the figures the issues name, measured in one run on this machine.
+
+Medians and ratios only mean something when measured together, so ``run_benchmark`` measures
+everything in one process run and reports one table (or one JSON object). Page throughput is
+measured against a minimal Flask + Jinja + one-query page served the same way, alternately, so
+``page_ratio`` survives a noisy shared machine better than absolute requests per second.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .core.codesets import Catalog
+from .core.exercises import TemplateLibrary
+from .core.generation import generate
+from .core.grading import grade
+
+SEARCH_QUERIES = (
+    "M17",
+    "M17.11",
+    "knee osteoarthritis",
+    "diabetes with chronic kidney",
+    "9921",
+    "99214",
+    "J3301",
+    "colonoscopy",
+    "fracture radius",
+    "E11.2",
+    "hypertension",
+    "chest pain",
+    "S52.5",
+    "asthma exacerbation",
+    "I50",
+    "depression recurrent",
+    "0450",
+    "laceration",
+    "Z12.11",
+    "G0",
+)
+TARGETS = {
+    "search_p95_ms": ("<=", 5.0),
+    "grade_charts_per_s": (">=", 10_000.0),
+    "generate_charts_per_s": (">=", 500.0),
+    "page_ratio": (">=", 0.6),
+    "report_ms": ("<=", 150.0),
+    "cold_start_s": ("<=", 1.5),
+    "rss_mb": ("<=", 200.0),
+}
+
+
+@dataclass
+class BenchResult:
+    figures: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def table(self) -> str:
+        lines = [f"{'figure':<24}{'value':>14}  target"]
+        for name, value in self.figures.items():
+            op, goal = TARGETS.get(name, ("", None))
+            mark = ""
+            if goal is not None:
+                ok = value <= goal if op == "<=" else value >= goal
+                mark = f"{op} {goal:g}  {'ok' if ok else 'MISSED'}"
+            lines.append(f"{name:<24}{value:>14.3f}  {mark}")
+        lines.extend(f"note: {n}" for n in self.notes)
+        return "\n".join(lines)
+
+    def json(self) -> str:
+        return json.dumps({**self.figures, "notes": self.notes}, indent=2)
+
+
+def _percentile(samples: list[float], pct: float) -> float:
+    ordered = sorted(samples)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def bench_search(catalog: Catalog, rounds: int = 25) -> float:
+    """p95 of search latency in ms over typical queries, both ICD years and curated sets."""
+    samples: list[float] = []
+    dates = (date(2025, 3, 1), date(2026, 3, 1), None)
+    for _ in range(rounds):
+        for query in SEARCH_QUERIES:
+            for dos in dates:
+                start = time.perf_counter()
+                catalog.search(query, None, dos, 20)
+                samples.append((time.perf_counter() - start) * 1000)
+    return _percentile(samples, 95)
+
+
+def bench_validate(catalog: Catalog, seconds: float = 1.0) -> float:
+    codes = [
+        ("M17.11", "icd10cm"),
+        ("S52.501A", "icd10cm"),
+        ("E11.9", "icd10cm"),
+        ("99214", "cpt"),
+        ("J3301", "hcpcs"),
+        ("RT", "modifier"),
+        ("0450", "revenue"),
+        ("M17", "icd10cm"),
+        ("T36.01A", "icd10cm"),
+    ]
+    dos = date(2026, 3, 2)
+    done = 0
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        for code, kind in codes:
+            catalog.validate(code, kind, dos)  # type: ignore[arg-type]
+        done += len(codes)
+    return done / seconds
+
+
+def bench_generate(library: TemplateLibrary, seconds: float = 2.0) -> float:
+    templates = sorted(library.templates.values(), key=lambda t: t.id)
+    rng = random.Random(7)
+    done = 0
+    start = time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        generate(rng.choice(templates), rng.randrange(2**31))
+        done += 1
+    return done / (time.perf_counter() - start)
+
+
+def bench_grade(library: TemplateLibrary, catalog: Catalog, seconds: float = 2.0) -> float:
+    """Charts graded per second: a mix of perfect and slipped answers over real variants."""
+    rng = random.Random(11)
+    templates = sorted(library.templates.values(), key=lambda t: t.id)
+    cases = []
+    for i in range(200):
+        variant = generate(rng.choice(templates), i)
+        answer = variant.key.as_claim()
+        if i % 3 == 0 and answer.diagnoses:
+            answer = type(answer)(answer.diagnoses[:-1] + ("R69",), answer.lines)
+        cases.append((variant.key, answer, variant.date_of_service))
+    done = 0
+    start = time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        for key, answer, dos in cases:
+            grade(key, answer, "strict", dos, catalog=catalog)
+        done += len(cases)
+    return done / (time.perf_counter() - start)
+
+
+COLD_START = """
+import resource, time, sys
+start = time.perf_counter()
+from trainer import create_app
+from trainer.domain import domain
+app = create_app({{"SQLALCHEMY_DATABASE_URI": "sqlite:///{db}", "SECRET_KEY": "b",
+                  "CODESET_INDEX": "{index}"}})
+with app.app_context():
+    lib = domain().library
+    cat = domain().catalog
+    cat.search("knee", None, None, 10)
+elapsed = time.perf_counter() - start
+print(elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def bench_cold_start(index: Path, workdir: Path) -> tuple[float, float]:
+    """Seconds to import, build the app and load library and catalog; peak RSS in MB."""
+    runs = []
+    for _ in range(3):
+        script = COLD_START.format(db=workdir / "cold.sqlite", index=index)
+        out = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True
+        ).stdout.split()
+        runs.append((float(out[0]), float(out[1])))
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+
+
+def run_core_benchmarks(library: TemplateLibrary, catalog: Catalog) -> dict[str, Any]:
+    return {
+        "search_p95_ms": bench_search(catalog),
+        "validate_per_s": bench_validate(catalog),
+        "generate_charts_per_s": bench_generate(library),
+        "grade_charts_per_s": bench_grade(library, catalog),
+    }

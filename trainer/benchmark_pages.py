@@ -1,0 +1,278 @@
+"""Page and report figures of the benchmark: real gunicorn servers on loopback.
+
+The practice page and a minimal Flask + Jinja + one-query page are both served by gunicorn with
+2 sync workers and loaded alternately by the same client, so their quotient (``page_ratio``)
+compares like with like on a shared, noisy machine. Every request goes to 127.0.0.1 only, and
+every loop is bounded in time.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+CLIENTS = 8
+ROUND_SECONDS = 3.0
+ROUNDS = 3
+PASSWORD = "bench-password-1"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_ready(port: int, timeout: float = 30.0) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            conn.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"server on port {port} did not start")
+
+
+@contextmanager
+def gunicorn(app_spec: str, env: dict[str, str]):  # type: ignore[no-untyped-def]
+    port = _free_port()
+    exe = str(Path(sys.executable).with_name("gunicorn"))
+    proc = subprocess.Popen(
+        [
+            exe,
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--no-control-socket",
+            "--log-level",
+            "warning",
+            app_spec,
+        ],
+        env={**os.environ, **env},
+    )
+    try:
+        _wait_ready(port)
+        time.sleep(1.0)  # let both workers boot before load
+        yield port
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=20)
+
+
+def _load(port: int, path: str, cookie: str, seconds: float) -> float:
+    """Requests per second with CLIENTS keep-alive connections for a bounded time."""
+    counts = [0] * CLIENTS
+    errors = [0] * CLIENTS
+    stop = time.monotonic() + seconds
+
+    def client(i: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        headers = {"Cookie": cookie} if cookie else {}
+        while time.monotonic() < stop:
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            if response.status == 200:
+                counts[i] += 1
+            else:
+                errors[i] += 1
+        conn.close()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
+    start = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if sum(errors):
+        raise RuntimeError(f"{sum(errors)} non-200 responses from {path}")
+    return sum(counts) / (time.monotonic() - start)
+
+
+def _login_cookie(port: int, username: str) -> str:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", "/auth/login")
+    response = conn.getresponse()
+    page = response.read().decode()
+    cookie = response.getheader("Set-Cookie", "").split(";")[0]
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    if token is None:
+        token = re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', page)
+    body = urllib.parse.urlencode(
+        {"username": username, "password": PASSWORD, "csrf_token": token.group(1) if token else ""}
+    )
+    conn.request(
+        "POST",
+        "/auth/login",
+        body=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie},
+    )
+    response = conn.getresponse()
+    response.read()
+    if response.status != 302:
+        raise RuntimeError(f"bench log-in failed with {response.status}")
+    return response.getheader("Set-Cookie", "").split(";")[0]
+
+
+def _prepare_practice(workdir: Path, index: Path) -> tuple[dict[str, str], int]:
+    """A migrated database with one trainee and one open chart; returns env and attempt id."""
+    from . import create_app
+    from .cli import _upgrade_schema
+    from .domain import domain
+    from .services.accounts import create_user
+    from .services.practice import choose_template, start_attempt
+
+    db_path = workdir / "pages.sqlite"
+    env = {
+        "TRAINER_INSTANCE_PATH": str(workdir),
+        "DATABASE_URL": f"sqlite:///{db_path}",
+        "TRAINER_SECRET_KEY": secrets.token_hex(16),
+        "TRAINER_CODESET_INDEX": str(index),
+    }
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": env["DATABASE_URL"],
+            "SECRET_KEY": "x",
+            "CODESET_INDEX": str(index),
+        }
+    )
+    with app.app_context():
+        _upgrade_schema()
+        user = create_user("bench", PASSWORD)
+        import random
+
+        template = choose_template(domain().library, "orthopaedics", random.Random(1))
+        attempt = start_attempt(user.id, template, seed=1)
+        return env, attempt.id
+
+
+def run_page_benchmarks(index: Path, workdir: Path, notes: list[str]) -> dict[str, Any]:
+    env, attempt_id = _prepare_practice(workdir, index)
+    base_env = {"BENCH_BASELINE_DB": str(workdir / "baseline.sqlite")}
+    practice_rps: list[float] = []
+    baseline_rps: list[float] = []
+    with (
+        gunicorn("trainer:create_app()", env) as practice_port,
+        gunicorn("trainer.benchmark_baseline:create_baseline_app()", base_env) as baseline_port,
+    ):
+        cookie = _login_cookie(practice_port, "bench")
+        path = f"/practice/attempt/{attempt_id}"
+        _load(practice_port, path, cookie, 1.0)  # warm up both
+        _load(baseline_port, "/", "", 1.0)
+        for _ in range(ROUNDS):
+            baseline_rps.append(_load(baseline_port, "/", "", ROUND_SECONDS))
+            practice_rps.append(_load(practice_port, path, cookie, ROUND_SECONDS))
+    practice = statistics.median(practice_rps)
+    baseline = statistics.median(baseline_rps)
+    notes.append(
+        f"pages: {ROUNDS} alternating rounds of {ROUND_SECONDS:g}s, {CLIENTS} keep-alive clients, "
+        "gunicorn 2 sync workers each, loopback; medians"
+    )
+    return {
+        "practice_page_rps": practice,
+        "baseline_page_rps": baseline,
+        "page_ratio": practice / baseline if baseline else 0.0,
+    }
+
+
+def run_report_benchmark(
+    workdir: Path, notes: list[str], trainees: int = 200, attempts_each: int = 500
+) -> dict[str, Any]:
+    """Median time of the cohort report over seeded attempts (200 x 500 = 100,000)."""
+    from sqlalchemy import insert
+
+    from . import create_app
+    from .cli import _upgrade_schema
+    from .extensions import db
+    from .models import Attempt, Cohort, CohortMember, User, utcnow
+
+    uri = f"sqlite:///{workdir / 'report.sqlite'}"
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": uri,
+            "SECRET_KEY": "x",
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    with app.app_context():
+        _upgrade_schema()
+        from .services.accounts import create_user
+
+        sup = create_user("sup", PASSWORD, "supervisor")
+        cohort = Cohort(name="Bench", supervisor_id=sup.id, join_code="BENCH001")
+        db.session.add(cohort)
+        db.session.flush()
+        users = [
+            User(username=f"t{i}", display_name=f"Trainee {i:03d}", password_hash="x")
+            for i in range(trainees)
+        ]
+        db.session.add_all(users)
+        db.session.flush()
+        db.session.add_all(CohortMember(cohort_id=cohort.id, user_id=u.id) for u in users)
+        specialties = [
+            "orthopaedics",
+            "primary_care",
+            "radiology",
+            "cardiology",
+            "emergency_facility",
+        ]
+        now = utcnow()
+        rows = []
+        for u in users:
+            for j in range(attempts_each):
+                rows.append(
+                    {
+                        "user_id": u.id,
+                        "template_id": "bench",
+                        "template_version": 1,
+                        "seed": j,
+                        "specialty": specialties[j % len(specialties)],
+                        "setting": "professional",
+                        "difficulty": 1,
+                        "mode": "practice",
+                        "policy": "strict",
+                        "variant": {},
+                        "status": "submitted",
+                        "score": 1.0,
+                        "code_correct": 3 + (j % 7 > 0),
+                        "code_total": 4,
+                        "chart_correct": j % 7 > 0,
+                        "seconds_spent": 300,
+                        "submitted_at": now - timedelta(minutes=j),
+                    }
+                )
+        db.session.execute(insert(Attempt), rows)
+        db.session.commit()
+    client = app.test_client()
+    client.post("/auth/login", data={"username": "sup", "password": PASSWORD})
+    timings = []
+    for _ in range(7):
+        start = time.perf_counter()
+        response = client.get("/supervise/")
+        timings.append((time.perf_counter() - start) * 1000)
+        if response.status_code != 200:
+            raise RuntimeError(f"report page answered {response.status_code}")
+    notes.append(
+        f"report: cohort page over {trainees} trainees x {attempts_each} attempts, "
+        "median of 7, SQLite"
+    )
+    return {"report_ms": statistics.median(timings)}

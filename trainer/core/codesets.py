@@ -1,0 +1,564 @@
+"""The versioned code-set catalog: validation by date of service, look-up, year-to-year diff.
+
+ICD-10-CM comes from the compact SQLite index (``codeset_index``), opened read-only and shared;
+the curated sets (CPT, HCPCS Level II, modifiers, POS, revenue codes, NCCI pairs, MUEs) are
+small CSV files in ``trainer/data/codesets`` held in memory. ICD-10-CM years are fiscal years
+(FY2026 runs 1 October 2025 to 30 September 2026); CPT and HCPCS years are calendar years.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .claims import CodeKind
+from .codes import guess_kind, normalize
+from .curated import CuratedSets, NcciEdit, load_curated
+
+REASONS = (
+    "unknown",
+    "header",
+    "seventh_character",
+    "placeholder",
+    "not_effective",
+    "deleted",
+    "wrong_kind",
+)
+KIND_NAMES = {
+    "icd10cm": "an ICD-10-CM code",
+    "cpt": "a CPT code",
+    "hcpcs": "a HCPCS Level II code",
+    "modifier": "a modifier",
+    "revenue": "a revenue code",
+    "pos": "a place-of-service code",
+}
+SET_NAMES = {
+    "icd10cm": "ICD-10-CM",
+    "cpt": "CPT",
+    "hcpcs": "HCPCS Level II",
+    "modifier": "Modifiers",
+    "revenue": "Revenue codes",
+    "pos": "Place-of-service codes",
+}
+
+
+class CodeYearError(ValueError):
+    """The date of service falls outside every loaded year of that code set."""
+
+
+@dataclass(frozen=True, slots=True)
+class Validation:
+    valid: bool
+    code: str
+    kind: CodeKind
+    reason: str | None
+    message: str
+    suggestions: tuple[str, ...] = ()
+    title: str = ""
+    replacement: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "valid": self.valid,
+            "code": self.code,
+            "kind": self.kind,
+            "reason": self.reason,
+            "message": self.message,
+            "suggestions": list(self.suggestions),
+            "title": self.title,
+            "replacement": self.replacement,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    code: str
+    kind: CodeKind
+    title: str
+    billable: bool
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class CodeDetail:
+    code: str
+    kind: CodeKind
+    title: str
+    billable: bool
+    parent: str
+    children: tuple[str, ...]
+    notes: dict[str, list[str] | str]
+    seventh: dict[str, str]
+    years: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class CodeSetDiff:
+    kind: CodeKind
+    from_year: int
+    to_year: int
+    added: tuple[tuple[str, str], ...]
+    deleted: tuple[tuple[str, str], ...]
+    revised: tuple[tuple[str, str, str], ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "set": self.kind,
+            "from": self.from_year,
+            "to": self.to_year,
+            "counts": {
+                "added": len(self.added),
+                "deleted": len(self.deleted),
+                "revised": len(self.revised),
+            },
+            "added": [{"code": c, "title": t} for c, t in self.added],
+            "deleted": [{"code": c, "title": t} for c, t in self.deleted],
+            "revised": [{"code": c, "old_title": o, "new_title": n} for c, o, n in self.revised],
+        }
+
+
+def fiscal_year(dos: date) -> int:
+    """ICD-10-CM fiscal year of a date: FY2026 starts on 1 October 2025."""
+    return dos.year + 1 if dos.month >= 10 else dos.year
+
+
+class Catalog:
+    """Read-only code sets; safe to share between threads of one process."""
+
+    _opened: dict[str, Catalog] = {}
+    _open_lock = threading.Lock()
+
+    def __init__(self, index_path: Path, curated: CuratedSets) -> None:
+        self.index_path = Path(index_path)
+        self.curated = curated
+        self._local = threading.local()
+        meta = self._db().execute("SELECT value FROM meta WHERE key = 'years'").fetchone()
+        self.icd_years: tuple[int, ...] = tuple(json.loads(meta[0]))
+
+    @classmethod
+    def open(cls, index_path: Path | None = None, data_dir: Path | None = None) -> Catalog:
+        """The catalog for an index file; one instance per path and process."""
+        from ..config import DEFAULT_INSTANCE
+
+        path = Path(index_path or DEFAULT_INSTANCE / "codesets.sqlite")
+        key = str(path.resolve())
+        with cls._open_lock:
+            if key not in cls._opened:
+                if not path.exists():
+                    raise FileNotFoundError(
+                        f"No code-set index at {path}: run 'trainer init-db' (or "
+                        "'python -m trainer.core.codeset_index build') first."
+                    )
+                cls._opened[key] = cls(path, load_curated(data_dir))
+            return cls._opened[key]
+
+    def _db(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(
+                f"file:{self.index_path}?mode=ro&immutable=1", uri=True, check_same_thread=False
+            )
+            self._local.conn = conn
+        return conn
+
+    # ------------------------------------------------------------------ years
+
+    def years(self, kind: CodeKind) -> tuple[int, ...]:
+        return self.icd_years if kind == "icd10cm" else self.curated.years
+
+    def year_for(self, kind: CodeKind, dos: date) -> int:
+        year = fiscal_year(dos) if kind == "icd10cm" else dos.year
+        loaded = self.years(kind)
+        if year not in loaded:
+            if kind == "icd10cm":
+                span = f"{loaded[0] - 1}-10-01 to {loaded[-1]}-09-30"
+            else:
+                span = f"{loaded[0]}-01-01 to {loaded[-1]}-12-31"
+            raise CodeYearError(
+                f"{SET_NAMES[kind]} is loaded for dates of service {span}; {dos} is outside"
+            )
+        return year
+
+    # ------------------------------------------------------------------ ICD-10-CM rows
+
+    @lru_cache(maxsize=65536)  # noqa: B019 - the catalog lives as long as the process
+    def _icd(self, code: str, year: int) -> tuple[str, int, str] | None:
+        row = (
+            self._db()
+            .execute(
+                "SELECT title, billable, parent FROM icd WHERE year = ? AND code = ?", (year, code)
+            )
+            .fetchone()
+        )
+        return None if row is None else (row[0], row[1], row[2])
+
+    @lru_cache(maxsize=8192)  # noqa: B019
+    def _children(self, code: str, year: int) -> tuple[tuple[str, int], ...]:
+        rows = (
+            self._db()
+            .execute(
+                "SELECT code, billable FROM icd WHERE year = ? AND parent = ? ORDER BY code",
+                (year, code),
+            )
+            .fetchall()
+        )
+        return tuple((r[0], r[1]) for r in rows)
+
+    def _icd_years_of(self, code: str) -> tuple[int, ...]:
+        return tuple(y for y in self.icd_years if self._icd(code, y) is not None)
+
+    def _billable_descendants(self, code: str, year: int, limit: int = 12) -> tuple[str, ...]:
+        found: list[str] = []
+        stack = [code]
+        while stack and len(found) < limit:
+            for child, billable in self._children(stack.pop(0), year):
+                if billable:
+                    found.append(child)
+                else:
+                    stack.append(child)
+        return tuple(found[:limit])
+
+    def _placeholder_fix(self, code: str, year: int) -> str | None:
+        """T36.01A -> T36.0X1A: the X placeholder(s) a 7th-character code was typed without."""
+        bare = code.replace(".", "")
+        if len(bare) >= 7 or len(bare) < 5:
+            return None
+        head, tail = bare[:-1], bare[-1]
+        for at in range(4, len(head) + 1):
+            padded = head[:at] + "X" * (6 - len(head)) + head[at:]
+            candidate = normalize(padded + tail, "icd10cm")
+            row = self._icd(candidate, year)
+            if row is not None and row[1]:
+                return candidate
+        return None
+
+    def _validate_icd(self, code: str, dos: date) -> Validation:
+        year = self.year_for("icd10cm", dos)
+        row = self._icd(code, year)
+        if row is not None:
+            title, billable, _ = row
+            if billable:
+                return Validation(True, code, "icd10cm", None, f"{code}: {title}", (), title)
+            children = self._billable_descendants(code, year)
+            seventh = (
+                self._db()
+                .execute("SELECT seventh FROM icd WHERE year = ? AND code = ?", (year, code))
+                .fetchone()[0]
+            )
+            if seventh and children and all(len(c.replace(".", "")) == 7 for c in children):
+                return Validation(
+                    False,
+                    code,
+                    "icd10cm",
+                    "seventh_character",
+                    f"{code} needs a 7th character (for example A initial encounter, D "
+                    "subsequent, S sequela).",
+                    children,
+                    title,
+                )
+            return Validation(
+                False,
+                code,
+                "icd10cm",
+                "header",
+                f"{code} ({title}) is a header, not billable: code to the highest specificity.",
+                children,
+                title,
+            )
+        fixed = self._placeholder_fix(code, year)
+        if fixed:
+            return Validation(
+                False,
+                code,
+                "icd10cm",
+                "placeholder",
+                f"{code} is missing the placeholder X: the 7th character must sit in the 7th "
+                f"position ({fixed}).",
+                (fixed,),
+                self._icd(fixed, year)[0],  # type: ignore[index]
+            )
+        other = [y for y in self._icd_years_of(code) if y != year]
+        if other:
+            title = self._icd(code, other[0])[0]  # type: ignore[index]
+            if max(other) < year:
+                repl = self._replacement(code, year)
+                tail = f"; use {', '.join(repl)}" if repl else ""
+                return Validation(
+                    False,
+                    code,
+                    "icd10cm",
+                    "deleted",
+                    f"{code} was deleted on {year - 1}-10-01 (FY{year}) and is not valid on "
+                    f"{dos}{tail}.",
+                    repl,
+                    title,
+                    repl[0] if repl else None,
+                )
+            return Validation(
+                False,
+                code,
+                "icd10cm",
+                "not_effective",
+                f"{code} takes effect on {min(other) - 1}-10-01 (FY{min(other)}); it is not valid "
+                f"on {dos}.",
+                (),
+                title,
+            )
+        return self._unknown(code, "icd10cm")
+
+    def _replacement(self, code: str, year: int) -> tuple[str, ...]:
+        """New codes under the deleted code's nearest surviving ancestor, as likely successors."""
+        old_year = max(y for y in self._icd_years_of(code))
+        parent = self._icd(code, old_year)[2]  # type: ignore[index]
+        while parent and self._icd(parent, year) is None:
+            parent = self._icd(parent, old_year)[2] if self._icd(parent, old_year) else ""
+        if not parent:
+            return ()
+        return tuple(
+            c
+            for c in self._billable_descendants(parent, year, 40)
+            if self._icd(c, old_year) is None
+        )[:8] or (tuple(self._billable_descendants(code, year)) if self._icd(code, year) else ())
+
+    def _unknown(self, code: str, kind: CodeKind) -> Validation:
+        return Validation(False, code, kind, "unknown", f"{code} is not {KIND_NAMES[kind]}.", ())
+
+    # ------------------------------------------------------------------ validation
+
+    def validate(self, code: str, kind: CodeKind, dos: date) -> Validation:
+        """Valid, or the one precise reason it is not (see REASONS)."""
+        shape = guess_kind(code)
+        text = normalize(code, shape if shape in ("cpt", "hcpcs") else kind)
+        if kind == "icd10cm" and shape == "hcpcs":
+            # 'E1122' typed without its dot is ICD-10-CM E11.22; 'J3301' is HCPCS.
+            dotted = normalize(text, "icd10cm")
+            if any(self._icd(dotted, y) is not None for y in self.icd_years):
+                shape, text = "icd10cm", dotted
+        procedure_kinds = ("icd10cm", "cpt", "hcpcs")
+        if kind in procedure_kinds and shape in procedure_kinds and shape != kind:
+            return Validation(
+                False,
+                text,
+                kind,
+                "wrong_kind",
+                f"{text} is {KIND_NAMES[shape]}, not {KIND_NAMES[kind]}.",
+                (),
+            )
+        if kind == "icd10cm":
+            return self._validate_icd(text, dos)
+        return self._validate_curated(text, kind, dos)
+
+    def _validate_curated(self, text: str, kind: CodeKind, dos: date) -> Validation:
+        self.year_for(kind, dos)
+        entry = self.curated.entry(text, kind)
+        if entry is None:
+            others = [k for k in self.curated.kinds_of(text) if k != kind]
+            if others:
+                other = others[0]
+                return Validation(
+                    False,
+                    text,
+                    kind,
+                    "wrong_kind",
+                    f"{text} is {KIND_NAMES[other]}, not {KIND_NAMES[kind]}.",
+                    (),
+                )
+            return self._unknown(text, kind)
+        if entry.active_on(dos):
+            return Validation(True, text, kind, None, f"{text}: {entry.title}", (), entry.title)
+        if dos < entry.effective:
+            return Validation(
+                False,
+                text,
+                kind,
+                "not_effective",
+                f"{text} takes effect on {entry.effective}; it is not valid on {dos}.",
+                (),
+                entry.title,
+            )
+        repl = (entry.replaced_by,) if entry.replaced_by else ()
+        tail = f"; use {entry.replaced_by}" if entry.replaced_by else ""
+        return Validation(
+            False,
+            text,
+            kind,
+            "deleted",
+            f"{text} was deleted after {entry.terminated} and is not valid on {dos}{tail}.",
+            repl,
+            entry.title,
+            entry.replaced_by or None,
+        )
+
+    def is_billable(self, code: str, kind: CodeKind, dos: date) -> bool:
+        return self.validate(code, kind, dos).valid
+
+    def title(self, code: str, kind: CodeKind, dos: date | None = None) -> str | None:
+        text = normalize(code, kind)
+        if kind == "icd10cm":
+            years = [self.year_for(kind, dos)] if dos else list(reversed(self.icd_years))
+            for year in years:
+                row = self._icd(text, year)
+                if row:
+                    return row[0]
+            return None
+        return self.curated.title(text, kind)
+
+    def detail(self, code: str, kind: CodeKind) -> CodeDetail | None:
+        text = normalize(code, kind)
+        if kind != "icd10cm":
+            entry = self.curated.entry(text, kind)
+            if entry is None:
+                return None
+            return CodeDetail(
+                text,
+                kind,
+                entry.title,
+                True,
+                "",
+                (),
+                entry.notes,
+                {},
+                entry.years(self.curated.years),
+            )
+        years = self._icd_years_of(text)
+        if not years:
+            return None
+        year = years[-1]
+        row = (
+            self._db()
+            .execute(
+                "SELECT title, billable, parent, notes, seventh FROM icd "
+                "WHERE year = ? AND code = ?",
+                (year, text),
+            )
+            .fetchone()
+        )
+        return CodeDetail(
+            text,
+            "icd10cm",
+            row[0],
+            bool(row[1]),
+            row[2],
+            tuple(c for c, _ in self._children(text, year)),
+            json.loads(row[3]) if row[3] else {},
+            json.loads(row[4]) if row[4] else {},
+            years,
+        )
+
+    # ------------------------------------------------------------------ search
+
+    def search(
+        self, query: str, kind: CodeKind | None = None, dos: date | None = None, limit: int = 20
+    ) -> list[SearchHit]:
+        """Exact code first, then code-prefix matches (billable first), then best title match."""
+        text = " ".join(query.split())[:100]
+        if not text:
+            return []
+        hits: dict[tuple[str, str], SearchHit] = {}
+        year = fiscal_year(dos) if dos else self.icd_years[-1]
+        if year not in self.icd_years:
+            year = self.icd_years[-1]
+        code_like = normalize(text, "icd10cm")
+        if kind in (None, "icd10cm") and " " not in text:
+            prefix = code_like.replace(".", "")
+            rows = (
+                self._db()
+                .execute(
+                    "SELECT code, title, billable FROM icd "
+                    "WHERE year = ? AND code >= ? AND code < ? "
+                    "ORDER BY billable DESC, length(code), code LIMIT ?",
+                    (year, code_like, code_like + "\uffff", limit),
+                )
+                .fetchall()
+                if prefix[:1].isalpha()
+                else []
+            )
+            for code, title, billable in rows:
+                score = 100.0 if code == code_like else 50.0 + (10 if billable else 0)
+                hits[(code, "icd10cm")] = SearchHit(code, "icd10cm", title, bool(billable), score)
+        for hit in self.curated.search(text, kind, limit):
+            hits.setdefault((hit[0], hit[1]), SearchHit(*hit))
+        if kind in (None, "icd10cm") and len(hits) < limit and any(ch.isalpha() for ch in text):
+            words = [w for w in "".join(c if c.isalnum() else " " for c in text).split() if w]
+            if words and not (len(words) == 1 and guess_kind(words[0])):
+                match = " ".join(f'"{w}"*' for w in words[:8])
+                rows = (
+                    self._db()
+                    .execute(
+                        "SELECT w.code, w.title, bm25(icd_words) FROM icd_words w "
+                        "WHERE icd_words MATCH ? ORDER BY bm25(icd_words) LIMIT ?",
+                        (match, limit * 3),
+                    )
+                    .fetchall()
+                )
+                for code, title, rank in rows:
+                    row = self._icd(code, year)
+                    billable = bool(row and row[1])
+                    score = 20.0 + (5 if billable else 0) - float(rank) * 0.01 - len(code) * 0.01
+                    hits.setdefault(
+                        (code, "icd10cm"), SearchHit(code, "icd10cm", title, billable, score)
+                    )
+        ordered = sorted(hits.values(), key=lambda h: (-h.score, not h.billable, h.code))
+        return ordered[:limit]
+
+    # ------------------------------------------------------------------ diff
+
+    def diff(self, kind: CodeKind, from_year: int, to_year: int) -> CodeSetDiff:
+        """Added, deleted and title-revised billable codes between two loaded years."""
+        if kind != "icd10cm":
+            return self.curated.diff(kind, from_year, to_year, CodeSetDiff)
+        rows = (
+            self._db()
+            .execute(
+                "SELECT a.code, a.title, b.title FROM icd a LEFT JOIN icd b "
+                "ON b.code = a.code AND b.year = ? WHERE a.year = ? AND a.billable = 1",
+                (from_year, to_year),
+            )
+            .fetchall()
+        )
+        added = tuple((c, t) for c, t, old in rows if old is None)
+        revised = tuple((c, old, t) for c, t, old in rows if old is not None and old != t)
+        gone = (
+            self._db()
+            .execute(
+                "SELECT a.code, a.title FROM icd a WHERE a.year = ? AND a.billable = 1 "
+                "AND NOT EXISTS "
+                "(SELECT 1 FROM icd b WHERE b.code = a.code AND b.year = ? AND b.billable = 1)",
+                (from_year, to_year),
+            )
+            .fetchall()
+        )
+        return CodeSetDiff(kind, from_year, to_year, added, tuple((c, t) for c, t in gone), revised)
+
+    # ------------------------------------------------------------------ edits
+
+    def ncci_edit(self, column1: str, column2: str, dos: date) -> NcciEdit | None:
+        return self.curated.ncci_edit(column1, column2, dos)
+
+    def ncci_edits_for(self, codes: Iterable[str], dos: date) -> list[NcciEdit]:
+        unique = list(dict.fromkeys(codes))
+        found = []
+        for a in unique:
+            for b in unique:
+                if a != b:
+                    edit = self.curated.ncci_edit(a, b, dos)
+                    if edit:
+                        found.append(edit)
+        return found
+
+    def mue(self, code: str, dos: date) -> int | None:
+        return self.curated.mue(code)
+
+    def drug_unit(self, hcpcs: str) -> str | None:
+        entry = self.curated.entry(normalize(hcpcs), "hcpcs")
+        return entry.unit if entry and entry.unit else None
+
+    def revenue_codes_for(self, code: str) -> tuple[str, ...]:
+        return self.curated.revenue_codes_for(normalize(code))

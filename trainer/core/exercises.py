@@ -1,0 +1,269 @@
+"""Chart templates: folders of data (``template.toml`` + ``chart.md.j2``), loaded and checked.
+
+A template is data, not code, so supervisors can author one without touching Python and a bad
+template can never run anything: loading collects format errors with file and line instead of
+raising, and the library serves every template that did load.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from itertools import product
+from pathlib import Path
+from typing import Any
+
+SPECIALTIES: dict[str, str] = {
+    "primary_care": "Primary care office E/M",
+    "emergency_professional": "Emergency department (professional)",
+    "emergency_facility": "Emergency department (facility)",
+    "radiology": "Radiology",
+    "orthopaedics": "Orthopaedics",
+    "cardiology": "Cardiology",
+    "gastroenterology": "Gastroenterology",
+    "general_surgery_asc": "General surgery / ASC",
+    "dermatology": "Dermatology and wound repair",
+    "obgyn": "Obstetrics and gynaecology",
+    "behavioral_health": "Behavioural health",
+    "hospital_outpatient": "Hospital outpatient (facility)",
+    "fqhc": "FQHC",
+    "hcc_risk_adjustment": "HCC risk adjustment",
+}
+SETTINGS = ("professional", "facility")
+CLAIM_FORMS = {"professional": "CMS-1500", "facility": "UB-04"}
+REQUIRED = (
+    "id",
+    "version",
+    "title",
+    "specialty",
+    "setting",
+    "claim_form",
+    "difficulty",
+    "code_years",
+)
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+class TemplateError(ValueError):
+    """A template that cannot be used, with the file and line to fix."""
+
+    def __init__(self, file: Path, message: str, line: int | None = None) -> None:
+        self.file = Path(file)
+        self.line = line
+        self.message = message
+        where = f"{file}:{line}" if line else str(file)
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class Alternative:
+    label: str
+    values: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    alternatives: tuple[Alternative, ...]
+
+
+@dataclass(frozen=True)
+class PatientRules:
+    min_age: int = 18
+    max_age: int = 90
+    sex: str = "any"
+    payer: str = "any"
+
+
+@dataclass(frozen=True)
+class Template:
+    id: str
+    version: int
+    slug: str
+    title: str
+    specialty: str
+    setting: str
+    claim_form: str
+    difficulty: int
+    skills: tuple[str, ...]
+    code_years: tuple[int, ...]
+    place_of_service: str
+    chart_type: str
+    patient: PatientRules
+    variables: tuple[Variable, ...]
+    key_spec: Mapping[str, Any]
+    body: str
+    path: Path
+    notes: str = ""
+
+    def variant_count(self) -> int:
+        count = 1
+        for variable in self.variables:
+            count *= len(variable.alternatives)
+        return count
+
+    def choices(self) -> list[dict[str, str]]:
+        """Every combination of alternatives, by label."""
+        names = [v.name for v in self.variables]
+        labels = [[a.label for a in v.alternatives] for v in self.variables]
+        return [dict(zip(names, combo, strict=True)) for combo in product(*labels)]
+
+
+@dataclass
+class TemplateLibrary:
+    templates: dict[str, Template] = field(default_factory=dict)
+    errors: list[TemplateError] = field(default_factory=list)
+
+    def by_specialty(self) -> dict[str, list[Template]]:
+        grouped: dict[str, list[Template]] = {}
+        for template in self.templates.values():
+            grouped.setdefault(template.specialty, []).append(template)
+        return grouped
+
+    def specialties(self) -> list[str]:
+        return sorted(self.by_specialty())
+
+    def get(self, template_id: str) -> Template | None:
+        return self.templates.get(template_id)
+
+
+def _line_of(text: str, needle: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if needle in line:
+            return number
+    return None
+
+
+def _variables(raw: Any, path: Path, text: str) -> tuple[Variable, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise TemplateError(
+            path, "[[variables]] must be an array of tables", _line_of(text, "variables")
+        )
+    found = []
+    for item in raw:
+        name = item.get("name") if isinstance(item, dict) else None
+        alts = item.get("alternatives") if isinstance(item, dict) else None
+        if not name or not isinstance(alts, list) or len(alts) < 1:
+            raise TemplateError(
+                path,
+                "each variable needs a name and [[variables.alternatives]]",
+                _line_of(text, "[[variables]]"),
+            )
+        alternatives = []
+        for alt in alts:
+            if (
+                not isinstance(alt, dict)
+                or "label" not in alt
+                or not isinstance(alt.get("values", {}), dict)
+            ):
+                raise TemplateError(
+                    path,
+                    f"variable {name!r}: an alternative needs a label and a values table",
+                    _line_of(text, f'"{name}"'),
+                )
+            alternatives.append(Alternative(str(alt["label"]), dict(alt.get("values", {}))))
+        labels = [a.label for a in alternatives]
+        if len(set(labels)) != len(labels):
+            raise TemplateError(
+                path, f"variable {name!r}: alternative labels repeat", _line_of(text, f'"{name}"')
+            )
+        found.append(Variable(str(name), tuple(alternatives)))
+    return tuple(found)
+
+
+def load_template(folder: Path) -> Template:
+    """Read one template folder; raises TemplateError naming the file and line."""
+    meta_path = folder / "template.toml"
+    body_path = folder / "chart.md.j2"
+    if not meta_path.exists():
+        raise TemplateError(meta_path, "template.toml is missing")
+    if not body_path.exists():
+        raise TemplateError(body_path, "chart.md.j2 is missing")
+    text = meta_path.read_text(encoding="utf-8")
+    try:
+        meta = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        raise TemplateError(
+            meta_path, f"not valid TOML: {exc}", int(match.group(1)) if match else None
+        ) from exc
+    for name in REQUIRED:
+        if name not in meta:
+            raise TemplateError(meta_path, f"'{name}' is required")
+    if not UUID.match(str(meta["id"])):
+        raise TemplateError(meta_path, "id must be a lower-case uuid4", _line_of(text, "id ="))
+    if meta["setting"] not in SETTINGS:
+        raise TemplateError(
+            meta_path, "setting must be professional or facility", _line_of(text, "setting")
+        )
+    if meta["claim_form"] != CLAIM_FORMS[meta["setting"]]:
+        raise TemplateError(
+            meta_path,
+            f"a {meta['setting']} chart goes on the {CLAIM_FORMS[meta['setting']]}",
+            _line_of(text, "claim_form"),
+        )
+    if meta["specialty"] not in SPECIALTIES:
+        raise TemplateError(
+            meta_path, f"unknown specialty {meta['specialty']!r}", _line_of(text, "specialty")
+        )
+    if folder.parent.name != meta["specialty"]:
+        raise TemplateError(
+            meta_path,
+            f"specialty {meta['specialty']!r} does not match the folder {folder.parent.name!r}",
+            _line_of(text, "specialty"),
+        )
+    key = meta.get("key")
+    if not isinstance(key, dict) or not (key.get("diagnoses") or key.get("lines")):
+        raise TemplateError(
+            meta_path,
+            "a [key] with diagnoses and/or lines is required",
+            _line_of(text, "[key") or None,
+        )
+    patient = meta.get("patient", {})
+    notes_path = folder / "notes.md"
+    return Template(
+        id=str(meta["id"]),
+        version=int(meta["version"]),
+        slug=folder.name,
+        title=str(meta["title"]),
+        specialty=str(meta["specialty"]),
+        setting=str(meta["setting"]),
+        claim_form=str(meta["claim_form"]),
+        difficulty=int(meta["difficulty"]),
+        skills=tuple(str(s) for s in meta.get("skills", ())),
+        code_years=tuple(int(y) for y in meta["code_years"]),
+        place_of_service=str(meta.get("place_of_service", "")),
+        chart_type=str(meta.get("chart_type", "")),
+        patient=PatientRules(
+            int(patient.get("min_age", 18)),
+            int(patient.get("max_age", 90)),
+            str(patient.get("sex", "any")),
+            str(patient.get("payer", "any")),
+        ),
+        variables=_variables(meta.get("variables"), meta_path, text),
+        key_spec=key,
+        body=body_path.read_text(encoding="utf-8"),
+        path=folder,
+        notes=notes_path.read_text(encoding="utf-8") if notes_path.exists() else "",
+    )
+
+
+def load_library(root: Path) -> TemplateLibrary:
+    """Every template under ``root/<specialty>/<slug>/``; bad ones are reported, not fatal."""
+    library = TemplateLibrary()
+    for meta in sorted(Path(root).glob("*/*/template.toml")):
+        try:
+            template = load_template(meta.parent)
+        except TemplateError as exc:
+            library.errors.append(exc)
+            continue
+        if template.id in library.templates:
+            other = library.templates[template.id].path
+            library.errors.append(TemplateError(meta, f"id repeats the one in {other}"))
+            continue
+        library.templates[template.id] = template
+    return library

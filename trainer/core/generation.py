@@ -1,0 +1,312 @@
+"""Seeded chart variants: the same template and seed always give the same chart and key.
+
+An attempt stores the whole variant (chart text and key) so a later template edit never
+changes what a trainee was graded on; the seed and choices are kept for audit and regrading.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Any
+
+from faker import Faker
+from jinja2 import Environment, StrictUndefined
+from jinja2 import Template as JinjaTemplate
+
+from .claims import AnswerKey, key_from_dict
+from .exercises import Template
+from .rendering import render_markdown
+
+# Dates of service the catalog covers: ICD-10-CM FY2025-FY2026, CPT/HCPCS 2025-2026.
+DOS_WINDOW = (date(2024, 10, 1), date(2026, 9, 30))
+CREDENTIALS = ("MD", "DO", "MD", "NP", "PA-C")
+
+_env = Environment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+_faker = Faker("en_US")
+
+
+@dataclass(frozen=True)
+class Patient:
+    name: str
+    first_name: str
+    last_name: str
+    sex: str
+    dob: date
+    age: int
+    mrn: str
+    payer: str
+    member_id: str
+
+
+@dataclass(frozen=True)
+class Variant:
+    template_id: str
+    template_version: int
+    seed: int
+    choices: tuple[tuple[str, str], ...]
+    specialty: str
+    setting: str
+    claim_form: str
+    title: str
+    difficulty: int
+    date_of_service: date
+    patient: Patient
+    provider: str
+    facility: str
+    place_of_service: str
+    chart_markdown: str
+    chart_html: str
+    key: AnswerKey
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["date_of_service"] = self.date_of_service.isoformat()
+        data["patient"]["dob"] = self.patient.dob.isoformat()
+        data["choices"] = [list(c) for c in self.choices]
+        data["key"] = self.key.to_dict()
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Variant:
+        patient = dict(data["patient"])
+        patient["dob"] = date.fromisoformat(patient["dob"])
+        return cls(
+            template_id=data["template_id"],
+            template_version=int(data["template_version"]),
+            seed=int(data["seed"]),
+            choices=tuple((str(a), str(b)) for a, b in data["choices"]),
+            specialty=data["specialty"],
+            setting=data["setting"],
+            claim_form=data["claim_form"],
+            title=data["title"],
+            difficulty=int(data["difficulty"]),
+            date_of_service=date.fromisoformat(data["date_of_service"]),
+            patient=Patient(**patient),
+            provider=data["provider"],
+            facility=data["facility"],
+            place_of_service=data["place_of_service"],
+            chart_markdown=data["chart_markdown"],
+            chart_html=data["chart_html"],
+            key=key_from_dict(data["key"], data["setting"]),
+        )
+
+
+@lru_cache(maxsize=4096)
+def _compiled(source: str) -> JinjaTemplate:
+    return _env.from_string(source)
+
+
+@lru_cache(maxsize=4096)
+def _expression(source: str):  # type: ignore[no-untyped-def]
+    return _env.compile_expression(source)
+
+
+def _render(value: Any, context: Mapping[str, Any]) -> Any:
+    if isinstance(value, str):
+        return _compiled(value).render(context) if "{" in value else value
+    if isinstance(value, list):
+        return [_render(v, context) for v in value]
+    if isinstance(value, dict):
+        return {k: _render(v, context) for k, v in value.items()}
+    return value
+
+
+def _date_of_service(template: Template, rng: random.Random, year: int | None) -> date:
+    low, high = DOS_WINDOW
+    years = [y for y in template.code_years if year is None or y == year] or list(
+        template.code_years
+    )
+    spans = []
+    for y in years:
+        start, end = max(low, date(y, 1, 1)), min(high, date(y, 12, 31))
+        if start <= end:
+            spans.append((start, end))
+    if not spans:
+        spans = [(low, high)]
+    start, end = rng.choice(spans)
+    dos = start + timedelta(days=rng.randrange((end - start).days + 1))
+    if dos.weekday() >= 5:  # scheduled care happens on weekdays: move to Friday or Monday
+        friday = dos - timedelta(days=dos.weekday() - 4)
+        monday = dos + timedelta(days=7 - dos.weekday())
+        dos = friday if friday >= start else monday if monday <= end else dos
+    return dos
+
+
+def _payer(rule: str, age: int, rng: random.Random) -> tuple[str, str]:
+    if rule == "medicare" or (rule == "any" and age >= 65):
+        letters = "ACDEFGHJKMNPQRTUVWXY"
+        mbi = (
+            f"{rng.randint(1, 9)}{rng.choice(letters)}{rng.choice(letters)}{rng.randint(0, 9)}"
+            f"{rng.choice(letters)}{rng.choice(letters)}{rng.randint(0, 9)}"
+            f"{rng.choice(letters)}{rng.choice(letters)}{rng.randint(10, 99)}"
+        )
+        return "Medicare Part B", mbi
+    if rule == "medicaid" or (rule == "any" and rng.random() < 0.25):
+        return "State Medicaid", f"MCD{rng.randint(10**8, 10**9 - 1)}"
+    plan = rng.choice(
+        [
+            "Blue Ridge Health Plan",
+            "Summit Commercial PPO",
+            "Lakeside HMO",
+            "Northstar Health Insurance",
+        ]
+    )
+    return plan, f"{_faker.bothify('???#########').upper()}"
+
+
+def _patient(template: Template, dos: date, rng: random.Random) -> Patient:
+    rules = template.patient
+    sex = rules.sex if rules.sex in ("F", "M") else rng.choice(("F", "M"))
+    age = rng.randint(rules.min_age, rules.max_age)
+    dob = date(dos.year - age, 1, 1)
+    dob = dob - timedelta(days=rng.randrange(1, 365))
+    if (dos.month, dos.day) < (dob.month, dob.day):
+        dob = dob.replace(year=dob.year + 1)
+    first = _faker.first_name_female() if sex == "F" else _faker.first_name_male()
+    last = _faker.last_name()
+    payer, member = _payer(rules.payer, age, rng)
+    return Patient(
+        f"{first} {last}",
+        first,
+        last,
+        sex,
+        dob,
+        age,
+        f"{rng.randint(10**7, 10**8 - 1)}",
+        payer,
+        member,
+    )
+
+
+def _pick(
+    template: Template, rng: random.Random, choices: Mapping[str, str] | None
+) -> tuple[tuple[tuple[str, str], ...], dict[str, Any]]:
+    picked: list[tuple[str, str]] = []
+    values: dict[str, Any] = {}
+    for variable in template.variables:
+        wanted = (choices or {}).get(variable.name)
+        options = [a for a in variable.alternatives if a.label == wanted] or list(
+            variable.alternatives
+        )
+        alternative = options[0] if wanted and len(options) == 1 else rng.choice(options)
+        picked.append((variable.name, alternative.label))
+        values.update(alternative.values)
+    return tuple(picked), values
+
+
+def fiscal_year(dos: date) -> int:
+    return dos.year + 1 if dos.month >= 10 else dos.year
+
+
+def build_key(template: Template, context: Mapping[str, Any], dos: date) -> AnswerKey:
+    """The variant's key: strings rendered, entries whose `when` is false dropped."""
+    spec = dict(template.key_spec)
+    override = spec.pop("by_year", {}).get(str(fiscal_year(dos)), {})
+    spec.update(override)
+    data: dict[str, Any] = {}
+    for section in ("diagnoses", "lines"):
+        entries = []
+        for entry in spec.get(section, []):
+            when = entry.get("when")
+            if when and not _expression(when)(**context):
+                continue
+            rendered = _render({k: v for k, v in entry.items() if k != "when"}, context)
+            if section == "lines":
+                rendered["units"] = int(str(rendered.get("units", 1) or 1))
+                rendered["modifiers"] = [m for m in rendered.get("modifiers", []) if m]
+            entries.append(rendered)
+        data[section] = entries
+    if spec.get("em"):
+        em = _render(dict(spec["em"]), context)
+        em["total_minutes"] = int(em["total_minutes"]) if str(em.get("total_minutes", "")) else None
+        data["em"] = em
+    data["alternates"] = _render(spec.get("alternates", []), context)
+    return key_from_dict(data, template.setting)  # type: ignore[arg-type]
+
+
+HEADER = """| | |
+|---|---|
+| **Patient** | {name} |
+| **DOB / age / sex** | {dob:%m/%d/%Y} / {age} / {sex} |
+| **MRN** | {mrn} |
+| **Date of service** | {dos:%m/%d/%Y} |
+| **Provider** | {provider} |
+| **Facility** | {facility} |
+| **Place of service** | {pos} |
+| **Payer** | {payer} (member {member}) |
+
+"""
+
+
+def generate(
+    template: Template,
+    seed: int,
+    *,
+    choices: Mapping[str, str] | None = None,
+    year: int | None = None,
+) -> Variant:
+    """Render one variant of a template, deterministically from the seed."""
+    rng = random.Random(seed)
+    _faker.seed_instance(seed)
+    picked, values = _pick(template, rng, choices)
+    dos = _date_of_service(template, rng, year)
+    patient = _patient(template, dos, rng)
+    credential = rng.choice(CREDENTIALS)
+    provider = f"{_faker.first_name()} {_faker.last_name()}, {credential}"
+    facility = f"{_faker.last_name()} {rng.choice(['Medical Center', 'Regional Hospital', 'Clinic', 'Health'])}"  # noqa: E501
+    he = patient.sex == "M"
+    context = {
+        **values,
+        "patient": {
+            **asdict(patient),
+            "pronoun": "he" if he else "she",
+            "Pronoun": "He" if he else "She",
+            "pronoun_obj": "him" if he else "her",
+            "possessive": "his" if he else "her",
+            "Possessive": "His" if he else "Her",
+        },
+        "provider": {"name": provider, "credentials": credential},
+        "facility": facility,
+        "dos": dos,
+        "payer": patient.payer,
+    }
+    header = HEADER.format(
+        name=patient.name,
+        dob=patient.dob,
+        age=patient.age,
+        sex=patient.sex,
+        mrn=patient.mrn,
+        dos=dos,
+        provider=provider,
+        facility=facility,
+        pos=template.place_of_service or "n/a",
+        payer=patient.payer,
+        member=patient.member_id,
+    )
+    title = (
+        f"## {template.chart_type.title() or 'Clinical Note'}\n\n" if template.chart_type else ""
+    )
+    markdown_text = title + header + _compiled(template.body).render(context)
+    return Variant(
+        template_id=template.id,
+        template_version=template.version,
+        seed=seed,
+        choices=picked,
+        specialty=template.specialty,
+        setting=template.setting,
+        claim_form=template.claim_form,
+        title=template.title,
+        difficulty=template.difficulty,
+        date_of_service=dos,
+        patient=patient,
+        provider=provider,
+        facility=facility,
+        place_of_service=template.place_of_service,
+        chart_markdown=markdown_text,
+        chart_html=render_markdown(markdown_text),
+        key=build_key(template, context, dos),
+    )

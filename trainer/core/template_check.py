@@ -1,0 +1,155 @@
+"""The template validator: every variant rendered and its key checked before anyone sees it.
+
+Fails, with file and line, on: a template that does not load; an undefined variable; a key
+code not valid on the chart's date of service; a key that does not grade 100% against itself;
+two variants with the same key (a minimal pair must change the answer); a chart that prints a
+key code; revenue codes missing on facility lines or present on professional ones.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import TemplateError as JinjaError
+from jinja2 import UndefinedError
+
+from .codes import guess_kind
+from .exercises import Template, TemplateLibrary, load_library
+from .generation import generate
+from .grading import grade
+
+
+@dataclass
+class CheckReport:
+    problems: list[tuple[str, int | None, str]] = field(default_factory=list)
+    specialties: int = 0
+    templates: int = 0
+    variants: int = 0
+    distinct_keys: int = 0
+    charts_rendered: int = 0
+
+    def add(self, path: Path | str, message: str, line: int | None = None) -> None:
+        self.problems.append((str(path), line, message))
+
+    def render(self) -> str:
+        lines = [f"{p}:{ln}: {m}" if ln else f"{p}: {m}" for p, ln, m in self.problems]
+        lines.append(
+            f"{self.specialties} specialties, {self.templates} templates, {self.variants} "
+            f"variants ({self.distinct_keys} distinct keyed variants), {self.charts_rendered} "
+            f"charts rendered; {len(self.problems)} problem(s)"
+        )
+        return "\n".join(lines)
+
+
+def _key_signature(key: Any) -> tuple[Any, ...]:
+    return (
+        key.as_claim().diagnoses,
+        tuple(
+            (k.line.code, k.line.modifiers, k.line.units, k.line.revenue_code) for k in key.lines
+        ),
+    )
+
+
+def _codes_in_key(key: Any) -> list[tuple[str, str]]:
+    found = [(d.code, "icd10cm") for d in key.diagnoses]
+    for keyed in key.lines:
+        found.append((keyed.line.code, guess_kind(keyed.line.code) or "cpt"))
+        found.extend((m, "modifier") for m in keyed.line.modifiers)
+        if keyed.line.revenue_code:
+            found.append((keyed.line.revenue_code, "revenue"))
+    return found
+
+
+def _gives_away(chart: str, code: str) -> bool:
+    if len(code) < 3 or code.isalpha():
+        return False
+    pattern = (
+        re.escape(code) + "|" + re.escape(code.replace(".", "")) if "." in code else re.escape(code)
+    )
+    return re.search(rf"(?<![\w.])({pattern})(?![\w])", chart) is not None
+
+
+def check_template(template: Template, catalog: Any, report: CheckReport, seeds: int) -> None:
+    meta = template.path / "template.toml"
+    signatures: dict[tuple[Any, ...], str] = {}
+    for choice in template.choices():
+        label = ", ".join(choice.values())
+        for seed in range(seeds):
+            try:
+                variant = generate(template, seed, choices=choice)
+            except UndefinedError as exc:
+                report.add(template.path / "chart.md.j2", f"[{label}] undefined variable: {exc}")
+                return
+            except (JinjaError, ValueError, KeyError, TypeError) as exc:
+                report.add(meta, f"[{label}] cannot render: {exc}")
+                return
+            report.charts_rendered += 1
+            key, dos = variant.key, variant.date_of_service
+            for code, kind in _codes_in_key(key):
+                result = catalog.validate(code, kind, dos)
+                if not result.valid:
+                    report.add(
+                        meta, f"[{label}] key code {code} ({kind}) on {dos}: {result.message}"
+                    )
+            for n, keyed in enumerate(key.lines):
+                line = keyed.line
+                if template.setting == "facility" and not line.revenue_code:
+                    report.add(
+                        meta, f"[{label}] facility line {n + 1} ({line.code}) has no revenue code"
+                    )
+                if template.setting == "professional" and line.revenue_code:
+                    report.add(meta, f"[{label}] professional line {n + 1} carries a revenue code")
+                if any(p > len(key.diagnoses) for p in line.pointers):
+                    report.add(meta, f"[{label}] line {n + 1} points past the diagnoses")
+            own = grade(key, key.as_claim(), "strict", dos, catalog=catalog)
+            if own.score < 1.0 or not own.chart_correct:
+                kinds = ", ".join(e.type for e in own.errors)
+                report.add(meta, f"[{label}] the key does not grade 100% against itself ({kinds})")
+            for code, _ in _codes_in_key(key):
+                if guess_kind(code) in ("icd10cm", "cpt", "hcpcs") and _gives_away(
+                    variant.chart_markdown, code
+                ):
+                    report.add(template.path / "chart.md.j2", f"[{label}] the chart prints {code}")
+            if seed == 0:
+                signature = _key_signature(key)
+                if signature in signatures:
+                    report.add(
+                        meta,
+                        f"variants [{signatures[signature]}] and [{label}] have the "
+                        "same key: a variant must change the answer",
+                    )
+                signatures[signature] = label
+    report.variants += template.variant_count()
+    report.distinct_keys += len(signatures)
+
+
+def check_library(
+    library: TemplateLibrary, catalog: Any, seeds_per_variant: int = 3
+) -> CheckReport:
+    report = CheckReport()
+    for error in library.errors:
+        report.add(error.file, error.message, error.line)
+    for template in sorted(library.templates.values(), key=lambda t: str(t.path)):
+        check_template(template, catalog, report, seeds_per_variant)
+    report.templates = len(library.templates)
+    report.specialties = len(library.by_specialty())
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    from ..config import PROJECT_ROOT
+    from .codesets import Catalog
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    root = Path(args[0]) if args else PROJECT_ROOT / "exercises"
+    report = check_library(load_library(root), Catalog.open())
+    print(report.render())
+    return 1 if report.problems else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,62 @@
+"""Engine set-up that makes SQLite safe under several writing gunicorn workers.
+
+Measured on this machine: a read-then-write transaction under 4 writers fails ~40% of the time
+with SQLITE_BUSY_SNAPSHOT even with a long timeout, because a deferred transaction that read
+first cannot upgrade to a writer once another writer committed. ``BEGIN IMMEDIATE`` takes the
+write lock up front, so the busy timeout applies and the transaction waits instead of failing.
+Read-only requests keep plain deferred transactions so WAL readers never queue behind writers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, scoped_session
+
+WRITE_OPTION = "trainer_write"
+
+
+def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    """Install WAL, synchronous=NORMAL, a busy timeout and explicit BEGIN handling."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        # Let SQLAlchemy, not pysqlite, decide when a transaction begins (see module doc).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
+        if connection.get_execution_options().get(WRITE_OPTION):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+
+@contextmanager
+def write_transaction(session: Session | scoped_session) -> Iterator[Session]:
+    """Run a read-then-write unit of work atomically; commit on success, roll back on error.
+
+    Any transaction the request already opened for reading is ended first, so the write
+    transaction starts fresh with the write lock (SQLite) and sees the latest committed data.
+    """
+    real = session() if isinstance(session, scoped_session) else session
+    if real.in_transaction():
+        session.commit()
+    session.connection(execution_options={WRITE_OPTION: True})
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise

@@ -1,0 +1,53 @@
+"""The domain objects a process loads once: the template library and the code-set catalog.
+
+Both are read-only after loading, so one copy per worker serves every request; nothing here is
+per-user state, which keeps the app servers stateless.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, current_app
+
+from .core.codesets import Catalog
+from .core.exercises import TemplateLibrary, load_library
+
+
+@dataclass
+class DomainContext:
+    """Lazily loaded library and catalog of one app."""
+
+    exercises_dir: Path
+    index_path: Path
+    _library: TemplateLibrary | None = None
+    _catalog: Catalog | None = None
+    _lock: threading.Lock = threading.Lock()
+
+    @property
+    def library(self) -> TemplateLibrary:
+        if self._library is None:
+            with self._lock:
+                if self._library is None:
+                    self._library = load_library(self.exercises_dir)
+        return self._library
+
+    @property
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            with self._lock:
+                if self._catalog is None:
+                    self._catalog = Catalog.open(self.index_path)
+        return self._catalog
+
+
+def init_app(app: Flask) -> None:
+    index = app.config.get("CODESET_INDEX") or str(Path(app.instance_path) / "codesets.sqlite")
+    app.extensions["trainer_domain"] = DomainContext(Path(app.config["EXERCISES_DIR"]), Path(index))
+
+
+def domain() -> DomainContext:
+    """The current app's domain context."""
+    return current_app.extensions["trainer_domain"]

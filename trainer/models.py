@@ -1,0 +1,155 @@
+"""Typed persistence models. They hold state only: no commits and no rendering here.
+
+An attempt stores the whole generated variant (chart and key) as it was generated, so editing
+a template later never rewrites a trainee's history; regrading after a key correction adds a
+new ``AttemptGrade`` row and keeps the old ones.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+
+Role = Literal["trainee", "supervisor", "admin"]
+ROLES: tuple[Role, ...] = ("trainee", "supervisor", "admin")
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now, so stored times compare correctly across servers."""
+    return datetime.now(UTC)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    email: Mapped[str] = mapped_column(String(254), default="")
+    display_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(16), default="trainee")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    memberships: Mapped[list[CohortMember]] = relationship(back_populates="user")
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        return self.active
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role in ("supervisor", "admin")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+class LoginFailure(db.Model):
+    """Failed log-ins, kept in the database so every app server throttles alike."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    remote_addr: Mapped[str] = mapped_column(String(64), default="")
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class Cohort(db.Model):
+    __tablename__ = "cohorts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    supervisor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    join_code: Mapped[str] = mapped_column(String(16), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    supervisor: Mapped[User] = relationship()
+    members: Mapped[list[CohortMember]] = relationship(back_populates="cohort")
+
+
+class CohortMember(db.Model):
+    """A trainee belongs to one cohort at a time; moving them rewrites this row."""
+
+    __tablename__ = "cohort_members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
+    joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    cohort: Mapped[Cohort] = relationship(back_populates="members")
+    user: Mapped[User] = relationship(back_populates="memberships")
+
+
+class Attempt(db.Model):
+    """One chart a trainee coded (or is coding)."""
+
+    __tablename__ = "attempts"
+    __table_args__ = (Index("ix_attempts_user_specialty_status", "user_id", "specialty", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    template_id: Mapped[str] = mapped_column(String(36), index=True)
+    template_version: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[int] = mapped_column(Integer)
+    specialty: Mapped[str] = mapped_column(String(40))
+    setting: Mapped[str] = mapped_column(String(16))
+    difficulty: Mapped[int] = mapped_column(Integer, default=1)
+    mode: Mapped[str] = mapped_column(String(16), default="practice")
+    policy: Mapped[str] = mapped_column(String(16), default="strict")
+    variant: Mapped[dict[str, Any]] = mapped_column(JSON)
+    draft: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    answer: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    status: Mapped[str] = mapped_column(String(16), default="in_progress")
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    code_correct: Mapped[int] = mapped_column(Integer, default=0)
+    code_total: Mapped[int] = mapped_column(Integer, default=0)
+    chart_correct: Mapped[bool] = mapped_column(Boolean, default=False)
+    seconds_spent: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True, index=True
+    )
+
+    user: Mapped[User] = relationship()
+    grades: Mapped[list[AttemptGrade]] = relationship(
+        back_populates="attempt", order_by="AttemptGrade.id"
+    )
+
+
+class AttemptGrade(db.Model):
+    """Every grade an attempt has had: the first, and one per key correction or override."""
+
+    __tablename__ = "attempt_grades"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id"), index=True)
+    key_version: Mapped[int] = mapped_column(Integer, default=1)
+    reason: Mapped[str] = mapped_column(String(32), default="submitted")
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    attempt: Mapped[Attempt] = relationship(back_populates="grades")
+
+
+class AttemptError(db.Model):
+    """Error types of an attempt's current grade, flattened so progress pages can rank them."""
+
+    __tablename__ = "attempt_errors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    specialty: Mapped[str] = mapped_column(String(40))
+    error_type: Mapped[str] = mapped_column(String(32))
+    code_family: Mapped[str] = mapped_column(String(8), default="")
+    explanation: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,62 @@
+"""Progress figures for a trainee, computed in the database so they stay fast at scale."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import case, func, select
+
+from ..core.mastery import AccuracySummary
+from ..extensions import db
+from ..models import Attempt, AttemptError
+
+
+@dataclass(frozen=True)
+class SpecialtyProgress:
+    specialty: str
+    summary: AccuracySummary
+    mean_seconds: float | None
+
+
+def specialty_summaries(user_id: int, target: float, elite: float) -> list[SpecialtyProgress]:
+    """Accuracy per specialty over submitted charts, as the progress page and reports show it."""
+    rows = db.session.execute(
+        select(
+            Attempt.specialty,
+            func.count(Attempt.id),
+            func.sum(case((Attempt.chart_correct, 1), else_=0)),
+            func.coalesce(func.sum(Attempt.code_correct), 0),
+            func.coalesce(func.sum(Attempt.code_total), 0),
+            func.avg(Attempt.seconds_spent),
+        )
+        .where(Attempt.user_id == user_id, Attempt.status == "submitted")
+        .group_by(Attempt.specialty)
+        .order_by(Attempt.specialty)
+    ).all()
+    return [
+        SpecialtyProgress(
+            specialty,
+            AccuracySummary(int(n), int(ok or 0), int(cc), int(ct), target, elite),
+            float(avg_s) if avg_s is not None else None,
+        )
+        for specialty, n, ok, cc, ct, avg_s in rows
+    ]
+
+
+def specialty_summary(user_id: int, specialty: str, target: float, elite: float) -> AccuracySummary:
+    for item in specialty_summaries(user_id, target, elite):
+        if item.specialty == specialty:
+            return item.summary
+    return AccuracySummary(0, 0, 0, 0, target, elite)
+
+
+def error_ranking(user_id: int, limit: int = 10) -> list[tuple[str, int]]:
+    """Error types the trainee makes most, most frequent first."""
+    rows = db.session.execute(
+        select(AttemptError.error_type, func.count(AttemptError.id))
+        .where(AttemptError.user_id == user_id)
+        .group_by(AttemptError.error_type)
+        .order_by(func.count(AttemptError.id).desc(), AttemptError.error_type)
+        .limit(limit)
+    ).all()
+    return [(t, int(n)) for t, n in rows]

@@ -1,0 +1,19 @@
+"""The web layer: one blueprint per area, plus the cross-cutting hooks they share."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from . import api, auth, errors, health, practice, progress, security, supervise
+
+
+def init_app(app: Flask) -> None:
+    auth.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(practice.bp)
+    app.register_blueprint(progress.bp)
+    app.register_blueprint(supervise.bp)
+    app.register_blueprint(api.bp)

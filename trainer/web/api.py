@@ -1,0 +1,146 @@
+"""JSON API v1 for look-ups, validation and grading (integrations and the entry panel)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, jsonify, request
+from flask_login import login_required
+
+from ..core.claims import CODE_KINDS, SETTINGS, ClaimFormatError, claim_from_dict, key_from_dict
+from ..core.codesets import CodeYearError
+from ..core.grading import grade
+from ..domain import domain
+from ..extensions import csrf
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # JSON only; no endpoint here changes stored state through a browser session
+
+POLICIES = ("strict", "audit", "exam")
+
+
+class ApiInputError(ValueError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@bp.errorhandler(ApiInputError)
+def _input_error(exc: ApiInputError):  # type: ignore[no-untyped-def]
+    return jsonify({"error": f"{exc.field}: {exc.message}", "field": exc.field}), 400
+
+
+@bp.errorhandler(ClaimFormatError)
+def _claim_error(exc: ClaimFormatError):  # type: ignore[no-untyped-def]
+    return jsonify({"error": str(exc), "field": exc.field}), 400
+
+
+@bp.errorhandler(CodeYearError)
+def _year_error(exc: CodeYearError):  # type: ignore[no-untyped-def]
+    return jsonify({"error": f"dos: {exc}", "field": "dos"}), 400
+
+
+def _dos(raw: Any, field: str = "dos", required: bool = True) -> date | None:
+    if raw in (None, ""):
+        if required:
+            raise ApiInputError(field, "required, as YYYY-MM-DD")
+        return None
+    if not isinstance(raw, str) or len(raw) != 10:
+        raise ApiInputError(field, "must be a date as YYYY-MM-DD")
+    try:
+        return date.fromisoformat(raw)
+    except ValueError as exc:
+        raise ApiInputError(field, "must be a date as YYYY-MM-DD") from exc
+
+
+def _kind(raw: Any, required: bool) -> str | None:
+    if raw in (None, ""):
+        if required:
+            raise ApiInputError("kind", f"required, one of {', '.join(CODE_KINDS)}")
+        return None
+    if raw not in CODE_KINDS:
+        raise ApiInputError("kind", f"must be one of {', '.join(CODE_KINDS)}")
+    return str(raw)
+
+
+@bp.get("/codes/search")
+@login_required
+def search_codes():  # type: ignore[no-untyped-def]
+    query = request.args.get("q", "")
+    if not query.strip():
+        raise ApiInputError("q", "required: a code prefix or words")
+    if len(query) > 100:
+        raise ApiInputError("q", "at most 100 characters")
+    kind = _kind(request.args.get("kind"), required=False)
+    dos = _dos(request.args.get("dos"), required=False)
+    limit_raw = request.args.get("limit", "20")
+    if not limit_raw.isdigit() or not 1 <= int(limit_raw) <= 100:
+        raise ApiInputError("limit", "a whole number from 1 to 100")
+    hits = domain().catalog.search(query, kind, dos, int(limit_raw))  # type: ignore[arg-type]
+    return jsonify(
+        {
+            "query": query,
+            "results": [
+                {"code": h.code, "kind": h.kind, "title": h.title, "billable": h.billable}
+                for h in hits
+            ],
+            "source": "ICD-10-CM: CDC; CPT descriptions are the trainer's own wording",
+        }
+    )
+
+
+@bp.get("/codes/validate")
+@login_required
+def validate_code():  # type: ignore[no-untyped-def]
+    code = request.args.get("code", "")
+    if not code.strip():
+        raise ApiInputError("code", "required")
+    if len(code) > 32:
+        raise ApiInputError("code", "at most 32 characters")
+    kind = _kind(request.args.get("kind"), required=True)
+    dos = _dos(request.args.get("dos"))
+    result = domain().catalog.validate(code, kind, dos)  # type: ignore[arg-type]
+    return jsonify(result.to_dict())
+
+
+@bp.get("/codesets/diff")
+@login_required
+def codeset_diff():  # type: ignore[no-untyped-def]
+    kind = _kind(request.args.get("set"), required=True) if request.args.get("set") else None
+    if kind is None:
+        raise ApiInputError("set", f"required, one of {', '.join(CODE_KINDS)}")
+    years = []
+    for name in ("from", "to"):
+        raw = request.args.get(name, "")
+        if not raw.isdigit() or len(raw) != 4:
+            raise ApiInputError(name, "a four-digit year")
+        years.append(int(raw))
+    catalog = domain().catalog
+    for name, year in zip(("from", "to"), years, strict=True):
+        if year not in catalog.years(kind):  # type: ignore[arg-type]
+            loaded = ", ".join(str(y) for y in catalog.years(kind))  # type: ignore[arg-type]
+            raise ApiInputError(name, f"no {kind} data for {year}; loaded years: {loaded}")
+    return jsonify(catalog.diff(kind, years[0], years[1]).to_dict())  # type: ignore[arg-type]
+
+
+@bp.post("/grade")
+@login_required
+def grade_claim():  # type: ignore[no-untyped-def]
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ApiInputError("body", "send a JSON object with key, answer, policy, date_of_service")
+    policy = body.get("policy", "strict")
+    if policy not in POLICIES:
+        raise ApiInputError("policy", f"must be one of {', '.join(POLICIES)}")
+    setting = body.get("setting", "professional")
+    if setting not in SETTINGS:
+        raise ApiInputError("setting", "must be 'professional' or 'facility'")
+    dos = _dos(body.get("date_of_service"), "date_of_service")
+    key = key_from_dict(body.get("key"), setting, where="key")
+    answer = claim_from_dict(body.get("answer"), where="answer")
+    catalog = domain().catalog
+    catalog.year_for("icd10cm", dos)  # raises CodeYearError (400) outside the loaded years
+    result = grade(key, answer, policy, dos, catalog=catalog)
+    return jsonify(result.to_dict())

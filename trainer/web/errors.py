@@ -1,0 +1,52 @@
+"""Error pages: every failure a user can cause answers with a clear message, never a traceback."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+MESSAGES = {
+    400: "The request could not be read.",
+    403: "You do not have access to that page.",
+    404: "That page does not exist.",
+    405: "That action is not allowed here.",
+    413: "That request is too large.",
+    429: "Too many attempts. Please wait and try again.",
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def error_response(status: int, message: str):  # type: ignore[no-untyped-def]
+    """Render an error as JSON for the API and as a page for people."""
+    if wants_json():
+        return jsonify({"error": message, "status": status}), status
+    return render_template("error.html", status=status, message=message), status
+
+
+def _http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
+    status = exc.code or 500
+    custom = exc.description != type(exc).description and status < 500
+    message = exc.description if custom else MESSAGES.get(status, "Something went wrong.")
+    return error_response(status, message)
+
+
+def _csrf_error(exc: CSRFError):  # type: ignore[no-untyped-def]
+    return error_response(
+        400,
+        f"The form expired or was not sent by this site ({exc.description}) "
+        "Reload the page and try again: nothing you saved was lost.",
+    )
+
+
+def _server_error(exc: Exception):  # type: ignore[no-untyped-def]
+    return error_response(500, "Something went wrong on our side; your saved work is safe.")
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(InternalServerError, _server_error)

@@ -1,0 +1,240 @@
+"""Practice: pick a specialty, code a generated chart, submit once, read the feedback."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import IntegerField, SelectField
+from wtforms.validators import DataRequired, NumberRange, Optional
+
+from ..core.answer_entry import EntryLine, entry_from_mapping, parse_entry
+from ..core.claims import MAX_DIAGNOSES, MAX_LINES, MAX_MODIFIERS
+from ..core.exercises import SPECIALTIES
+from ..domain import domain
+from ..extensions import db
+from ..models import Attempt
+from ..services import practice as service
+from ..services.progress import specialty_summaries, specialty_summary
+
+bp = Blueprint("practice", __name__)
+
+SHOWN_LINES = 6
+SHOWN_DIAGNOSES = 6
+
+
+class StartForm(FlaskForm):
+    specialty = SelectField("Specialty", validators=[DataRequired()])
+    difficulty = IntegerField("Difficulty", validators=[Optional(), NumberRange(1, 5)])
+
+
+class CsrfOnlyForm(FlaskForm):
+    """The entry panel's fields are read by the core parser; this form carries the CSRF token."""
+
+
+def _specialty_choices() -> list[tuple[str, str]]:
+    available = domain().library.by_specialty()
+    return [(slug, SPECIALTIES.get(slug, slug)) for slug in sorted(available)]
+
+
+def _own_attempt(attempt_id: int) -> Attempt:
+    """The current user's attempt; 404 otherwise (a 403 would confirm that it exists)."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != current_user.id:
+        abort(404)
+    return attempt
+
+
+@bp.get("/")
+@login_required
+def home():  # type: ignore[no-untyped-def]
+    cfg = current_app.config
+    summaries = specialty_summaries(current_user.id, cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"])
+    form = StartForm()
+    form.specialty.choices = _specialty_choices()
+    return render_template(
+        "practice/home.html", summaries=summaries, form=form, specialties=SPECIALTIES
+    )
+
+
+@bp.post("/practice/start")
+@login_required
+def start():  # type: ignore[no-untyped-def]
+    form = StartForm()
+    form.specialty.choices = _specialty_choices()
+    if not form.validate():
+        flash("Choose one of the listed specialties (and a difficulty from 1 to 5).", "error")
+        return redirect(url_for("practice.home")), 303
+    specialty = form.specialty.data or ""
+    resume = service.open_attempt(current_user.id, specialty)
+    if resume is not None:
+        return redirect(url_for("practice.attempt", attempt_id=resume.id), 303)
+    template = service.choose_template(
+        domain().library, specialty, random.Random(), form.difficulty.data
+    )
+    attempt = service.start_attempt(current_user.id, template)
+    return redirect(url_for("practice.attempt", attempt_id=attempt.id), 303)
+
+
+@bp.post("/practice/attempt/<int:attempt_id>/skip")
+@login_required
+def skip(attempt_id: int):  # type: ignore[no-untyped-def]
+    if not CsrfOnlyForm().validate():
+        abort(400)
+    attempt = _own_attempt(attempt_id)
+    if attempt.status == "in_progress" and attempt.mode == "practice":
+        service.abandon_attempt(attempt)
+        flash("Chart skipped; it does not count toward your accuracy.", "info")
+    return redirect(url_for("practice.home"), 303)
+
+
+def _entry_rows(attempt: Attempt) -> tuple[list[str], list[EntryLine]]:
+    dx, lines = entry_from_mapping(attempt.draft or {})
+    dx += [""] * (max(SHOWN_DIAGNOSES, len(dx)) - len(dx))
+    lines += [EntryLine()] * (max(SHOWN_LINES, len(lines)) - len(lines))
+    return dx, lines
+
+
+def _render_chart(
+    attempt: Attempt, dx: list[str], lines: list[EntryLine], problems: Any, status: int
+):  # type: ignore[no-untyped-def] # noqa: E501
+    variant = service.variant_of(attempt)
+    return (
+        render_template(
+            "practice/chart.html",
+            attempt=attempt,
+            variant=variant,
+            diagnoses=dx,
+            lines=lines,
+            problems=problems,
+            form=CsrfOnlyForm(),
+            max_modifiers=MAX_MODIFIERS,
+            max_diagnoses=MAX_DIAGNOSES,
+            specialty_name=SPECIALTIES.get(attempt.specialty, attempt.specialty),
+        ),
+        status,
+    )
+
+
+@bp.get("/practice/attempt/<int:attempt_id>")
+@login_required
+def attempt(attempt_id: int):  # type: ignore[no-untyped-def]
+    item = _own_attempt(attempt_id)
+    if item.status == "submitted":
+        return redirect(url_for("practice.result", attempt_id=item.id))
+    if item.status != "in_progress":
+        abort(404)
+    dx, lines = _entry_rows(item)
+    return _render_chart(item, dx, lines, None, 200)
+
+
+def _form_entry(form: MultiDict[str, str]) -> tuple[list[str], list[EntryLine]]:
+    """Read the entry panel's fields (names shared with static/js/practice.js)."""
+    dx = [form.get(f"diagnoses-{i}", "")[:64] for i in range(MAX_DIAGNOSES)]
+    while dx and not dx[-1].strip():
+        dx.pop()
+    lines: list[EntryLine] = []
+    for n in range(MAX_LINES):
+        prefix = f"lines-{n}-"
+        if not any(key.startswith(prefix) for key in form):
+            continue
+        lines.append(
+            EntryLine(
+                code=form.get(prefix + "code", "")[:64],
+                modifiers=[form.get(f"{prefix}mod{i + 1}", "")[:16] for i in range(MAX_MODIFIERS)],
+                units=form.get(prefix + "units", "")[:16],
+                revenue_code=form.get(prefix + "revenue", "")[:16],
+                pointers=form.get(prefix + "pointers", "")[:16],
+            )
+        )
+    return dx, lines
+
+
+def _seconds(form: MultiDict[str, str]) -> int:
+    raw = form.get("seconds", "0")
+    return int(raw) if raw.isdigit() and len(raw) < 7 else 0
+
+
+@bp.post("/practice/attempt/<int:attempt_id>/submit")
+@login_required
+def submit(attempt_id: int):  # type: ignore[no-untyped-def]
+    item = _own_attempt(attempt_id)
+    if not CsrfOnlyForm().validate():
+        abort(400)
+    if item.status != "in_progress":
+        flash("This chart was already submitted; here is its grade.", "info")
+        return redirect(url_for("practice.result", attempt_id=item.id), 303)
+    dx, lines = _form_entry(request.form)
+    claim, problems = parse_entry(dx, lines, facility=item.setting == "facility")
+    if claim is None:
+        dx_rows = dx + [""] * max(0, SHOWN_DIAGNOSES - len(dx))
+        line_rows = lines + [EntryLine()] * max(0, SHOWN_LINES - len(lines))
+        return _render_chart(item, dx_rows, line_rows, problems, 400)
+    outcome = service.submit_attempt(
+        item.id, current_user.id, claim, _seconds(request.form), domain().catalog
+    )
+    if not outcome.first_time:
+        flash("This chart was already submitted; here is its grade.", "info")
+    return redirect(url_for("practice.result", attempt_id=item.id), 303)
+
+
+@bp.post("/practice/attempt/<int:attempt_id>/draft")
+@login_required
+def draft(attempt_id: int):  # type: ignore[no-untyped-def]
+    """Autosave: the page posts what is typed so a reload or lost connection keeps it."""
+    item = _own_attempt(attempt_id)
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        return jsonify({"error": "Send the draft as a JSON object."}), 400
+    dx, lines = entry_from_mapping(payload)
+    saved = {
+        "diagnoses": dx,
+        "lines": [
+            {
+                "code": line.code,
+                "modifiers": list(line.modifiers),
+                "units": line.units,
+                "revenue_code": line.revenue_code,
+                "pointers": line.pointers,
+            }
+            for line in lines
+        ],
+    }
+    if not service.save_draft(item, saved):
+        return jsonify({"error": "This chart is already submitted."}), 409
+    return jsonify({"saved": True})
+
+
+@bp.get("/practice/attempt/<int:attempt_id>/result")
+@login_required
+def result(attempt_id: int):  # type: ignore[no-untyped-def]
+    item = _own_attempt(attempt_id)
+    if item.status != "submitted":
+        return redirect(url_for("practice.attempt", attempt_id=item.id))
+    cfg = current_app.config
+    summary = specialty_summary(
+        current_user.id, item.specialty, cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"]
+    )
+    return render_template(
+        "practice/result.html",
+        attempt=item,
+        variant=service.variant_of(item),
+        grade=service.current_grade(item),
+        summary=summary,
+        specialty_name=SPECIALTIES.get(item.specialty, item.specialty),
+        form=CsrfOnlyForm(),
+    )

@@ -115,6 +115,26 @@ def _pair(
     return pairs
 
 
+def _exact(
+    entered: Sequence[ServiceLine], keys: Sequence[ServiceLine], used_a: set[int], used_k: set[int]
+) -> list[tuple[int, int]]:
+    """Pass 1: entries with a keyed code, the best-fitting entry first (modifiers, units, rev)."""
+    by_code: dict[str, list[int]] = {}
+    for j, k in enumerate(keys):
+        if k.code:
+            by_code.setdefault(k.code, []).append(j)
+    options = sorted(
+        (-_fit(a, keys[j]), i, j) for i, a in enumerate(entered) for j in by_code.get(a.code, ())
+    )
+    pairs = []
+    for _, i, j in options:
+        if i not in used_a and j not in used_k:
+            used_a.add(i)
+            used_k.add(j)
+            pairs.append((i, j))
+    return pairs
+
+
 def _family_score(a: str, k: str) -> int | None:
     fa, fk = em_family(a), em_family(k)
     if fa is not None and fk is not None:  # another level, or new vs established patient
@@ -196,24 +216,21 @@ def grade_lines(
     keys = [kl.line for kl in keyed]
     used_a: set[int] = set()
     used_k: set[int] = set()
-    exact = _pair(
-        entered,
-        keys,
-        used_a,
-        used_k,
-        lambda i, j: _fit(entered[i], keys[j]) if entered[i].code == keys[j].code else None,
-    )
-    alt_sets = [frozenset(lk.norm(c, proc_kind(c)) for c in kl.alternates) for kl in keyed]
-    exact += _pair(
-        entered,
-        keys,
-        used_a,
-        used_k,
-        lambda i, j: _fit(entered[i], keys[j]) if entered[i].code in alt_sets[j] else None,
-    )
-    near = _pair(
-        entered, keys, used_a, used_k, lambda i, j: _family_score(entered[i].code, keys[j].code)
-    )
+    exact = _exact(entered, keys, used_a, used_k)
+    if any(kl.alternates for kl in keyed):
+        alt_sets = [frozenset(lk.norm(c, proc_kind(c)) for c in kl.alternates) for kl in keyed]
+        exact += _pair(
+            entered,
+            keys,
+            used_a,
+            used_k,
+            lambda i, j: _fit(entered[i], keys[j]) if entered[i].code in alt_sets[j] else None,
+        )
+    near: list[tuple[int, int]] = []
+    if len(used_a) < len(entered) and len(used_k) < len(keys):  # fuzzy pass only if needed
+        near = _pair(
+            entered, keys, used_a, used_k, lambda i, j: _family_score(entered[i].code, keys[j].code)
+        )
     by_key = {j: (i, True) for i, j in exact} | {j: (i, False) for i, j in near}
     verdicts: list[LineVerdict] = []
     em_pair: tuple[str, str | None] | None = None

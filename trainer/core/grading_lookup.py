@@ -45,6 +45,7 @@ class Lookups:
         self._revenue: dict[str, tuple[str, ...]] = {}
         self._details: dict[tuple[str, str], Any] = {}
         self._split: dict[str, bool | None] = {}
+        self._dx: dict[str, str] = {}
 
     def _room(self, cache: dict[Any, Any]) -> None:
         if len(cache) > _MAX_ENTRIES:
@@ -65,8 +66,13 @@ class Lookups:
 
     def norm_dx(self, code: str) -> str:
         """A diagnosis as typed; a code starting with a digit (a CPT code) is not given a dot."""
-        text = code.strip()
-        return self.norm(code, None if text[:1].isdigit() else "icd10cm")
+        found = self._dx.get(code)
+        if found is None:
+            text = code.strip()
+            found = self.norm(code, None if text[:1].isdigit() else "icd10cm")
+            self._room(self._dx)
+            self._dx[code] = found
+        return found
 
     def check(self, code: str, kind: str, dos: date) -> Check:
         """Validate ``code`` as ``kind`` on ``dos``; never raises."""

@@ -121,3 +121,8 @@ def test_second_surgical_procedure_is_reduced(catalog):
     results = replay(catalog, [line("20610", "RT"), line("20610", "LT", "51")])
     assert results[0].action == "pay"
     assert (results[1].action, results[1].rule) == ("reduce", "multiple_procedure")
+
+
+def test_add_on_codes_are_not_reduced(catalog):
+    results = replay(catalog, [line("11042"), line("11045")], ("L97.812",))
+    assert [r.action for r in results] == ["pay", "pay"]

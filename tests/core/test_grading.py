@@ -398,3 +398,16 @@ def test_a_cpt_code_in_a_diagnosis_slot_is_invalid(catalog):
     result = grade(KNEE, knee_answer(("M17.11", "20610")), date_of_service=DOS, catalog=catalog)
     error = only(result, "invalid_code")
     assert "CPT" in error.explanation
+
+
+def test_screening_colonoscopy_turned_diagnostic_needs_pt(catalog):
+    key = key_from_dict(
+        {
+            "diagnoses": ["Z12.11", "K63.5"],
+            "lines": [{"code": "45385", "modifiers": ["PT"], "pointers": [1, 2]}],
+        }
+    )
+    given = answer(["Z12.11", "K63.5"], [{"code": "45385", "pointers": [1, 2]}])
+    result = grade(key, given, date_of_service=DOS, catalog=catalog)
+    assert only(result, "missing_modifier").expected == "PT"
+    assert result.score == pytest.approx(2 / 3)

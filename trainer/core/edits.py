@@ -52,6 +52,12 @@ MALE_HCPCS = frozenset({"G0102", "G0103"})
 # nuclear medicine, ultrasound, surgical pathology and cardiac diagnostics (not the ECG and
 # stress-test codes, whose components have their own codes).
 PC_TC_RANGES = ((70010, 79999), (88300, 88399), (93303, 93356), (93880, 93998))
+# Surgical-range add-on codes (reported with a primary code, exempt from multiple-procedure
+# reduction) for when the catalog carries no add-on flag.
+ADD_ON = frozenset(
+    "11001 11008 11045 11046 11047 11103 11105 11107 15272 15274 15276 15278 17003 20985 "
+    "22614 22632 29826 64480 64484 64491 64492 64494 64495".split()
+)
 PC_TC_NONE = frozenset({"93000", "93005", "93010", "93015", "93016", "93017", "93018"})
 
 
@@ -82,8 +88,16 @@ def has_pc_tc_split(code: str, lk: Lookups) -> bool:
 
 
 def _is_add_on(code: str, lk: Lookups) -> bool:
+    """Add-on codes are never reduced as a "second procedure": flag, known list or title."""
+    if code in ADD_ON:
+        return True
     detail = lk.detail(code, "cpt") if _numeric(code) is not None else None
-    return bool(getattr(detail, "add_on", False)) if detail is not None else False
+    if detail is None:
+        return False
+    if getattr(detail, "add_on", False):
+        return True
+    title = (getattr(detail, "title", "") or "").lower()
+    return "each added" in title or "add-on" in title or "each additional" in title
 
 
 def bypassed(mods: set[str], other: set[str]) -> bool:

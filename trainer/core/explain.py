@@ -97,7 +97,7 @@ def rule(kind: str, rationale: str = "") -> str:
 
 def sentence(entered: str, supported: str, kind: str, rationale: str = "") -> str:
     """Join the three parts every explanation has."""
-    return f"{entered}; {supported}. Rule: {rule(kind, rationale)}"
+    return f"{entered.rstrip('. ')}; {supported}. Rule: {rule(kind, rationale)}"
 
 
 __all__ = ["RULES", "named", "rule", "sentence"]

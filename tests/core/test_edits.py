@@ -126,3 +126,9 @@ def test_second_surgical_procedure_is_reduced(catalog):
 def test_add_on_codes_are_not_reduced(catalog):
     results = replay(catalog, [line("11042"), line("11045")], ("L97.812",))
     assert [r.action for r in results] == ["pay", "pay"]
+
+
+def test_an_e_m_without_25_on_a_procedure_day_is_denied(catalog):
+    results = replay(catalog, [line("99213"), line("20610", "RT")])
+    assert (results[0].action, results[0].rule) == ("deny", "modifier_25")
+    assert results[1].action == "pay"

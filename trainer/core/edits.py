@@ -32,6 +32,12 @@ ANATOMIC = frozenset(
     "LC LD RC LM RI".split()
 )
 BYPASS = DISTINCT | frozenset("24 25 27 57 58 78 79 91".split())
+# An E/M on the day of a procedure is in its global package unless one of these says otherwise.
+GLOBAL_EM = frozenset({"24", "25", "57"})
+GLOBAL_REASON = (
+    "an E/M on the day of a procedure is part of its global package unless it is significant "
+    "and separately identifiable (25) or the decision for surgery (57)"
+)
 _SEVERITY: dict[str, int] = {"pay": 0, "reduce": 1, "deny": 2}
 
 # ICD-10-CM prefixes that are clearly one sex: maternity, female or male genital organs and
@@ -290,8 +296,11 @@ def replay_edits(
     """One EditResult per entered line (codes already normalised), in entry order."""
     results: list[EditResult] = []
     surgical_paid = 0
+    procedure_day = any(is_surgical(other.code) for other in lines)
     for i, line in enumerate(lines):
         found = _line_findings(i, lines, dos, lk, setting)
+        if procedure_day and is_em(line.code) and not GLOBAL_EM & set(line.modifiers):
+            found.append(_deny("modifier_25", GLOBAL_REASON))
         if patient is not None:
             found.extend(_patient_findings(line, diagnoses, patient))
         denied = any(action == "deny" for action, _, _ in found)

@@ -98,3 +98,15 @@ def test_supervisors_see_their_cohorts(client, auth):
     response = client.get("/supervise/")
     assert response.status_code == 200
     assert b"You run no cohorts yet" in response.data
+
+
+def test_oversized_and_non_utf8_logins_are_400(client, users):
+    response = client.post("/auth/login", data={"username": "x" * 10_000, "password": "y"})
+    assert response.status_code == 400
+    response = client.post(
+        "/auth/login",
+        data=b"username=%FF%FE&password=%80%81",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code in (400, 401)
+    assert b"Traceback" not in response.data

@@ -68,8 +68,10 @@ def test_starting_again_resumes_the_open_chart(client, auth):
 def test_unknown_specialty_is_refused(client, auth):
     auth.login()
     response = client.post("/practice/start", data={"specialty": "astrology"})
-    assert response.status_code == 303
-    assert "Choose one of the listed specialties" in client.get("/").get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Choose one of the listed specialties" in response.get_data(as_text=True)
+    response = client.post("/practice/start", data={"specialty": "x" * 10_000, "difficulty": "9"})
+    assert response.status_code == 400
 
 
 def test_the_keyed_answer_scores_100_and_counts_once(app, client, auth):

@@ -228,9 +228,8 @@ def build_key(template: Template, context: Mapping[str, Any], dos: date) -> Answ
     return key_from_dict(data, template.setting)  # type: ignore[arg-type]
 
 
-HEADER = """| | |
+HEADER = """| **Patient** | {name} |
 |---|---|
-| **Patient** | {name} |
 | **DOB / age / sex** | {dob:%m/%d/%Y} / {age} / {sex} |
 | **MRN** | {mrn} |
 | **Date of service** | {dos:%m/%d/%Y} |

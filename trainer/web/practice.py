@@ -59,16 +59,20 @@ def _own_attempt(attempt_id: int) -> Attempt:
     return attempt
 
 
+def _home(form: StartForm, status: int = 200):  # type: ignore[no-untyped-def]
+    cfg = current_app.config
+    summaries = specialty_summaries(current_user.id, cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"])
+    return render_template(
+        "practice/home.html", summaries=summaries, form=form, specialties=SPECIALTIES
+    ), status
+
+
 @bp.get("/")
 @login_required
 def home():  # type: ignore[no-untyped-def]
-    cfg = current_app.config
-    summaries = specialty_summaries(current_user.id, cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"])
     form = StartForm()
     form.specialty.choices = _specialty_choices()
-    return render_template(
-        "practice/home.html", summaries=summaries, form=form, specialties=SPECIALTIES
-    )
+    return _home(form)
 
 
 @bp.post("/practice/start")
@@ -78,7 +82,7 @@ def start():  # type: ignore[no-untyped-def]
     form.specialty.choices = _specialty_choices()
     if not form.validate():
         flash("Choose one of the listed specialties (and a difficulty from 1 to 5).", "error")
-        return redirect(url_for("practice.home")), 303
+        return _home(form, 400)
     specialty = form.specialty.data or ""
     resume = service.open_attempt(current_user.id, specialty)
     if resume is not None:

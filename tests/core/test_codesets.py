@@ -1,0 +1,177 @@
+"""The versioned catalog over real data: every validation reason, both ICD-10-CM years."""
+
+from datetime import date
+
+import pytest
+
+from trainer.core.codes import guess_kind, normalize
+from trainer.core.codesets import CodeYearError, fiscal_year
+
+FY2025 = date(2025, 3, 3)
+FY2026 = date(2026, 3, 2)
+
+
+@pytest.mark.parametrize(
+    ("typed", "kind", "expected"),
+    [
+        (" m17.11 ", "icd10cm", "M17.11"),
+        ("m1711", "icd10cm", "M17.11"),
+        ("t360x1a", "icd10cm", "T36.0X1A"),
+        ("M 17.11", "icd10cm", "M17.11"),
+        ("rt", "modifier", "RT"),
+        ("450", "revenue", "0450"),
+        ("99213", "cpt", "99213"),
+        ("j3301", "hcpcs", "J3301"),
+    ],
+)
+def test_normalise_as_coders_type(typed, kind, expected):
+    assert normalize(typed, kind) == expected
+
+
+@pytest.mark.parametrize("typed", ["M17.", "M1.711", "M17..11"])
+def test_normalise_never_repairs_a_wrong_code(typed, catalog):
+    assert not catalog.validate(typed, "icd10cm", FY2026).valid
+
+
+@pytest.mark.parametrize(
+    ("code", "kind"),
+    [
+        ("99213", "cpt"),
+        ("0001U", "cpt"),
+        ("J3301", "hcpcs"),
+        ("M17.11", "icd10cm"),
+        ("Z7984", "icd10cm"),
+        ("RT", "modifier"),
+        ("0450", "revenue"),
+    ],
+)
+def test_guess_kind_by_shape(code, kind):
+    assert guess_kind(code) == kind
+
+
+def test_valid_code_has_its_title(catalog):
+    result = catalog.validate("M17.11", "icd10cm", FY2026)
+    assert result.valid and result.reason is None
+    assert result.title == "Unilateral primary osteoarthritis, right knee"
+
+
+def test_header_lists_billable_children(catalog):
+    result = catalog.validate("M17", "icd10cm", FY2026)
+    assert result.reason == "header"
+    assert "M17.11" in result.suggestions and "M17.9" not in ("",)
+    assert all(catalog.validate(c, "icd10cm", FY2026).valid for c in result.suggestions)
+
+
+def test_missing_seventh_character(catalog):
+    result = catalog.validate("S52.531", "icd10cm", FY2026)
+    assert result.reason == "seventh_character"
+    assert "S52.531A" in result.suggestions and "S52.531D" in result.suggestions
+
+
+def test_missing_placeholder_x(catalog):
+    result = catalog.validate("T36.01A", "icd10cm", FY2026)
+    assert result.reason == "placeholder"
+    assert result.suggestions == ("T36.0X1A",)
+    assert catalog.validate("W01.0A", "icd10cm", FY2026).suggestions == ("W01.0XXA",)
+
+
+def test_unknown_code(catalog):
+    assert catalog.validate("M17.99", "icd10cm", FY2026).reason == "unknown"
+    assert catalog.validate("99999", "cpt", FY2026).reason == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("code", "slot", "named"),
+    [
+        ("99213", "icd10cm", "CPT"),
+        ("M17.11", "cpt", "ICD-10-CM"),
+        ("J3301", "cpt", "HCPCS"),
+        ("20610", "hcpcs", "CPT"),
+        ("RT", "pos", "modifier"),
+    ],
+)
+def test_wrong_kind(catalog, code, slot, named):
+    result = catalog.validate(code, slot, FY2026)
+    assert result.reason == "wrong_kind"
+    assert named in result.message
+
+
+def test_undotted_icd_in_a_diagnosis_slot_is_read_as_icd(catalog):
+    assert catalog.validate("E1122", "icd10cm", FY2026).code == "E11.22"
+
+
+def test_deleted_and_not_yet_effective_codes_follow_the_fiscal_year(catalog):
+    diff = catalog.diff("icd10cm", 2025, 2026)
+    added = diff.added[0][0]
+    assert catalog.validate(added, "icd10cm", FY2026).valid
+    before = catalog.validate(added, "icd10cm", FY2025)
+    assert before.reason == "not_effective" and "2025-10-01" in before.message
+    deleted = next(
+        code
+        for code, _ in diff.deleted
+        if catalog.validate(code, "icd10cm", FY2026).reason == "deleted"
+    )
+    assert catalog.validate(deleted, "icd10cm", FY2025).valid
+    assert "deleted" in catalog.validate(deleted, "icd10cm", FY2026).message
+
+
+def test_the_october_boundary(catalog):
+    assert fiscal_year(date(2025, 9, 30)) == 2025
+    assert fiscal_year(date(2025, 10, 1)) == 2026
+    assert catalog.year_for("icd10cm", date(2025, 10, 1)) == 2026
+    assert catalog.year_for("cpt", date(2025, 10, 1)) == 2025
+
+
+def test_dates_outside_the_loaded_years_are_refused(catalog):
+    with pytest.raises(CodeYearError):
+        catalog.validate("M17.11", "icd10cm", date(2019, 5, 1))
+
+
+def test_fy2025_to_fy2026_diff_matches_the_release(catalog):
+    diff = catalog.diff("icd10cm", 2025, 2026)
+    assert len(diff.added) == 487
+    assert len(diff.deleted) == 28
+    assert len(diff.revised) == 38
+    assert diff.to_dict()["counts"] == {"added": 487, "deleted": 28, "revised": 38}
+
+
+def test_search_ranks_exact_code_then_billable_then_words(catalog):
+    hits = catalog.search("M17.1", dos=FY2026)
+    assert hits[0].code == "M17.1"
+    assert hits[1].billable
+    words = catalog.search("osteoarthritis right knee", dos=FY2026)
+    assert "M17.11" in [h.code for h in words[:5]]
+    assert catalog.search("9921")[0].code.startswith("9921")
+    assert catalog.search("colonoscopy snare", kind="cpt")[0].code == "45385"
+
+
+def test_curated_sets_are_consistent(catalog):
+    curated = catalog.curated
+    kinds = {k for k, _ in curated.entries}
+    assert {"cpt", "hcpcs", "modifier", "revenue", "pos"} <= kinds
+    assert sum(1 for k, _ in curated.entries if k == "cpt") >= 250
+    assert sum(1 for k, _ in curated.entries if k == "revenue") >= 60
+    for (col1, col2), edit in curated.ncci.items():
+        assert curated.entries.get(("cpt", col1)) or curated.entries.get(("hcpcs", col1)), col1
+        assert curated.entries.get(("cpt", col2)) or curated.entries.get(("hcpcs", col2)), col2
+        assert edit.modifier_indicator in (0, 1) and edit.rationale
+    for code in curated.mues:
+        assert ("cpt", code) in curated.entries or ("hcpcs", code) in curated.entries, code
+    assert all(e.title for e in curated.entries.values())
+
+
+def test_drug_units_and_department_agreement(catalog):
+    assert catalog.drug_unit("J3301") == "10 mg"
+    assert "0450" in catalog.revenue_codes_for("99284")
+    assert "0636" in catalog.revenue_codes_for("J1885")
+    assert catalog.revenue_codes_for("93005") == ("0730",)
+    assert catalog.mue("20610", FY2026) == 2
+    assert catalog.ncci_edit("93000", "93010", FY2026).modifier_indicator == 0
+
+
+def test_code_detail_has_notes_children_and_years(catalog):
+    detail = catalog.detail("S52.531", "icd10cm")
+    assert "S52.531A" in detail.children
+    assert detail.seventh["A"].startswith("initial encounter")
+    assert detail.years == (2025, 2026)
+    assert catalog.detail("E11", "icd10cm").notes

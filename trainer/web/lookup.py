@@ -1,0 +1,52 @@
+"""Encoder-style look-up: search codes as you type, open a code's notes and children."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, render_template, request
+from flask_login import login_required
+
+from ..core.claims import CODE_KINDS
+from ..core.codes import normalize
+from ..core.codesets import KIND_NAMES
+from ..domain import domain
+
+bp = Blueprint("lookup", __name__, url_prefix="/lookup")
+
+
+def _dos_arg() -> date | None:
+    raw = request.args.get("dos", "")
+    try:
+        return date.fromisoformat(raw) if len(raw) == 10 else None
+    except ValueError:
+        return None
+
+
+@bp.get("/")
+@login_required
+def index():  # type: ignore[no-untyped-def]
+    query = request.args.get("q", "")[:100]
+    kind = request.args.get("kind", "")
+    kind = kind if kind in CODE_KINDS else ""
+    hits = domain().catalog.search(query, kind or None, _dos_arg(), 30) if query.strip() else []
+    status = 200 if len(request.args.get("q", "")) <= 100 else 400
+    return render_template(
+        "lookup/index.html",
+        query=query,
+        kind=kind,
+        hits=hits,
+        kinds=CODE_KINDS,
+        kind_names=KIND_NAMES,
+    ), status
+
+
+@bp.get("/<kind>/<code>")
+@login_required
+def detail(kind: str, code: str):  # type: ignore[no-untyped-def]
+    if kind not in CODE_KINDS or len(code) > 16:
+        abort(404)
+    found = domain().catalog.detail(normalize(code, kind), kind)  # type: ignore[arg-type]
+    if found is None:
+        abort(404, description=f"{code[:16]} is not {KIND_NAMES[kind]} in the loaded years.")
+    return render_template("lookup/detail.html", d=found, kind_names=KIND_NAMES)

@@ -112,7 +112,7 @@ def _login_cookie(port: int, username: str) -> str:
     conn.request("GET", "/auth/login")
     response = conn.getresponse()
     page = response.read().decode()
-    cookie = response.getheader("Set-Cookie", "").split(";")[0]
+    cookie = _cookies(response)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
     if token is None:
         token = re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', page)
@@ -129,7 +129,17 @@ def _login_cookie(port: int, username: str) -> str:
     response.read()
     if response.status != 302:
         raise RuntimeError(f"bench log-in failed with {response.status}")
-    return response.getheader("Set-Cookie", "").split(";")[0]
+    return _cookies(response)
+
+
+def _cookies(response: http.client.HTTPResponse) -> str:
+    """A Cookie header from every non-empty Set-Cookie of a response."""
+    jar: list[str] = []
+    for header in response.msg.get_all("Set-Cookie") or []:
+        name_value = header.split(";")[0]
+        if name_value.partition("=")[2]:
+            jar.append(name_value)
+    return "; ".join(jar)
 
 
 def _prepare_practice(workdir: Path, index: Path) -> tuple[dict[str, str], int]:

@@ -79,8 +79,9 @@ def _reset_postgres(url: str, index: Path) -> None:
         with db.engine.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
-        db.engine.dispose()
     _upgrade(app)
+    with app.app_context():
+        db.engine.dispose()
 
 
 def make_app(tmp_path: Path, migrated_sqlite: Path, index: Path, **overrides: object) -> Flask:

@@ -16,6 +16,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.conftest import make_app
+from trainer.extensions import db
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -62,6 +63,9 @@ def live_app(tmp_path: Path, migrated_sqlite: Path, codeset_index: Path):  # typ
     yield app
     server.shutdown()
     thread.join(timeout=5)
+    server.server_close()
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture

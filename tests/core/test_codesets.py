@@ -149,7 +149,9 @@ def test_curated_sets_are_consistent(catalog):
     curated = catalog.curated
     kinds = {k for k, _ in curated.entries}
     assert {"cpt", "hcpcs", "modifier", "revenue", "pos"} <= kinds
-    assert sum(1 for k, _ in curated.entries if k == "cpt") >= 250
+    assert sum(1 for k, _ in curated.entries if k == "cpt") >= 300
+    assert sum(1 for k, _ in curated.entries if k == "hcpcs") >= 150
+    assert sum(1 for k, c in curated.entries if k == "hcpcs" and c.startswith("J")) >= 60
     assert sum(1 for k, _ in curated.entries if k == "revenue") >= 60
     for (col1, col2), edit in curated.ncci.items():
         assert curated.entries.get(("cpt", col1)) or curated.entries.get(("hcpcs", col1)), col1
@@ -175,3 +177,11 @@ def test_code_detail_has_notes_children_and_years(catalog):
     assert detail.seventh["A"].startswith("initial encounter")
     assert detail.years == (2025, 2026)
     assert catalog.detail("E11", "icd10cm").notes
+
+
+def test_cpt_deleted_on_1_january_names_its_replacement(catalog):
+    # The telephone E/M codes ended with 2024; 2025 brought the audio-only codes 98008-98015.
+    result = catalog.validate("99442", "cpt", date(2025, 2, 3))
+    assert result.reason == "deleted"
+    assert result.replacement == "98013"
+    assert catalog.validate("98013", "cpt", date(2025, 2, 3)).valid

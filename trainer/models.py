@@ -153,3 +153,44 @@ class AttemptError(db.Model):
     error_type: Mapped[str] = mapped_column(String(32))
     code_family: Mapped[str] = mapped_column(String(8), default="")
     explanation: Mapped[str] = mapped_column(Text, default="")
+
+
+class Dispute(db.Model):
+    """A trainee's challenge to a key, with the citation; a supervisor accepts or rejects it."""
+
+    __tablename__ = "disputes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    item: Mapped[str] = mapped_column(String(64), default="")
+    citation: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    response: Mapped[str] = mapped_column(Text, default="")
+    resolved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    attempt: Mapped[Attempt] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class KeyCorrection(db.Model):
+    """A supervisor's correction of a template's key; each one is a new key version.
+
+    ``replace`` maps a keyed code to the code that should have been keyed; ``accept`` maps a
+    keyed code to further codes accepted in its place. Corrections apply, in order, to the key
+    stored with every attempt of the template, which is then regraded; old grades stay.
+    """
+
+    __tablename__ = "key_corrections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_id: Mapped[str] = mapped_column(String(36), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    replace: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    accept: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
+    reason: Mapped[str] = mapped_column(Text)
+    dispute_id: Mapped[int | None] = mapped_column(ForeignKey("disputes.id"), nullable=True)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

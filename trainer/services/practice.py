@@ -16,6 +16,7 @@ from ..core.grading import PatientFacts, grade
 from ..database import write_transaction
 from ..extensions import db
 from ..models import Attempt, AttemptError, AttemptGrade, utcnow
+from .keys import current_key, key_version, variant_of
 
 
 class PracticeError(ValueError):
@@ -104,10 +105,6 @@ def save_draft(attempt: Attempt, draft: dict[str, Any]) -> bool:
     return bool(result.rowcount)
 
 
-def variant_of(attempt: Attempt) -> Variant:
-    return Variant.from_dict(attempt.variant)
-
-
 def patient_facts(variant: Variant) -> PatientFacts:
     return PatientFacts(
         age=variant.patient.age, sex=variant.patient.sex, payer=variant.patient.payer
@@ -118,7 +115,7 @@ def grade_attempt(attempt: Attempt, answer: Claim, catalog: Any) -> dict[str, An
     """Grade an answer against the key stored with the attempt (never the current template)."""
     variant = variant_of(attempt)
     result = grade(
-        variant.key,
+        current_key(attempt),
         answer,
         attempt.policy,  # type: ignore[arg-type]
         variant.date_of_service,
@@ -157,13 +154,14 @@ def submit_attempt(
             )
         ).rowcount
         if flipped:
-            session.add(AttemptGrade(attempt_id=attempt_id, key_version=1, result=graded))
-            _store_errors(session, attempt, graded)
+            version = key_version(attempt.template_id)
+            session.add(AttemptGrade(attempt_id=attempt_id, key_version=version, result=graded))
+            store_errors(session, attempt, graded)
     db.session.refresh(attempt)
     return SubmitOutcome(attempt, bool(flipped))
 
 
-def _store_errors(session: Any, attempt: Attempt, graded: dict[str, Any]) -> None:
+def store_errors(session: Any, attempt: Attempt, graded: dict[str, Any]) -> None:
     session.execute(delete(AttemptError).where(AttemptError.attempt_id == attempt.id))
     for err in graded.get("errors", []):
         expected = str(err.get("expected") or err.get("given") or "")

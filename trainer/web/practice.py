@@ -18,6 +18,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from wtforms import IntegerField, SelectField
 from wtforms.validators import DataRequired, NumberRange, Optional
@@ -27,8 +28,10 @@ from ..core.claims import MAX_DIAGNOSES, MAX_LINES, MAX_MODIFIERS
 from ..core.exercises import SPECIALTIES
 from ..domain import domain
 from ..extensions import db
-from ..models import Attempt
+from ..models import Attempt, Dispute
 from ..services import practice as service
+from ..services.disputes import DisputeError, open_dispute
+from ..services.keys import current_key
 from ..services.progress import specialty_summaries, specialty_summary
 
 bp = Blueprint("practice", __name__)
@@ -223,22 +226,51 @@ def draft(attempt_id: int):  # type: ignore[no-untyped-def]
     return jsonify({"saved": True})
 
 
+def _result_page(item: Attempt, status: int = 200):  # type: ignore[no-untyped-def]
+    cfg = current_app.config
+    summary = specialty_summary(
+        item.user_id, item.specialty, cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"]
+    )
+    return render_template(
+        "practice/result.html",
+        attempt=item,
+        variant=service.variant_of(item),
+        key=current_key(item),
+        disputes=db.session.scalars(
+            select(Dispute).where(Dispute.attempt_id == item.id).order_by(Dispute.id)
+        ).all(),
+        grade=service.current_grade(item),
+        summary=summary,
+        specialty_name=SPECIALTIES.get(item.specialty, item.specialty),
+        form=CsrfOnlyForm(),
+    ), status
+
+
 @bp.get("/practice/attempt/<int:attempt_id>/result")
 @login_required
 def result(attempt_id: int):  # type: ignore[no-untyped-def]
     item = _own_attempt(attempt_id)
     if item.status != "submitted":
         return redirect(url_for("practice.attempt", attempt_id=item.id))
-    cfg = current_app.config
-    summary = specialty_summary(
-        current_user.id, item.specialty, cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"]
-    )
-    return render_template(
-        "practice/result.html",
-        attempt=item,
-        variant=service.variant_of(item),
-        grade=service.current_grade(item),
-        summary=summary,
-        specialty_name=SPECIALTIES.get(item.specialty, item.specialty),
-        form=CsrfOnlyForm(),
-    )
+    return _result_page(item)
+
+
+@bp.post("/practice/attempt/<int:attempt_id>/dispute")
+@login_required
+def dispute(attempt_id: int):  # type: ignore[no-untyped-def]
+    """The trainee challenges the key with a citation; it reaches their supervisor's queue."""
+    item = _own_attempt(attempt_id)
+    if not CsrfOnlyForm().validate():
+        abort(400)
+    try:
+        open_dispute(
+            item,
+            current_user.id,
+            request.form.get("item", "")[:64],
+            request.form.get("citation", "")[:10_000],
+        )
+    except DisputeError as exc:
+        flash(str(exc), "error")
+        return _result_page(item, 400)
+    flash("Dispute sent to your supervisor. You will see the answer here.", "info")
+    return redirect(url_for("practice.result", attempt_id=item.id), 303)

@@ -196,3 +196,13 @@ def test_skip_abandons_without_counting(app, client, auth):
     with app.app_context():
         assert db.session.get(Attempt, attempt_id).status == "abandoned"
     assert start_chart(client) != attempt_id
+
+
+def test_feedback_shows_the_answer_as_a_cms1500(app, client, auth):
+    auth.login()
+    attempt_id = start_chart(client)
+    key = key_of(app, attempt_id)
+    client.post(f"/practice/attempt/{attempt_id}/submit", data=form_for(key))
+    page = client.get(f"/practice/attempt/{attempt_id}/result").get_data(as_text=True)
+    assert "CMS-1500" in page and "24E Dx pointer" in page
+    assert key.diagnoses[0].code.replace(".", "") in page  # box 21 prints codes without dots

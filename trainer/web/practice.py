@@ -226,6 +226,13 @@ def draft(attempt_id: int):  # type: ignore[no-untyped-def]
     return jsonify({"saved": True})
 
 
+def _revenue_titles(item: Attempt) -> dict[str, str]:
+    """FL43 descriptions of the revenue codes the trainee entered (facility charts only)."""
+    catalog = domain().catalog
+    codes = {line.get("revenue_code") for line in (item.answer or {}).get("lines", [])}
+    return {c: catalog.title(c, "revenue") or "" for c in codes if c}
+
+
 def _result_page(item: Attempt, status: int = 200):  # type: ignore[no-untyped-def]
     cfg = current_app.config
     summary = specialty_summary(
@@ -240,6 +247,7 @@ def _result_page(item: Attempt, status: int = 200):  # type: ignore[no-untyped-d
             select(Dispute).where(Dispute.attempt_id == item.id).order_by(Dispute.id)
         ).all(),
         grade=service.current_grade(item),
+        revenue_titles=_revenue_titles(item),
         summary=summary,
         specialty_name=SPECIALTIES.get(item.specialty, item.specialty),
         form=CsrfOnlyForm(),

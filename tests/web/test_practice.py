@@ -206,3 +206,19 @@ def test_feedback_shows_the_answer_as_a_cms1500(app, client, auth):
     page = client.get(f"/practice/attempt/{attempt_id}/result").get_data(as_text=True)
     assert "CMS-1500" in page and "24E Dx pointer" in page
     assert key.diagnoses[0].code.replace(".", "") in page  # box 21 prints codes without dots
+
+
+def test_progress_charts_are_svg_with_no_external_script(app, client, auth):
+    auth.login()
+    attempt_id = start_chart(client)
+    data = form_for(key_of(app, attempt_id))
+    data["diagnoses-0"] = "R69"
+    client.post(f"/practice/attempt/{attempt_id}/submit", data=data)
+    for path in ("/progress/trend.svg", "/progress/errors.svg"):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert response.mimetype == "image/svg+xml"
+        body = response.get_data(as_text=True)
+        assert "<svg" in body and "http://kozea.github.io" not in body
+        assert "<script src" not in body.replace("'", '"') and 'src="http' not in body
+    assert "Benchmark 95%" in client.get("/progress/trend.svg").get_data(as_text=True)

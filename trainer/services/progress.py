@@ -60,3 +60,27 @@ def error_ranking(user_id: int, limit: int = 10) -> list[tuple[str, int]]:
         .limit(limit)
     ).all()
     return [(t, int(n)) for t, n in rows]
+
+
+def weekly_trend(user_id: int) -> tuple[list[str], dict[str, list[tuple[str, float | None]]]]:
+    """Code-level accuracy per specialty per ISO week, over submitted charts."""
+    rows = db.session.execute(
+        select(Attempt.specialty, Attempt.submitted_at, Attempt.code_correct, Attempt.code_total)
+        .where(Attempt.user_id == user_id, Attempt.status == "submitted")
+        .order_by(Attempt.submitted_at)
+    ).all()
+    sums: dict[str, dict[str, list[int]]] = {}
+    weeks: list[str] = []
+    for specialty, when, correct, total in rows:
+        year, week, _ = when.isocalendar()
+        label = f"{year}-W{week:02d}"
+        if label not in weeks:
+            weeks.append(label)
+        bucket = sums.setdefault(specialty, {}).setdefault(label, [0, 0])
+        bucket[0] += correct
+        bucket[1] += total
+    series = {
+        specialty: [(w, c / t if t else None) for w, (c, t) in by_week.items()]
+        for specialty, by_week in sums.items()
+    }
+    return weeks, series

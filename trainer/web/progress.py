@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, Response, current_app, render_template
 from flask_login import current_user, login_required
 
 from ..core.exercises import SPECIALTIES
 from ..core.mastery import STATUS_LABELS
-from ..services.progress import error_ranking, specialty_summaries
+from ..services.charts import errors_svg, trend_svg
+from ..services.progress import error_ranking, specialty_summaries, weekly_trend
 
 bp = Blueprint("progress", __name__, url_prefix="/progress")
 
@@ -27,3 +28,26 @@ def index():  # type: ignore[no-untyped-def]
         target=cfg["ACCURACY_TARGET"],
         elite=cfg["ACCURACY_ELITE"],
     )
+
+
+def _svg(body: str) -> Response:
+    """An SVG image; its own CSP lets pygal's inline styles apply and nothing else load."""
+    response = Response(body, mimetype="image/svg+xml")
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/trend.svg")
+@login_required
+def trend_chart():  # type: ignore[no-untyped-def]
+    cfg = current_app.config
+    weeks, series = weekly_trend(current_user.id)
+    named = {SPECIALTIES.get(k, k): v for k, v in series.items()}
+    return _svg(trend_svg(named, weeks, cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"]))
+
+
+@bp.get("/errors.svg")
+@login_required
+def errors_chart():  # type: ignore[no-untyped-def]
+    return _svg(errors_svg(error_ranking(current_user.id)))

@@ -115,6 +115,7 @@ class Attempt(db.Model):
     code_total: Mapped[int] = mapped_column(Integer, default=0)
     chart_correct: Mapped[bool] = mapped_column(Boolean, default=False)
     seconds_spent: Mapped[int] = mapped_column(Integer, default=0)
+    chosen_because: Mapped[str] = mapped_column(String(300), default="", server_default="")
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(
         DateTime(timezone=True), nullable=True, index=True

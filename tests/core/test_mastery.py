@@ -43,3 +43,38 @@ def test_summary_reports_gap_and_both_levels():
     assert summary.chart_accuracy == pytest.approx(0.75)
     assert summary.gap_to_target == pytest.approx(-0.05)
     assert summary.status == "below_target"
+
+
+def test_missed_families_come_back_after_1_3_and_7_days():
+    from datetime import date
+
+    from trainer.core.mastery import FamilyHistory
+
+    missed = FamilyHistory("M17", date(2026, 3, 2))
+    assert missed.due_on() == date(2026, 3, 3)
+    once = FamilyHistory("M17", date(2026, 3, 2), 1, date(2026, 3, 3))
+    assert once.due_on() == date(2026, 3, 6)
+    twice = FamilyHistory("M17", date(2026, 3, 2), 2, date(2026, 3, 6))
+    assert twice.due_on() == date(2026, 3, 13)
+    assert FamilyHistory("M17", date(2026, 3, 2), 3, date(2026, 3, 13)).due_on() is None
+
+
+def test_next_chart_prefers_due_reviews_then_the_weakest_specialty():
+    from datetime import date
+
+    from trainer.core.mastery import FamilyHistory, choose_next
+
+    summaries = {
+        "orthopaedics": AccuracySummary(40, 35, 190, 200),
+        "primary_care": AccuracySummary(40, 20, 150, 200),
+    }
+    by_specialty = {"orthopaedics": {"M17", "S52"}, "primary_care": {"E11", "992"}}
+    due = [FamilyHistory("S52", date(2026, 3, 1))]
+    pick = choose_next(summaries, due, by_specialty, date(2026, 3, 2))
+    assert (pick.specialty, pick.family) == ("orthopaedics", "S52")
+    assert "S52" in pick.reason
+    pick = choose_next(summaries, [], by_specialty, date(2026, 3, 2))
+    assert pick.specialty == "primary_care" and pick.family is None
+    assert "weakest" in pick.reason
+    not_due = [FamilyHistory("S52", date(2026, 3, 2))]
+    assert choose_next(summaries, not_due, by_specialty, date(2026, 3, 2)).family is None

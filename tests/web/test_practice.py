@@ -222,3 +222,32 @@ def test_progress_charts_are_svg_with_no_external_script(app, client, auth):
         assert "<svg" in body and "http://kozea.github.io" not in body
         assert "<script src" not in body.replace("'", '"') and 'src="http' not in body
     assert "Benchmark 95%" in client.get("/progress/trend.svg").get_data(as_text=True)
+
+
+def test_weakest_area_explains_why_the_chart_was_chosen(app, client, auth):
+    auth.login()
+    attempt_id = start_chart(client, "weakest")
+    page = client.get(f"/practice/attempt/{attempt_id}").get_data(as_text=True)
+    assert "Why this chart:" in page
+
+
+def test_a_missed_family_comes_back_the_next_day(app, client, auth):
+    from datetime import timedelta
+
+    from trainer.models import utcnow
+
+    auth.login()
+    attempt_id = start_chart(client, "orthopaedics")
+    key = key_of(app, attempt_id)
+    data = form_for(key)
+    data["diagnoses-0"] = "R69"
+    client.post(f"/practice/attempt/{attempt_id}/submit", data=data)
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        attempt.submitted_at = utcnow() - timedelta(days=1)
+        db.session.commit()
+    family = key.diagnoses[0].code.replace(".", "")[:3]
+    again = start_chart(client, "weakest")
+    page = client.get(f"/practice/attempt/{again}").get_data(as_text=True)
+    assert f"you missed a {family} code" in page
+    assert family in "".join(d.code for d in key_of(app, again).diagnoses).replace(".", "")

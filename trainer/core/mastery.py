@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Literal
 
 TARGET = 0.95  # the usual coding-audit benchmark
@@ -94,3 +95,79 @@ def accuracy_status(
     if low >= target:
         return "at_target"
     return "below_target"
+
+
+# --------------------------------------------------------------------------- next chart
+
+REVIEW_DAYS = (1, 3, 7)  # a missed code family comes back after 1, then 3, then 7 days
+
+
+@dataclass(frozen=True, slots=True)
+class FamilyHistory:
+    """One code family's record for a trainee: when it was last missed, reviews since."""
+
+    family: str
+    last_missed: date
+    correct_reviews: int = 0
+    last_review: date | None = None
+
+    def due_on(self) -> date | None:
+        """The day it next comes back, or None once it has been reviewed right three times."""
+        if self.correct_reviews >= len(REVIEW_DAYS):
+            return None
+        since = self.last_review or self.last_missed
+        return since + timedelta(days=REVIEW_DAYS[self.correct_reviews])
+
+
+@dataclass(frozen=True, slots=True)
+class NextChart:
+    specialty: str
+    family: str | None
+    reason: str
+
+
+def family_of(code: str) -> str:
+    """The 3-character category a code belongs to (M17.11 -> M17; 99214 -> 992)."""
+    return code.replace(".", "")[:3].upper()
+
+
+def choose_next(
+    summaries: dict[str, AccuracySummary],
+    families: list[FamilyHistory],
+    families_by_specialty: dict[str, set[str]],
+    today: date,
+) -> NextChart | None:
+    """Due reviews of missed code families first, then the weakest specialty.
+
+    Weakest = lowest lower bound of the code-accuracy interval, so a specialty with little
+    evidence is practised until the evidence says where the trainee stands.
+    """
+    available = sorted(families_by_specialty)
+    if not available:
+        return None
+    due = sorted(
+        (f for f in families if f.due_on() is not None and f.due_on() <= today),  # type: ignore[operator]
+        key=lambda f: (f.due_on(), f.family),
+    )
+    for item in due:
+        for specialty in available:
+            if item.family in families_by_specialty[specialty]:
+                step = REVIEW_DAYS[item.correct_reviews]
+                return NextChart(
+                    specialty,
+                    item.family,
+                    f"Spaced review: you missed a {item.family} code on "
+                    f"{item.last_missed:%d %b}; it comes back after {step} day(s) until you "
+                    f"have it right {len(REVIEW_DAYS)} times.",
+                )
+    tried = [s for s in available if s in summaries and summaries[s].codes_total]
+    if not tried:
+        return NextChart(available[0], None, "Start anywhere: no charts submitted yet.")
+    weakest = min(tried, key=lambda s: (summaries[s].code_interval[0], s))
+    low = summaries[weakest].code_interval[0]
+    return NextChart(
+        weakest,
+        None,
+        f"Your weakest specialty: the lower bound of your code accuracy there is {low:.0%} "
+        f"against the {summaries[weakest].target:.0%} target.",
+    )

@@ -63,6 +63,7 @@ def start_attempt(
     seed: int | None = None,
     mode: str = "practice",
     policy: str = "strict",
+    reason: str = "",
 ) -> Attempt:
     """Generate a variant and store it whole, so later template edits never change it."""
     seed = secrets.randbelow(2**31) if seed is None else seed
@@ -79,6 +80,7 @@ def start_attempt(
             mode=mode,
             policy=policy,
             variant=variant.to_dict(),
+            chosen_because=reason[:300],
         )
         session.add(attempt)
     return attempt

@@ -32,6 +32,7 @@ from ..models import Attempt, Dispute
 from ..services import practice as service
 from ..services.disputes import DisputeError, open_dispute
 from ..services.keys import current_key
+from ..services.mastery import next_chart
 from ..services.progress import specialty_summaries, specialty_summary
 
 bp = Blueprint("practice", __name__)
@@ -49,9 +50,14 @@ class CsrfOnlyForm(FlaskForm):
     """The entry panel's fields are read by the core parser; this form carries the CSRF token."""
 
 
+WEAKEST = "weakest"
+
+
 def _specialty_choices() -> list[tuple[str, str]]:
     available = domain().library.by_specialty()
-    return [(slug, SPECIALTIES.get(slug, slug)) for slug in sorted(available)]
+    return [(WEAKEST, "My weakest area (recommended)")] + [
+        (slug, SPECIALTIES.get(slug, slug)) for slug in sorted(available)
+    ]
 
 
 def _own_attempt(attempt_id: int) -> Attempt:
@@ -87,13 +93,24 @@ def start():  # type: ignore[no-untyped-def]
         flash("Choose one of the listed specialties (and a difficulty from 1 to 5).", "error")
         return _home(form, 400)
     specialty = form.specialty.data or ""
+    library = domain().library
+    reason, template = "", None
+    if specialty == WEAKEST:
+        cfg = current_app.config
+        picked = next_chart(current_user.id, library, cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"])
+        if picked is None:
+            abort(404, description="No exercises are available yet.")
+        choice, template_id = picked
+        specialty, reason = choice.specialty, choice.reason
+        template = library.get(template_id) if template_id else None
     resume = service.open_attempt(current_user.id, specialty)
     if resume is not None:
         return redirect(url_for("practice.attempt", attempt_id=resume.id), 303)
-    template = service.choose_template(
-        domain().library, specialty, random.Random(), form.difficulty.data
-    )
-    attempt = service.start_attempt(current_user.id, template)
+    if template is None:
+        template = service.choose_template(
+            library, specialty, random.Random(), form.difficulty.data
+        )
+    attempt = service.start_attempt(current_user.id, template, reason=reason)
     return redirect(url_for("practice.attempt", attempt_id=attempt.id), 303)
 
 

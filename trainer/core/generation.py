@@ -218,6 +218,7 @@ def build_key(template: Template, context: Mapping[str, Any], dos: date) -> Answ
             if section == "lines":
                 rendered["units"] = int(str(rendered.get("units", 1) or 1))
                 rendered["modifiers"] = [m for m in rendered.get("modifiers", []) if m]
+                rendered["pointers"] = [p for p in rendered.get("pointers", []) if str(p).strip()]
             entries.append(rendered)
         data[section] = entries
     if spec.get("em"):

@@ -158,14 +158,20 @@ def _payer(rule: str, age: int, rng: random.Random) -> tuple[str, str]:
     return plan, f"{_faker.bothify('???#########').upper()}"
 
 
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a non-leap year
+        return day.replace(year=day.year - years, day=28)
+
+
 def _patient(template: Template, dos: date, rng: random.Random) -> Patient:
     rules = template.patient
     sex = rules.sex if rules.sex in ("F", "M") else rng.choice(("F", "M"))
     age = rng.randint(rules.min_age, rules.max_age)
-    dob = date(dos.year - age, 1, 1)
-    dob = dob - timedelta(days=rng.randrange(1, 365))
-    if (dos.month, dos.day) < (dob.month, dob.day):
-        dob = dob.replace(year=dob.year + 1)
+    latest = _years_before(dos, age)  # birthday on the date of service at the latest
+    earliest = _years_before(dos, age + 1) + timedelta(days=1)
+    dob = earliest + timedelta(days=rng.randrange((latest - earliest).days + 1))
     first = _faker.first_name_female() if sex == "F" else _faker.first_name_male()
     last = _faker.last_name()
     payer, member = _payer(rules.payer, age, rng)

@@ -1,0 +1,114 @@
+"""The chart generator: deterministic, realistic demographics, sanitised, history-proof."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from trainer.core.exercises import load_library, load_template
+from trainer.core.generation import DOS_WINDOW, Variant, generate
+from trainer.core.rendering import render_markdown
+
+ROOT = Path(__file__).resolve().parents[2] / "exercises"
+KNEE = ROOT / "orthopaedics" / "knee-oa-injection"
+FRACTURE = ROOT / "orthopaedics" / "distal-radius-fracture"
+
+
+def test_same_seed_same_chart_and_key():
+    template = load_template(KNEE)
+    assert generate(template, 42) == generate(template, 42)
+    assert generate(template, 42).chart_markdown != generate(template, 43).chart_markdown
+
+
+def test_choices_decide_the_key():
+    template = load_template(KNEE)
+    right = generate(template, 1, choices={"side": "right knee", "drug": "triamcinolone 40 mg"})
+    left = generate(template, 1, choices={"side": "left knee", "drug": "triamcinolone 40 mg"})
+    assert right.key.diagnoses[0].code == "M17.11" and right.key.lines[0].line.modifiers == ("RT",)
+    assert left.key.diagnoses[0].code == "M17.12" and left.key.lines[0].line.modifiers == ("LT",)
+    assert right.key.lines[1].line.units == 4  # 40 mg of a per-10-mg J-code
+
+
+def test_demographics_agree_with_the_case():
+    template = load_template(FRACTURE)  # women 55-85
+    for seed in range(40):
+        variant = generate(template, seed)
+        dos, patient = variant.date_of_service, variant.patient
+        assert patient.sex == "F"
+        assert 55 <= patient.age <= 85
+        age = (
+            dos.year
+            - patient.dob.year
+            - ((dos.month, dos.day) < (patient.dob.month, patient.dob.day))
+        )
+        assert age == patient.age
+        assert DOS_WINDOW[0] <= dos <= DOS_WINDOW[1] and dos.year in template.code_years
+        assert dos.weekday() < 5
+
+
+def test_medicare_templates_get_a_medicare_payer():
+    template = load_template(ROOT / "gastroenterology" / "screening-colonoscopy-medicare")
+    assert all(generate(template, s).patient.payer.startswith("Medicare") for s in range(10))
+
+
+def test_a_variant_round_trips_exactly():
+    variant = generate(load_template(FRACTURE), 7)
+    assert Variant.from_dict(variant.to_dict()) == variant
+
+
+def test_stored_variant_survives_template_edits(tmp_path):
+    folder = tmp_path / "orthopaedics" / "knee-oa-injection"
+    shutil.copytree(KNEE, folder)
+    choice = {"side": "right knee", "drug": "triamcinolone 40 mg"}
+    stored = generate(load_template(folder), 5, choices=choice).to_dict()
+    meta = folder / "template.toml"
+    meta.write_text(meta.read_text().replace('oa_code = "M17.11"', 'oa_code = "M17.10"'))
+    regenerated = generate(load_template(folder), 5, choices=choice)
+    assert regenerated.key.diagnoses[0].code == "M17.10"  # the edit changes new charts
+    assert Variant.from_dict(stored).key.diagnoses[0].code == "M17.11"  # not the stored one
+
+
+def test_markdown_is_sanitised():
+    html = render_markdown(
+        "**ok** <script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1))"
+    )
+    assert "<strong>ok</strong>" in html
+    assert "<script" not in html and "onerror" not in html and "javascript:" not in html
+
+
+def test_the_library_loads_every_shipped_template():
+    library = load_library(ROOT)
+    assert library.errors == []
+    assert len(library.specialties()) >= 12
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (('id = "5b1f5c8e-3c1e-4b8e-9d7e-2f0a6c1b9e11"', 'id = "not-a-uuid"'), "uuid4"),
+        (('setting = "professional"', 'setting = "inpatient"'), "setting"),
+        (('claim_form = "CMS-1500"', 'claim_form = "UB-04"'), "CMS-1500"),
+        (("version = 1", "version = 1\nversion = 2"), "not valid TOML"),
+    ],
+)
+def test_format_errors_name_file_and_line(tmp_path, edit, message):
+    folder = tmp_path / "orthopaedics" / "knee"
+    shutil.copytree(KNEE, folder)
+    meta = folder / "template.toml"
+    meta.write_text(meta.read_text().replace(*edit))
+    library = load_library(tmp_path)
+    assert len(library.errors) == 1
+    error = library.errors[0]
+    assert message in str(error) and "template.toml" in str(error)
+
+
+def test_dates_stay_inside_the_declared_code_year(tmp_path):
+    folder = tmp_path / "orthopaedics" / "knee"
+    shutil.copytree(KNEE, folder)
+    meta = folder / "template.toml"
+    meta.write_text(meta.read_text().replace("code_years = [2025, 2026]", "code_years = [2026]"))
+    template = load_template(folder)
+    assert all(generate(template, s).date_of_service >= date(2026, 1, 1) for s in range(20))

@@ -1,0 +1,74 @@
+"""The template validator catches each defect it promises to, with file and line."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from trainer.core.exercises import load_library
+from trainer.core.template_check import check_library
+
+ROOT = Path(__file__).resolve().parents[2] / "exercises"
+KNEE = ROOT / "orthopaedics" / "knee-oa-injection"
+
+
+def _check(tmp_path: Path, catalog, meta_edit=None, body_edit=None):  # type: ignore[no-untyped-def]
+    folder = tmp_path / "orthopaedics" / "knee"
+    shutil.copytree(KNEE, folder)
+    if meta_edit:
+        meta = folder / "template.toml"
+        meta.write_text(meta.read_text().replace(*meta_edit))
+    if body_edit:
+        body = folder / "chart.md.j2"
+        body.write_text(body.read_text().replace(*body_edit))
+    report = check_library(load_library(tmp_path), catalog, seeds_per_variant=1)
+    return "\n".join(m for _, _, m in report.problems)
+
+
+def test_every_shipped_template_passes(catalog):
+    report = check_library(load_library(ROOT), catalog, seeds_per_variant=2)
+    assert report.problems == [], report.render()
+    assert report.specialties >= 12
+    assert report.distinct_keys == report.variants
+
+
+def test_clean_copy_passes(tmp_path, catalog):
+    assert _check(tmp_path, catalog) == ""
+
+
+def test_key_code_not_valid_on_the_date(tmp_path, catalog):
+    found = _check(tmp_path, catalog, ('oa_code = "M17.11"', 'oa_code = "M17.1"'))
+    assert "M17.1" in found and "header" in found
+
+
+def test_variants_with_the_same_key(tmp_path, catalog):
+    found = _check(
+        tmp_path,
+        catalog,
+        ('oa_code = "M17.12", side_mod = "LT"', 'oa_code = "M17.11", side_mod = "RT"'),
+    )
+    assert "same key" in found
+
+
+def test_chart_that_prints_a_code(tmp_path, catalog):
+    found = _check(
+        tmp_path, catalog, body_edit=("**Assessment:**", "**Assessment:** {{ oa_code }}")
+    )
+    assert "the chart prints" in found
+
+
+def test_undefined_variable(tmp_path, catalog):
+    found = _check(tmp_path, catalog, body_edit=("**Plan:**", "**Plan:** {{ no_such_value }}"))
+    assert "undefined variable" in found
+
+
+def test_facility_template_needs_revenue_codes(tmp_path, catalog):
+    found = _check(
+        tmp_path,
+        catalog,
+        (
+            'setting = "professional"\nclaim_form = "CMS-1500"',
+            'setting = "facility"\nclaim_form = "UB-04"',
+        ),
+    )
+    assert "no revenue code" in found

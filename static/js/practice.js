@@ -91,6 +91,86 @@
     }
   });
 
+  // Type-ahead from the catalog: code, title and whether it is billable.
+  const popup = document.createElement("ul");
+  popup.className = "typeahead";
+  popup.setAttribute("role", "listbox");
+  popup.hidden = true;
+  document.body.appendChild(popup);
+  let owner = null;
+  let active = -1;
+  let lookupSeq = 0;
+  function closePopup() { popup.hidden = true; active = -1; owner = null; }
+  function highlight(index) {
+    const items = popup.querySelectorAll("li");
+    items.forEach((li, i) => li.setAttribute("aria-selected", i === index ? "true" : "false"));
+    active = index;
+  }
+  function choose(index) {
+    const item = popup.querySelectorAll("li")[index];
+    if (!item || !owner) return;
+    owner.value = item.dataset.code;
+    owner.dispatchEvent(new Event("input", { bubbles: true }));
+    closePopup();
+  }
+  function lookUp(input) {
+    const q = input.value.trim();
+    const isDx = input.name.startsWith("diagnoses-");
+    if (q.length < 2) { closePopup(); return; }
+    const mine = ++lookupSeq;
+    const params = new URLSearchParams({ q: q, limit: "8", dos: form.dataset.dos });
+    if (isDx) params.set("kind", "icd10cm");
+    fetch("/api/v1/codes/search?" + params.toString(), { credentials: "same-origin" })
+      .then((r) => (r.ok ? r.json() : { results: [] }))
+      .then((data) => {
+        if (mine !== lookupSeq || document.activeElement !== input) return;
+        const wanted = isDx ? ["icd10cm"] : ["cpt", "hcpcs"];
+        const hits = data.results.filter((h) => wanted.includes(h.kind));
+        popup.replaceChildren();
+        hits.forEach((h, i) => {
+          const li = document.createElement("li");
+          li.setAttribute("role", "option");
+          li.dataset.code = h.code;
+          const code = document.createElement("code");
+          code.textContent = h.code;
+          const title = document.createElement("span");
+          title.textContent = " " + h.title;
+          const flag = document.createElement("em");
+          flag.textContent = h.billable ? " billable" : " header: not billable";
+          flag.className = h.billable ? "ok" : "bad";
+          li.append(code, title, flag);
+          li.addEventListener("mousedown", (e) => { e.preventDefault(); highlight(i); choose(i); });
+          popup.appendChild(li);
+        });
+        if (!hits.length) { closePopup(); return; }
+        const box = input.getBoundingClientRect();
+        popup.style.left = window.scrollX + box.left + "px";
+        popup.style.top = window.scrollY + box.bottom + 2 + "px";
+        popup.hidden = false;
+        owner = input;
+        active = -1;
+      })
+      .catch(closePopup);
+  }
+  let lookupTimer = null;
+  form.addEventListener("input", (event) => {
+    const el = event.target;
+    if (el instanceof HTMLInputElement && el.classList.contains("code") && event.isTrusted) {
+      clearTimeout(lookupTimer);
+      lookupTimer = setTimeout(() => lookUp(el), 150);
+    }
+  });
+  form.addEventListener("focusout", () => setTimeout(() => { if (!popup.contains(document.activeElement)) closePopup(); }, 0));
+  form.addEventListener("keydown", (event) => {
+    if (popup.hidden || event.target !== owner) return;
+    const count = popup.querySelectorAll("li").length;
+    if (event.key === "ArrowDown") { event.preventDefault(); event.stopImmediatePropagation(); highlight(Math.min(count - 1, active + 1)); }
+    else if (event.key === "ArrowUp") { event.preventDefault(); event.stopImmediatePropagation(); highlight(Math.max(-1, active - 1)); }
+    else if (event.key === "Escape") { event.preventDefault(); closePopup(); }
+    else if (event.key === "Enter" && active >= 0) { event.preventDefault(); event.stopImmediatePropagation(); choose(active); }
+    else if (event.key === "Enter" || event.key === "Tab") { closePopup(); }
+  }, true);
+
   document.getElementById("add-line").addEventListener("click", () => {
     const body = form.querySelector("#lines tbody");
     const last = body.lastElementChild;

@@ -102,3 +102,23 @@ def test_malformed_code_is_sent_back_not_graded(live_app, page):  # type: ignore
     assert "not an ICD-10-CM code shape" in page.inner_text(".problems")
     with live_app.app_context():
         assert db.session.scalars(select(Attempt.status)).all() == ["in_progress"]
+
+
+def test_type_ahead_by_keyboard(live_app, page):  # type: ignore[no-untyped-def]
+    base = live_app.config["LIVE_URL"]
+    with live_app.app_context():
+        create_user("ana", PASSWORD, "trainee", "Ana Trainee")
+    _login(page, base, "ana")
+    page.select_option("#specialty", "orthopaedics")
+    page.click("text=Get a chart")
+    page.wait_for_url(re.compile(r".*/practice/attempt/\d+$"))
+    page.focus("#diagnoses-0")
+    page.keyboard.type("M17.1")
+    page.wait_for_selector(".typeahead li[data-code='M17.11']")
+    assert "header: not billable" in page.inner_text(".typeahead li[data-code='M17.1']")
+    screenshot(page, "type-ahead")
+    for _ in range(3):
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    assert page.input_value("#diagnoses-0") == "M17.11"
+    assert page.is_hidden(".typeahead")

@@ -251,3 +251,23 @@ def test_a_missed_family_comes_back_the_next_day(app, client, auth):
     page = client.get(f"/practice/attempt/{again}").get_data(as_text=True)
     assert f"you missed a {family} code" in page
     assert family in "".join(d.code for d in key_of(app, again).diagnoses).replace(".", "")
+
+
+def test_one_click_drill_on_an_error_type(app, client, auth):
+    auth.login()
+    attempt_id = start_chart(client, "orthopaedics")
+    data = form_for(key_of(app, attempt_id))
+    data["diagnoses-0"] = "R69"
+    client.post(f"/practice/attempt/{attempt_id}/submit", data=data)
+    page = client.get("/progress/").get_data(as_text=True)
+    assert "Drill this" in page
+    with app.app_context():
+        from trainer.models import AttemptError
+
+        error_type = db.session.scalars(select(AttemptError.error_type)).first()
+    response = client.post("/practice/drill", data={"error_type": error_type})
+    assert response.status_code == 303
+    drill_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    body = client.get(f"/practice/attempt/{drill_id}").get_data(as_text=True)
+    assert "Drill on" in body
+    assert client.post("/practice/drill", data={"error_type": "x" * 500}).status_code == 400

@@ -67,5 +67,8 @@ def errors_svg(ranking: list[tuple[str, int]]) -> str:
         title="Errors by type",
     )
     chart.x_labels = [name.replace("_", " ") for name, _ in reversed(ranking)]
+    top = max([1] + [count for _, count in ranking])
+    if top <= 20:
+        chart.y_labels = list(range(0, top + 1))
     chart.add("errors", [count for _, count in reversed(ranking)])
     return chart.render(is_unicode=True)

@@ -88,3 +88,23 @@ def next_chart(
             None,
         )
     return pick, template_id
+
+
+def drill_target(
+    user_id: int, error_type: str, library: TemplateLibrary
+) -> tuple[str, str | None, str] | None:
+    """Where the trainee last made this error: (specialty, template id, reason), or None."""
+    row = db.session.execute(
+        select(AttemptError.specialty, AttemptError.code_family)
+        .where(AttemptError.user_id == user_id, AttemptError.error_type == error_type)
+        .order_by(AttemptError.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    specialty, family = row
+    templates = template_families(library).get(specialty, {})
+    template_id = next((tid for tid, fams in sorted(templates.items()) if family in fams), None)
+    words = error_type.replace("_", " ")
+    reason = f"Drill on '{words}': you last made it on {family or 'a'} codes in this specialty."
+    return specialty, template_id, reason

@@ -32,7 +32,7 @@ from ..models import Attempt, Dispute
 from ..services import practice as service
 from ..services.disputes import DisputeError, open_dispute
 from ..services.keys import current_key
-from ..services.mastery import next_chart
+from ..services.mastery import drill_target, next_chart
 from ..services.progress import specialty_summaries, specialty_summary
 
 bp = Blueprint("practice", __name__)
@@ -299,3 +299,25 @@ def dispute(attempt_id: int):  # type: ignore[no-untyped-def]
         return _result_page(item, 400)
     flash("Dispute sent to your supervisor. You will see the answer here.", "info")
     return redirect(url_for("practice.result", attempt_id=item.id), 303)
+
+
+@bp.post("/practice/drill")
+@login_required
+def drill():  # type: ignore[no-untyped-def]
+    """One click from an error type on the progress page to a chart that exercises it."""
+    if not CsrfOnlyForm().validate():
+        abort(400)
+    error_type = request.form.get("error_type", "")[:32]
+    library = domain().library
+    target = drill_target(current_user.id, error_type, library)
+    if target is None:
+        abort(400, description="There is no error of that type in your history to drill.")
+    specialty, template_id, reason = target
+    resume = service.open_attempt(current_user.id, specialty)
+    if resume is not None:
+        service.abandon_attempt(resume)
+    template = library.get(template_id) if template_id else None
+    if template is None:
+        template = service.choose_template(library, specialty, random.Random())
+    attempt = service.start_attempt(current_user.id, template, reason=reason)
+    return redirect(url_for("practice.attempt", attempt_id=attempt.id), 303)

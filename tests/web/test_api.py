@@ -25,7 +25,8 @@ def grade_body(**changes):
 
 def test_api_needs_a_login(client, users):
     response = client.post("/api/v1/grade", json=grade_body())
-    assert response.status_code in (302, 401)
+    assert response.status_code == 401
+    assert response.get_json()["error"] == "Authentication required."
 
 
 def test_grading_the_key_against_itself_scores_100(client, auth):

@@ -13,6 +13,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -110,6 +111,15 @@ def _load_user(user_id: str) -> User | None:
     if not user_id.isdigit():
         return None
     return db.session.get(User, int(user_id))
+
+
+@login_manager.unauthorized_handler
+def _unauthorized():  # type: ignore[no-untyped-def]
+    """People are sent to the log-in page; API clients get a 401 they can act on."""
+    if request.path.startswith("/api/"):
+        return jsonify({"error": "Authentication required.", "status": 401}), 401
+    flash("Please sign in to continue.", "info")
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
 def init_app(app: Flask) -> None:

@@ -179,7 +179,39 @@ def bench_command(as_json: bool, quick: bool) -> None:
     click.echo(result.json() if as_json else result.table())
 
 
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(target: Path) -> None:
+    """Copy the SQLite database to TARGET while the app keeps running."""
+    from .backup import BackupError, backup
+
+    try:
+        backup(current_app.config["SQLALCHEMY_DATABASE_URI"], target)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Backed up to {target}")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.confirmation_option(prompt="Replace the current database with this backup?")
+@with_appcontext
+def restore_command(source: Path) -> None:
+    """Replace the SQLite database with SOURCE (stop the app servers first)."""
+    from .backup import BackupError, restore
+
+    db.engine.dispose()
+    try:
+        restore(current_app.config["SQLALCHEMY_DATABASE_URI"], source)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Restored from {source}")
+
+
 COMMANDS = (
+    backup_command,
+    restore_command,
     bench_command,
     init_db_command,
     build_index_command,

@@ -116,6 +116,9 @@ class Attempt(db.Model):
     chart_correct: Mapped[bool] = mapped_column(Boolean, default=False)
     seconds_spent: Mapped[int] = mapped_column(Integer, default=0)
     chosen_because: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assignment_runs.id"), nullable=True, index=True
+    )
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(
         DateTime(timezone=True), nullable=True, index=True
@@ -195,3 +198,42 @@ class KeyCorrection(db.Model):
     dispute_id: Mapped[int | None] = mapped_column(ForeignKey("disputes.id"), nullable=True)
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Assignment(db.Model):
+    """An exercise set a supervisor gives a cohort: practice, or a timed exam."""
+
+    __tablename__ = "assignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"), index=True)
+    title: Mapped[str] = mapped_column(String(120))
+    specialty: Mapped[str] = mapped_column(String(40), default="")
+    difficulty: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    template_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    chart_count: Mapped[int] = mapped_column(Integer, default=5)
+    mode: Mapped[str] = mapped_column(String(16), default="practice")
+    policy: Mapped[str] = mapped_column(String(16), default="strict")
+    time_limit_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    target: Mapped[float] = mapped_column(Float, default=0.95)
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    cohort: Mapped[Cohort] = relationship()
+
+
+class AssignmentRun(db.Model):
+    """One trainee's sitting of an assignment: its charts, deadline and completion."""
+
+    __tablename__ = "assignment_runs"
+    __table_args__ = (Index("ux_run_assignment_user", "assignment_id", "user_id", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    deadline_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    assignment: Mapped[Assignment] = relationship()

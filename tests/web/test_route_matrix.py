@@ -43,6 +43,12 @@ POLICY = {
     "supervise.index": "supervisor",
     "supervise.disputes": "supervisor",
     "supervise.accept": "cohort_supervisor",
+    "supervise.assignments": "supervisor",
+    "supervise.create_assignment_view": "supervisor",
+    "assignments.index": "login",
+    "assignments.start": "member",
+    "assignments.run": "owner",
+    "assignments.finish": "owner",
     "supervise.reject": "cohort_supervisor",
 }
 ROLES = ("anonymous", "owner", "other_trainee", "supervisor", "other_supervisor", "admin")
@@ -74,7 +80,19 @@ def world(app):  # type: ignore[no-untyped-def]
             db.session.get(Attempt, done.id), ids["owner"], "", "A citation long enough to count."
         )
         open_attempt = start_attempt(ids["owner"], template, seed=2)
-        return {"attempt": open_attempt.id, "dispute": dispute.id, "done": done.id}
+        from trainer.models import User
+        from trainer.services.assignments import create_assignment, start_run
+
+        supervisor = db.session.get(User, ids["supervisor"])
+        assignment = create_assignment(supervisor, cohort.id, "Set", library, chart_count=2)
+        run = start_run(assignment, db.session.get(User, ids["owner"]), library)
+        return {
+            "attempt": open_attempt.id,
+            "dispute": dispute.id,
+            "done": done.id,
+            "assignment": assignment.id,
+            "run": run.id,
+        }
 
 
 def _url(rule, world) -> str:  # type: ignore[no-untyped-def]
@@ -82,6 +100,8 @@ def _url(rule, world) -> str:  # type: ignore[no-untyped-def]
     values = {
         "attempt_id": world["attempt"],
         "dispute_id": world["dispute"],
+        "assignment_id": world["assignment"],
+        "run_id": world["run"],
         "kind": "icd10cm",
         "code": "M17.11",
         "filename": "css/app.css",
@@ -105,7 +125,7 @@ def _expect(policy: str, role: str) -> str:
         return "login"
     if policy == "login":
         return "allowed"
-    if policy == "owner":
+    if policy in ("owner", "member"):
         return "allowed" if role == "owner" else "hidden"
     if policy == "supervisor":
         return "allowed" if role in ("supervisor", "other_supervisor", "admin") else "forbidden"

@@ -50,6 +50,7 @@ def open_attempt(user_id: int, specialty: str) -> Attempt | None:
             Attempt.specialty == specialty,
             Attempt.status == "in_progress",
             Attempt.mode == "practice",
+            Attempt.run_id.is_(None),
         )
         .order_by(Attempt.id.desc())
         .limit(1)

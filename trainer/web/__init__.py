@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import api, auth, errors, health, lookup, practice, progress, security, supervise
+from . import (
+    api,
+    assignments,
+    auth,
+    errors,
+    health,
+    lookup,
+    practice,
+    progress,
+    security,
+    supervise,
+)
 
 
 def init_app(app: Flask) -> None:
@@ -16,5 +27,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(practice.bp)
     app.register_blueprint(progress.bp)
     app.register_blueprint(lookup.bp)
+    app.register_blueprint(assignments.bp)
     app.register_blueprint(supervise.bp)
     app.register_blueprint(api.bp)

@@ -21,6 +21,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from wtforms import IntegerField, SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange, Optional
 
 from ..core.answer_entry import EntryLine, entry_from_mapping, parse_entry
@@ -28,8 +29,9 @@ from ..core.claims import MAX_DIAGNOSES, MAX_LINES, MAX_MODIFIERS
 from ..core.exercises import SPECIALTIES
 from ..domain import domain
 from ..extensions import db
-from ..models import Attempt, Dispute
+from ..models import AssignmentRun, Attempt, Dispute
 from ..services import practice as service
+from ..services.assignments import feedback_hidden, run_status
 from ..services.disputes import DisputeError, open_dispute
 from ..services.keys import current_key
 from ..services.mastery import drill_target, next_chart
@@ -53,10 +55,10 @@ class CsrfOnlyForm(FlaskForm):
 WEAKEST = "weakest"
 
 
-def _specialty_choices() -> list[tuple[str, str]]:
+def _specialty_choices() -> list[SelectChoice]:
     available = domain().library.by_specialty()
-    return [(WEAKEST, "My weakest area (recommended)")] + [
-        (slug, SPECIALTIES.get(slug, slug)) for slug in sorted(available)
+    return [SelectChoice(WEAKEST, "My weakest area (recommended)")] + [
+        SelectChoice(slug, SPECIALTIES.get(slug, slug)) for slug in sorted(available)
     ]
 
 
@@ -120,7 +122,7 @@ def skip(attempt_id: int):  # type: ignore[no-untyped-def]
     if not CsrfOnlyForm().validate():
         abort(400)
     attempt = _own_attempt(attempt_id)
-    if attempt.status == "in_progress" and attempt.mode == "practice":
+    if attempt.status == "in_progress" and attempt.mode == "practice" and attempt.run_id is None:
         service.abandon_attempt(attempt)
         flash("Chart skipped; it does not count toward your accuracy.", "info")
     return redirect(url_for("practice.home"), 303)
@@ -158,6 +160,11 @@ def _render_chart(
 @login_required
 def attempt(attempt_id: int):  # type: ignore[no-untyped-def]
     item = _own_attempt(attempt_id)
+    if item.run_id is not None:
+        status = run_status(db.session.get(AssignmentRun, item.run_id), domain().catalog)
+        if status.finished and item.mode == "exam":
+            flash("Time is up: the exam was submitted with what you had typed.", "info")
+            return redirect(url_for("assignments.run", run_id=item.run_id))
     if item.status == "submitted":
         return redirect(url_for("practice.result", attempt_id=item.id))
     if item.status != "in_progress":
@@ -199,9 +206,12 @@ def submit(attempt_id: int):  # type: ignore[no-untyped-def]
     item = _own_attempt(attempt_id)
     if not CsrfOnlyForm().validate():
         abort(400)
+    if item.run_id is not None:
+        run_status(db.session.get(AssignmentRun, item.run_id), domain().catalog)
+        db.session.refresh(item)
     if item.status != "in_progress":
-        flash("This chart was already submitted; here is its grade.", "info")
-        return redirect(url_for("practice.result", attempt_id=item.id), 303)
+        flash("This chart was already submitted.", "info")
+        return redirect(_after_submit(item), 303)
     dx, lines = _form_entry(request.form)
     claim, problems = parse_entry(dx, lines, facility=item.setting == "facility")
     if claim is None:
@@ -212,8 +222,17 @@ def submit(attempt_id: int):  # type: ignore[no-untyped-def]
         item.id, current_user.id, claim, _seconds(request.form), domain().catalog
     )
     if not outcome.first_time:
-        flash("This chart was already submitted; here is its grade.", "info")
-    return redirect(url_for("practice.result", attempt_id=item.id), 303)
+        flash("This chart was already submitted.", "info")
+    elif feedback_hidden(item):
+        flash("Answer saved. Grades open when the whole exam is submitted.", "info")
+    return redirect(_after_submit(item), 303)
+
+
+def _after_submit(item: Attempt) -> str:
+    """Exam charts go back to the exam; everything else to its feedback."""
+    if feedback_hidden(item):
+        return url_for("assignments.run", run_id=item.run_id)
+    return url_for("practice.result", attempt_id=item.id)
 
 
 @bp.post("/practice/attempt/<int:attempt_id>/draft")
@@ -277,6 +296,9 @@ def result(attempt_id: int):  # type: ignore[no-untyped-def]
     item = _own_attempt(attempt_id)
     if item.status != "submitted":
         return redirect(url_for("practice.attempt", attempt_id=item.id))
+    if feedback_hidden(item):
+        flash("Grades open when the whole exam is submitted.", "info")
+        return redirect(url_for("assignments.run", run_id=item.run_id))
     return _result_page(item)
 
 

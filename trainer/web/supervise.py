@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..core.exercises import SPECIALTIES
 from ..core.mastery import STATUS_LABELS
 from ..domain import domain
 from ..extensions import db
-from ..models import Attempt, Dispute
+from ..models import Assignment, Attempt, Dispute
+from ..services.assignments import AssignmentError, completion, create_assignment
 from ..services.cohorts import cohort_rows, visible_cohorts
 from ..services.disputes import (
     DisputeError,
@@ -106,3 +113,94 @@ def accept(dispute_id: int):  # type: ignore[no-untyped-def]
         return _queue(400)
     flash(f"Key corrected: {regraded} attempt(s) regraded; earlier grades stay in history.", "info")
     return redirect(url_for("supervise.disputes"), 303)
+
+
+class AssignmentForm(FlaskForm):
+    """A new exercise set for one of the supervisor's cohorts."""
+
+    cohort = SelectField("Cohort", coerce=int, validators=[DataRequired()])
+    title = StringField("Title", validators=[DataRequired(), Length(max=120)])
+    specialty = SelectField("Specialty", validators=[Optional()])
+    difficulty = IntegerField(
+        "Difficulty (1-5, optional)", validators=[Optional(), NumberRange(1, 5)]
+    )
+    chart_count = IntegerField("Charts", default=5, validators=[DataRequired(), NumberRange(1, 50)])
+    mode = SelectField(
+        "Mode", choices=[SelectChoice("practice", "Practice"), SelectChoice("exam", "Timed exam")]
+    )
+    policy = SelectField(
+        "Scoring",
+        choices=[
+            SelectChoice("strict", "Strict (Practicode-style)"),
+            SelectChoice("audit", "Audit"),
+            SelectChoice("exam", "Exam"),
+        ],
+    )
+    time_limit_minutes = IntegerField(
+        "Time limit, minutes (exam)", validators=[Optional(), NumberRange(1, 600)]
+    )
+    target = IntegerField(
+        "Target accuracy %", default=95, validators=[DataRequired(), NumberRange(90, 99)]
+    )
+    due = DateField("Due date (optional)", validators=[Optional()])
+
+
+def _assignment_form() -> AssignmentForm:
+    form = AssignmentForm()
+    form.cohort.choices = [SelectChoice(c.id, c.name) for c in visible_cohorts(current_user)]
+    form.specialty.choices = [SelectChoice("", "Any")] + [
+        SelectChoice(s, SPECIALTIES.get(s, s)) for s in domain().library.specialties()
+    ]
+    return form
+
+
+def _assignments_page(form: AssignmentForm, status: int = 200):  # type: ignore[no-untyped-def]
+    cohorts = visible_cohorts(current_user)
+    rows = [
+        (a, completion(a))
+        for a in db.session.scalars(
+            select(Assignment)
+            .where(Assignment.cohort_id.in_([c.id for c in cohorts]))
+            .order_by(Assignment.created_at.desc())
+        )
+    ]
+    return render_template(
+        "supervise/assignments.html", form=form, rows=rows, specialties=SPECIALTIES
+    ), status
+
+
+@bp.get("/assignments")
+@role_required("supervisor")
+def assignments():  # type: ignore[no-untyped-def]
+    return _assignments_page(_assignment_form())
+
+
+@bp.post("/assignments")
+@role_required("supervisor")
+def create_assignment_view():  # type: ignore[no-untyped-def]
+    form = _assignment_form()
+    if not form.validate():
+        return _assignments_page(form, 400)
+    due = None
+    if form.due.data:
+        due = datetime.combine(form.due.data, time(23, 59), tzinfo=UTC)
+    try:
+        create_assignment(
+            current_user,
+            form.cohort.data,
+            form.title.data or "",
+            domain().library,
+            specialty=form.specialty.data or "",
+            difficulty=form.difficulty.data,
+            chart_count=form.chart_count.data or 5,
+            mode=form.mode.data,
+            policy=form.policy.data,
+            time_limit_minutes=form.time_limit_minutes.data,
+            target=(form.target.data or 95) / 100,
+            due_at=due,
+        )
+    except AssignmentError as exc:
+        flash(str(exc), "error")
+        return _assignments_page(form, 400)
+    flash("Assignment created; the cohort sees it now.", "info")
+    return redirect(url_for("supervise.assignments"), 303)

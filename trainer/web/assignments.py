@@ -1,0 +1,92 @@
+"""Trainees' assignments: start a set, work through its charts, finish (or run out of time)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from ..core.exercises import SPECIALTIES
+from ..domain import domain
+from ..extensions import db
+from ..models import Assignment, AssignmentRun
+from ..services.assignments import (
+    AssignmentError,
+    assignments_for,
+    finish_run,
+    run_status,
+    start_run,
+)
+
+bp = Blueprint("assignments", __name__, url_prefix="/assignments")
+
+
+class CsrfOnlyForm(FlaskForm):
+    """Carries the CSRF token of the start and finish buttons."""
+
+
+def _own_run(run_id: int) -> AssignmentRun:
+    run = db.session.get(AssignmentRun, run_id)
+    if run is None or run.user_id != current_user.id:
+        abort(404)
+    return run
+
+
+@bp.get("/")
+@login_required
+def index():  # type: ignore[no-untyped-def]
+    rows = []
+    for assignment in assignments_for(current_user):
+        run = db.session.scalar(
+            select(AssignmentRun).where(
+                AssignmentRun.assignment_id == assignment.id,
+                AssignmentRun.user_id == current_user.id,
+            )
+        )
+        status = run_status(run, domain().catalog) if run else None
+        rows.append((assignment, status))
+    return render_template(
+        "assignments/index.html", rows=rows, form=CsrfOnlyForm(), specialties=SPECIALTIES
+    )
+
+
+@bp.post("/<int:assignment_id>/start")
+@login_required
+def start(assignment_id: int):  # type: ignore[no-untyped-def]
+    if not CsrfOnlyForm().validate():
+        abort(400)
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None:
+        abort(404)
+    try:
+        run = start_run(assignment, current_user, domain().library)
+    except AssignmentError:
+        abort(404)
+    return redirect(url_for("assignments.run", run_id=run.id), 303)
+
+
+@bp.get("/run/<int:run_id>")
+@login_required
+def run(run_id: int):  # type: ignore[no-untyped-def]
+    item = _own_run(run_id)
+    status = run_status(item, domain().catalog)
+    return render_template(
+        "assignments/run.html",
+        status=status,
+        assignment=item.assignment,
+        form=CsrfOnlyForm(),
+        specialties=SPECIALTIES,
+    )
+
+
+@bp.post("/run/<int:run_id>/finish")
+@login_required
+def finish(run_id: int):  # type: ignore[no-untyped-def]
+    if not CsrfOnlyForm().validate():
+        abort(400)
+    item = _own_run(run_id)
+    if item.finished_at is None:
+        finish_run(item, domain().catalog)
+        flash("Submitted. Every chart is graded: the feedback is open.", "info")
+    return redirect(url_for("assignments.run", run_id=item.id), 303)

@@ -19,6 +19,20 @@
   setInterval(tick, 1000);
   tick();
 
+  // Timed exams: a countdown; at zero the page reloads and the server submits the saved work.
+  const countdown = document.getElementById("countdown");
+  if (countdown) {
+    const deadline = Date.parse(countdown.dataset.deadline);
+    const show = () => {
+      const left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+      countdown.textContent = "Exam: " + Math.floor(left / 60) + " min " + String(left % 60).padStart(2, "0") + " s left";
+      if (left === 0) { save(); setTimeout(() => window.location.reload(), 1500); }
+      return left;
+    };
+    show();
+    const clock = setInterval(() => { if (show() === 0) clearInterval(clock); }, 1000);
+  }
+
   function collect() {
     const diagnoses = [];
     form.querySelectorAll('input[name^="diagnoses-"]').forEach((el) => diagnoses.push(el.value));

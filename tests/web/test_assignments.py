@@ -137,3 +137,17 @@ def test_practice_assignment_gives_feedback_per_chart(app, client, auth, users):
         f"/practice/attempt/{attempt_id}/submit", data=form_for(key_of(app, attempt_id))
     )
     assert response.headers["Location"].endswith(f"/practice/attempt/{attempt_id}/result")
+
+
+def test_exam_chart_shows_the_countdown(app, client, auth, users):
+    cohort_id = _cohort(app, users)
+    auth.login("supervisor")
+    _create_exam(client, cohort_id, chart_count=1)
+    auth.logout()
+    auth.login()
+    run_id = _start(app, client)
+    with app.app_context():
+        attempt_id = db.session.scalar(select(Attempt.id).where(Attempt.run_id == run_id))
+    page = client.get(f"/practice/attempt/{attempt_id}").get_data(as_text=True)
+    assert 'id="countdown" data-deadline="' in page
+    assert "Save answer" in page and "Skip this chart" not in page

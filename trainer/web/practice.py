@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from datetime import UTC
 from typing import Any
 
 from flask import (
@@ -151,9 +152,21 @@ def _render_chart(
             max_modifiers=MAX_MODIFIERS,
             max_diagnoses=MAX_DIAGNOSES,
             specialty_name=SPECIALTIES.get(attempt.specialty, attempt.specialty),
+            deadline=_exam_deadline(attempt),
         ),
         status,
     )
+
+
+def _exam_deadline(attempt: Attempt) -> str | None:
+    """ISO time the exam ends (for the countdown), or None outside a timed exam."""
+    if attempt.mode != "exam" or attempt.run_id is None:
+        return None
+    run = db.session.get(AssignmentRun, attempt.run_id)
+    if run is None or run.deadline_at is None:
+        return None
+    deadline = run.deadline_at
+    return (deadline if deadline.tzinfo else deadline.replace(tzinfo=UTC)).isoformat()
 
 
 @bp.get("/practice/attempt/<int:attempt_id>")

@@ -12,6 +12,7 @@ import secrets
 from datetime import timedelta
 
 from faker import Faker
+from sqlalchemy import select
 
 from ..core.claims import Claim, ServiceLine
 from ..database import write_transaction
@@ -20,6 +21,8 @@ from ..extensions import db
 from ..models import Attempt, Cohort, CohortMember, utcnow
 from . import practice
 from .accounts import create_user
+from .assignments import create_assignment
+from .disputes import open_dispute
 
 DEMO_LOGINS: list[tuple[str, str, str]] = [
     ("admin", "admin", "admin-demo-2026"),
@@ -97,7 +100,40 @@ def seed_demo(seed: int = 2026, charts_per_trainee: int = 24) -> str:
     total = 0
     for trainee in trainees:
         total += _history(trainee.id, rng.uniform(0.6, 0.95), rng, charts_per_trainee)
+    library = domain().library
+    create_assignment(
+        supervisor,
+        cohort.id,
+        "Week 1: orthopaedics practice",
+        library,
+        specialty="orthopaedics",
+        chart_count=4,
+    )
+    create_assignment(
+        supervisor,
+        cohort.id,
+        "Primary care check-in exam",
+        library,
+        specialty="primary_care",
+        chart_count=3,
+        mode="exam",
+        time_limit_minutes=45,
+    )
+    wrong = db.session.scalar(
+        select(Attempt)
+        .where(Attempt.user_id == trainees[0].id, Attempt.chart_correct.is_(False))
+        .limit(1)
+    )
+    if wrong is not None:
+        open_dispute(
+            wrong,
+            trainees[0].id,
+            "",
+            "I coded what the assessment states; please check the key against the "
+            "ICD-10-CM guideline the rationale cites.",
+        )
     return (
         f"Seeded {len(trainees)} trainees, 1 supervisor, 1 admin, cohort "
-        f"{cohort.name!r} (join code {cohort.join_code}), {total} graded charts."
+        f"{cohort.name!r} (join code {cohort.join_code}), {total} graded charts, "
+        "2 assignments, 1 open dispute."
     )

@@ -209,7 +209,28 @@ def restore_command(source: Path) -> None:
     click.echo(f"Restored from {source}")
 
 
+@click.command("loadtest")
+@click.option("--users", default=50, show_default=True)
+@click.option("--seconds", default=60, show_default=True)
+@click.option("--database-url", default=None, help="PostgreSQL URL (default: a temp SQLite).")
+@with_appcontext
+def loadtest_command(users: int, seconds: int, database_url: str | None) -> None:
+    """Simulated trainees against gunicorn on loopback; prints errors and p95 latency."""
+    import json
+
+    from .domain import domain
+    from .loadtest import run_loadtest
+
+    result = run_loadtest(
+        _index_path(), database_url, users, seconds, domain().library.specialties()
+    )
+    click.echo(json.dumps(result, indent=2))
+    if result["failures"]:
+        sys.exit(1)
+
+
 COMMANDS = (
+    loadtest_command,
     backup_command,
     restore_command,
     bench_command,

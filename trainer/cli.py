@@ -229,7 +229,22 @@ def loadtest_command(users: int, seconds: int, database_url: str | None) -> None
         sys.exit(1)
 
 
+@click.command("create-token")
+@click.argument("username")
+@click.option("--name", default="client", help="What the token is for (e.g. the LMS).")
+@with_appcontext
+def create_token_command(username: str, name: str) -> None:
+    """Create an API token for USERNAME; it is printed once and stored only as a hash."""
+    from .services.tokens import create_token
+
+    user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"No user {username!r}.")
+    click.echo(create_token(user, name))
+
+
 COMMANDS = (
+    create_token_command,
     loadtest_command,
     backup_command,
     restore_command,

@@ -13,6 +13,7 @@ from ..core.codesets import CodeYearError
 from ..core.grading import grade
 from ..domain import domain
 from ..extensions import csrf
+from .openapi import spec
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # JSON only; no endpoint here changes stored state through a browser session
@@ -144,3 +145,9 @@ def grade_claim():  # type: ignore[no-untyped-def]
     catalog.year_for("icd10cm", dos)  # raises CodeYearError (400) outside the loaded years
     result = grade(key, answer, policy, dos, catalog=catalog)
     return jsonify(result.to_dict())
+
+
+@bp.get("/openapi.json")
+def openapi():  # type: ignore[no-untyped-def]
+    """The API's contract, public so integrators can read it before they hold a token."""
+    return jsonify(spec())

@@ -113,6 +113,17 @@ def _load_user(user_id: str) -> User | None:
     return db.session.get(User, int(user_id))
 
 
+@login_manager.request_loader
+def _load_user_from_token(req):  # type: ignore[no-untyped-def]
+    """API clients authenticate with 'Authorization: Bearer <token>' (no session, no CSRF)."""
+    header = req.headers.get("Authorization", "")
+    if not req.path.startswith("/api/") or not header.startswith("Bearer "):
+        return None
+    from ..services.tokens import user_for_token
+
+    return user_for_token(header[len("Bearer ") :].strip())
+
+
 @login_manager.unauthorized_handler
 def _unauthorized():  # type: ignore[no-untyped-def]
     """People are sent to the log-in page; API clients get a 401 they can act on."""

@@ -1,0 +1,225 @@
+"""The OpenAPI 3.1 description of /api/v1, served to integrators at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {"type": "string"},
+        "field": {"type": "string"},
+        "status": {"type": "integer"},
+    },
+}
+KINDS = ["icd10cm", "cpt", "hcpcs", "modifier", "revenue", "pos"]
+LINE = {
+    "type": "object",
+    "required": ["code"],
+    "properties": {
+        "code": {"type": "string", "maxLength": 16},
+        "modifiers": {"type": "array", "maxItems": 4, "items": {"type": "string", "maxLength": 16}},
+        "units": {"type": "integer", "minimum": 0, "maximum": 9999},
+        "revenue_code": {"type": ["string", "null"], "maxLength": 16},
+        "pointers": {
+            "type": "array",
+            "maxItems": 4,
+            "items": {"type": "integer", "minimum": 1, "maximum": 12},
+        },
+    },
+}
+CLAIM = {
+    "type": "object",
+    "properties": {
+        "diagnoses": {
+            "type": "array",
+            "maxItems": 12,
+            "items": {"type": "string", "maxLength": 16},
+        },
+        "lines": {"type": "array", "maxItems": 50, "items": LINE},
+    },
+}
+KEY = {
+    "type": "object",
+    "properties": {
+        **CLAIM["properties"],  # type: ignore[dict-item]
+        "alternates": {"type": "array", "maxItems": 10, "items": CLAIM},
+    },
+}
+GRADE_ERROR = {
+    "type": "object",
+    "required": ["type", "explanation"],
+    "properties": {
+        "type": {"type": "string"},
+        "expected": {"type": ["string", "null"]},
+        "given": {"type": ["string", "null"]},
+        "explanation": {"type": "string"},
+    },
+}
+GRADE = {
+    "type": "object",
+    "required": ["score", "chart_correct", "errors", "lines", "edits"],
+    "properties": {
+        "policy": {"type": "string"},
+        "score": {"type": "number"},
+        "code_correct": {"type": "integer"},
+        "code_total": {"type": "integer"},
+        "chart_correct": {"type": "boolean"},
+        "diagnoses": {"type": "array"},
+        "lines": {"type": "array"},
+        "errors": {"type": "array", "items": GRADE_ERROR},
+        "edits": {"type": "array"},
+    },
+}
+
+
+def _get(summary: str, params: list[dict[str, Any]], ok: dict[str, Any]) -> dict[str, Any]:
+    return {"get": {"summary": summary, "parameters": params, "responses": _responses(ok)}}
+
+
+def _responses(ok: dict[str, Any]) -> dict[str, Any]:
+    error = {"content": {"application/json": {"schema": ERROR}}}
+    return {
+        "200": {"description": "OK", "content": {"application/json": {"schema": ok}}},
+        "400": {"description": "Invalid input; 'field' names it", **error},
+        "401": {"description": "No valid session or Bearer token", **error},
+    }
+
+
+def _query(name: str, schema: dict[str, Any], required: bool) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": required, "schema": schema}
+
+
+def spec() -> dict[str, Any]:
+    date = {"type": "string", "format": "date"}
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Coding trainer API",
+            "version": "1.0.0",
+            "description": "Code look-up and validation by date of service, code-set "
+            "diffs and line-level grading. ICD-10-CM: CDC.",
+        },
+        "components": {
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A token from `trainer create-token USER`.",
+                },
+                "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+            }
+        },
+        "security": [{"bearer": []}, {"session": []}],
+        "paths": {
+            "/api/v1/codes/search": _get(
+                "Ranked code search by prefix or words",
+                [
+                    _query("q", {"type": "string", "minLength": 1, "maxLength": 100}, True),
+                    _query("kind", {"type": "string", "enum": KINDS}, False),
+                    _query("dos", date, False),
+                    _query("limit", {"type": "integer", "minimum": 1, "maximum": 100}, False),
+                ],
+                {
+                    "type": "object",
+                    "required": ["results"],
+                    "properties": {
+                        "query": {"type": "string"},
+                        "source": {"type": "string"},
+                        "results": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "code": {"type": "string"},
+                                    "kind": {"type": "string"},
+                                    "title": {"type": "string"},
+                                    "billable": {"type": "boolean"},
+                                },
+                            },
+                        },
+                    },
+                },
+            ),
+            "/api/v1/codes/validate": _get(
+                "Validate a code on a date of service",
+                [
+                    _query("code", {"type": "string", "minLength": 1, "maxLength": 32}, True),
+                    _query("kind", {"type": "string", "enum": KINDS}, True),
+                    _query("dos", date, True),
+                ],
+                {
+                    "type": "object",
+                    "required": ["valid", "code", "reason", "message", "suggestions"],
+                    "properties": {
+                        "valid": {"type": "boolean"},
+                        "code": {"type": "string"},
+                        "reason": {
+                            "type": ["string", "null"],
+                            "enum": [
+                                None,
+                                "unknown",
+                                "header",
+                                "seventh_character",
+                                "placeholder",
+                                "not_effective",
+                                "deleted",
+                                "wrong_kind",
+                            ],
+                        },
+                        "message": {"type": "string"},
+                        "suggestions": {"type": "array", "items": {"type": "string"}},
+                    },
+                },
+            ),
+            "/api/v1/codesets/diff": _get(
+                "Added, deleted and revised codes between two years",
+                [
+                    _query("set", {"type": "string", "enum": KINDS}, True),
+                    _query("from", {"type": "integer", "minimum": 1000, "maximum": 9999}, True),
+                    _query("to", {"type": "integer", "minimum": 1000, "maximum": 9999}, True),
+                ],
+                {
+                    "type": "object",
+                    "required": ["added", "deleted", "revised", "counts"],
+                    "properties": {
+                        "added": {"type": "array"},
+                        "deleted": {"type": "array"},
+                        "revised": {"type": "array"},
+                        "counts": {"type": "object"},
+                    },
+                },
+            ),
+            "/api/v1/grade": {
+                "post": {
+                    "summary": "Grade an answer against a key, line by line",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["key", "answer", "date_of_service"],
+                                    "properties": {
+                                        "key": KEY,
+                                        "answer": CLAIM,
+                                        "policy": {
+                                            "type": "string",
+                                            "enum": ["strict", "audit", "exam"],
+                                        },
+                                        "date_of_service": date,
+                                        "setting": {
+                                            "type": "string",
+                                            "enum": ["professional", "facility"],
+                                        },
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": _responses(GRADE),
+                }
+            },
+        },
+    }

@@ -37,7 +37,7 @@ def test_api_honours_its_contract(app, users):  # type: ignore[no-untyped-def]
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     headers = {"Authorization": f"Bearer {token}"}
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 4
+    assert len(operations) == 8
     for operation in operations:
 
         @given(case=operation.as_strategy())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import update
 
 from trainer.extensions import db
@@ -64,7 +66,7 @@ def test_openapi_document_describes_every_api_route(app, client):
     spec = client.get("/api/v1/openapi.json").get_json()
     assert spec["openapi"].startswith("3.")
     api_rules = {
-        r.rule
+        re.sub(r"<(?:int:)?(\w+)>", r"{\1}", r.rule)
         for r in app.url_map.iter_rules()
         if r.rule.startswith("/api/v1/") and not r.rule.endswith("openapi.json")
     }

@@ -24,6 +24,10 @@ POLICY = {
     "auth.logout": "login",
     "api.codeset_diff": "login",
     "api.openapi": "public",
+    "api_clients.api_start": "login",
+    "api_clients.api_submit": "owner",
+    "api_clients.api_attempt": "owner",
+    "api_clients.api_cohort_report": "cohort_supervisor",
     "api.grade_claim": "login",
     "api.search_codes": "login",
     "api.validate_code": "login",
@@ -93,6 +97,7 @@ def world(app):  # type: ignore[no-untyped-def]
             "done": done.id,
             "assignment": assignment.id,
             "run": run.id,
+            "cohort": cohort.id,
         }
 
 
@@ -102,6 +107,7 @@ def _url(rule, world) -> str:  # type: ignore[no-untyped-def]
         "attempt_id": world["attempt"],
         "dispute_id": world["dispute"],
         "assignment_id": world["assignment"],
+        "cohort_id": world["cohort"],
         "run_id": world["run"],
         "kind": "icd10cm",
         "code": "M17.11",

@@ -6,6 +6,7 @@ from flask import Flask
 
 from . import (
     api,
+    api_attempts,
     assignments,
     auth,
     errors,
@@ -30,3 +31,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(assignments.bp)
     app.register_blueprint(supervise.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(api_attempts.bp)

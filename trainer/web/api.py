@@ -29,7 +29,7 @@ class ApiInputError(ValueError):
 
 
 @bp.errorhandler(ApiInputError)
-def _input_error(exc: ApiInputError):  # type: ignore[no-untyped-def]
+def input_error(exc: ApiInputError):  # type: ignore[no-untyped-def]
     return jsonify({"error": f"{exc.field}: {exc.message}", "field": exc.field}), 400
 
 

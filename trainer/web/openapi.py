@@ -74,6 +74,33 @@ GRADE = {
 }
 
 
+ATTEMPT = {
+    "type": "object",
+    "required": ["attempt_id", "status"],
+    "properties": {
+        "attempt_id": {"type": "integer"},
+        "status": {"type": "string"},
+        "specialty": {"type": "string"},
+        "date_of_service": {"type": "string"},
+        "grade": {"type": ["object", "null"]},
+        "chart_html": {"type": "string"},
+    },
+}
+NOT_FOUND = {
+    "description": "Not found, or not yours",
+    "content": {"application/json": {"schema": ERROR}},
+}
+
+
+def ID(name: str) -> dict[str, Any]:  # noqa: N802 - reads like a schema constructor
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+    }
+
+
 def _get(summary: str, params: list[dict[str, Any]], ok: dict[str, Any]) -> dict[str, Any]:
     return {"get": {"summary": summary, "parameters": params, "responses": _responses(ok)}}
 
@@ -191,6 +218,83 @@ def spec() -> dict[str, Any]:
                     },
                 },
             ),
+            "/api/v1/exercises/start": {
+                "post": {
+                    "summary": "Start a generated chart in a specialty",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["specialty"],
+                                    "properties": {
+                                        "specialty": {"type": "string", "maxLength": 40}
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        **_responses(ATTEMPT),
+                        "201": {
+                            "description": "Started",
+                            "content": {"application/json": {"schema": ATTEMPT}},
+                        },
+                    },
+                }
+            },
+            "/api/v1/attempts/{attempt_id}": {
+                "get": {
+                    "summary": "An attempt's status and, once submitted, its grade",
+                    "parameters": [ID("attempt_id")],
+                    "responses": {**_responses(ATTEMPT), "404": NOT_FOUND},
+                }
+            },
+            "/api/v1/attempts/{attempt_id}/submit": {
+                "post": {
+                    "summary": "Submit the answer to a started chart (recorded once)",
+                    "parameters": [ID("attempt_id")],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["answer"],
+                                    "properties": {
+                                        "answer": CLAIM,
+                                        "seconds": {
+                                            "type": "integer",
+                                            "minimum": 0,
+                                            "maximum": 86400,
+                                        },
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        **_responses(ATTEMPT),
+                        "404": NOT_FOUND,
+                        "409": {
+                            "description": "Already submitted",
+                            "content": {"application/json": {"schema": ATTEMPT}},
+                        },
+                    },
+                }
+            },
+            "/api/v1/cohorts/{cohort_id}/report": {
+                "get": {
+                    "summary": "Accuracy per trainee and specialty (the cohort's supervisor)",
+                    "parameters": [ID("cohort_id")],
+                    "responses": {
+                        **_responses({"type": "object", "required": ["trainees"]}),
+                        "403": NOT_FOUND,
+                        "404": NOT_FOUND,
+                    },
+                }
+            },
             "/api/v1/grade": {
                 "post": {
                     "summary": "Grade an answer against a key, line by line",

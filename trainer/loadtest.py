@@ -85,8 +85,11 @@ def run_loadtest(
             rows = list(csv.DictReader(handle))
         with (work / "load_failures.csv").open() as handle:
             failures = [
-                {"request": f"{r['Method']} {r['Name']}", "error": r["Error"][:200],
-                 "count": int(r["Occurrences"])}
+                {
+                    "request": f"{r['Method']} {r['Name']}",
+                    "error": r["Error"][:200],
+                    "count": int(r["Occurrences"]),
+                }
                 for r in csv.DictReader(handle)
             ]
     total = next(r for r in rows if r["Name"] == "Aggregated")

@@ -84,6 +84,7 @@ class CohortMember(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
+    targets: Mapped[dict[str, float]] = mapped_column(JSON, default=dict, server_default="{}")
     joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     cohort: Mapped[Cohort] = relationship(back_populates="members")

@@ -24,7 +24,13 @@ def test_every_form_post_needs_the_csrf_token(csrf_app):
         if "POST" not in rule.methods or rule.rule.startswith("/api/"):
             continue  # JSON only: see test_api_ignores_cross_site_form_posts
         url = rule.rule
-        for name in ("<int:attempt_id>", "<int:dispute_id>", "<int:assignment_id>", "<int:run_id>"):
+        for name in (
+            "<int:attempt_id>",
+            "<int:dispute_id>",
+            "<int:assignment_id>",
+            "<int:run_id>",
+            "<int:cohort_id>",
+        ):
             url = url.replace(name, "1")
         response = client.post(url, data={"anything": "x"})
         assert response.status_code == 400, (url, response.status_code)

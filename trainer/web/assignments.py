@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -18,6 +18,7 @@ from ..services.assignments import (
     run_status,
     start_run,
 )
+from ..services.cohorts import CohortError, join_cohort
 
 bp = Blueprint("assignments", __name__, url_prefix="/assignments")
 
@@ -36,6 +37,10 @@ def _own_run(run_id: int) -> AssignmentRun:
 @bp.get("/")
 @login_required
 def index():  # type: ignore[no-untyped-def]
+    return index_page()
+
+
+def index_page(status: int = 200):  # type: ignore[no-untyped-def]
     rows = []
     for assignment in assignments_for(current_user):
         run = db.session.scalar(
@@ -44,11 +49,11 @@ def index():  # type: ignore[no-untyped-def]
                 AssignmentRun.user_id == current_user.id,
             )
         )
-        status = run_status(run, domain().catalog) if run else None
-        rows.append((assignment, status))
+        progress = run_status(run, domain().catalog) if run else None
+        rows.append((assignment, progress))
     return render_template(
         "assignments/index.html", rows=rows, form=CsrfOnlyForm(), specialties=SPECIALTIES
-    )
+    ), status
 
 
 @bp.post("/<int:assignment_id>/start")
@@ -90,3 +95,18 @@ def finish(run_id: int):  # type: ignore[no-untyped-def]
         finish_run(item, domain().catalog)
         flash("Submitted. Every chart is graded: the feedback is open.", "info")
     return redirect(url_for("assignments.run", run_id=item.id), 303)
+
+
+@bp.post("/join")
+@login_required
+def join():  # type: ignore[no-untyped-def]
+    """A trainee joins (or moves to) a cohort with the code their supervisor shared."""
+    if not CsrfOnlyForm().validate():
+        abort(400)
+    try:
+        cohort = join_cohort(current_user, request.form.get("code", "")[:64])
+    except CohortError as exc:
+        flash(str(exc), "error")
+        return index_page(400)
+    flash(f"You joined {cohort.name}.", "info")
+    return redirect(url_for("assignments.index"), 303)

@@ -16,9 +16,16 @@ from ..core.exercises import SPECIALTIES
 from ..core.mastery import STATUS_LABELS
 from ..domain import domain
 from ..extensions import db
-from ..models import Assignment, Attempt, Dispute
+from ..models import Assignment, Attempt, Cohort, Dispute
 from ..services.assignments import AssignmentError, completion, create_assignment
-from ..services.cohorts import cohort_rows, visible_cohorts
+from ..services.cohorts import (
+    CohortError,
+    cohort_rows,
+    create_cohort,
+    import_csv,
+    move_trainee,
+    visible_cohorts,
+)
 from ..services.disputes import (
     DisputeError,
     accept_dispute,
@@ -36,9 +43,7 @@ class CsrfOnlyForm(FlaskForm):
     """Carries the CSRF token of the review forms."""
 
 
-@bp.get("/")
-@role_required("supervisor")
-def index():  # type: ignore[no-untyped-def]
+def index_page(status: int = 200):  # type: ignore[no-untyped-def]
     cfg = current_app.config
     cohorts = [
         (cohort, cohort_rows(cohort, cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"]))
@@ -49,7 +54,14 @@ def index():  # type: ignore[no-untyped-def]
         cohorts=cohorts,
         specialties=SPECIALTIES,
         status_labels=STATUS_LABELS,
-    )
+        form=CsrfOnlyForm(),
+    ), status
+
+
+@bp.get("/")
+@role_required("supervisor")
+def index():  # type: ignore[no-untyped-def]
+    return index_page()
 
 
 def _reviewable(dispute_id: int) -> Dispute:
@@ -204,3 +216,54 @@ def create_assignment_view():  # type: ignore[no-untyped-def]
         return _assignments_page(form, 400)
     flash("Assignment created; the cohort sees it now.", "info")
     return redirect(url_for("supervise.assignments"), 303)
+
+
+@bp.post("/cohorts")
+@role_required("supervisor")
+def create_cohort_view():  # type: ignore[no-untyped-def]
+    if not CsrfOnlyForm().validate():
+        abort(400)
+    try:
+        cohort = create_cohort(current_user, request.form.get("name", "")[:500])
+    except CohortError as exc:
+        flash(str(exc), "error")
+        return index_page(400)
+    flash(f"Cohort created; trainees join with code {cohort.join_code}.", "info")
+    return redirect(url_for("supervise.index"), 303)
+
+
+@bp.post("/cohorts/<int:cohort_id>/import")
+@role_required("supervisor")
+def import_trainees(cohort_id: int):  # type: ignore[no-untyped-def]
+    if not CsrfOnlyForm().validate():
+        abort(400)
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None or cohort not in visible_cohorts(current_user):
+        abort(404)
+    upload = request.files.get("file")
+    text = upload.read(1_000_000).decode("utf-8", "replace") if upload else ""
+    text = text or request.form.get("rows", "")[:1_000_000]
+    try:
+        created = import_csv(current_user, cohort, text, set(domain().library.specialties()))
+    except CohortError as exc:
+        flash(str(exc), "error")
+        return index_page(400)
+    return render_template("supervise/imported.html", cohort=cohort, created=created)
+
+
+@bp.post("/cohorts/move")
+@role_required("supervisor")
+def move():  # type: ignore[no-untyped-def]
+    if not CsrfOnlyForm().validate():
+        abort(400)
+    user_raw, cohort_raw = request.form.get("user_id", ""), request.form.get("cohort_id", "")
+    if not (user_raw.isdigit() and cohort_raw.isdigit()):
+        flash("Choose a trainee and a cohort.", "error")
+        return index_page(400)
+    try:
+        move_trainee(current_user, int(user_raw), int(cohort_raw))
+    except CohortError as exc:
+        flash(str(exc), "error")
+        return index_page(400)
+    flash("Trainee moved.", "info")
+    return redirect(url_for("supervise.index"), 303)

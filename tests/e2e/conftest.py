@@ -82,3 +82,12 @@ def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def login(page, base: str, username: str, password: str) -> None:  # type: ignore[no-untyped-def]
+    """Sign in through the real form, by keyboard, and wait for the practice home."""
+    page.goto(f"{base}/auth/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}/")

@@ -7,18 +7,14 @@ import re
 from sqlalchemy import select
 
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import login, screenshot
 from trainer.extensions import db
 from trainer.models import Cohort, CohortMember, User
 from trainer.services.accounts import create_user
 
 
 def _login(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{base}/auth/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{base}/")
+    login(page, base, username, PASSWORD)
 
 
 def test_dispute_reaches_the_supervisor_and_progress_shows_charts(live_app, page):  # type: ignore[no-untyped-def]

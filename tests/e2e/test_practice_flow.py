@@ -7,7 +7,7 @@ import re
 from sqlalchemy import select
 
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import login, screenshot
 from trainer.extensions import db
 from trainer.models import Attempt
 from trainer.services.accounts import create_user
@@ -15,11 +15,7 @@ from trainer.services.practice import variant_of
 
 
 def _login(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{base}/auth/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{base}/")
+    login(page, base, username, PASSWORD)
 
 
 def _open_key(app, username: str):  # type: ignore[no-untyped-def]

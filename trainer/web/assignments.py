@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from ..core.exercises import SPECIALTIES
@@ -19,12 +18,9 @@ from ..services.assignments import (
     start_run,
 )
 from ..services.cohorts import CohortError, join_cohort
+from .forms import CsrfOnlyForm
 
 bp = Blueprint("assignments", __name__, url_prefix="/assignments")
-
-
-class CsrfOnlyForm(FlaskForm):
-    """Carries the CSRF token of the start and finish buttons."""
 
 
 def _own_run(run_id: int) -> AssignmentRun:

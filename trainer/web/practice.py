@@ -37,6 +37,7 @@ from ..services.disputes import DisputeError, open_dispute
 from ..services.keys import current_key
 from ..services.mastery import drill_target, next_chart
 from ..services.progress import specialty_summaries, specialty_summary
+from .forms import CsrfOnlyForm
 
 bp = Blueprint("practice", __name__)
 
@@ -47,10 +48,6 @@ SHOWN_DIAGNOSES = 6
 class StartForm(FlaskForm):
     specialty = SelectField("Specialty", validators=[DataRequired()])
     difficulty = IntegerField("Difficulty", validators=[Optional(), NumberRange(1, 5)])
-
-
-class CsrfOnlyForm(FlaskForm):
-    """The entry panel's fields are read by the core parser; this form carries the CSRF token."""
 
 
 WEAKEST = "weakest"

@@ -35,12 +35,9 @@ from ..services.disputes import (
 )
 from ..services.keys import current_key
 from .auth import role_required
+from .forms import CsrfOnlyForm
 
 bp = Blueprint("supervise", __name__, url_prefix="/supervise")
-
-
-class CsrfOnlyForm(FlaskForm):
-    """Carries the CSRF token of the review forms."""
 
 
 def index_page(status: int = 200):  # type: ignore[no-untyped-def]

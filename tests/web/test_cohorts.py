@@ -79,3 +79,23 @@ def test_a_bad_csv_row_changes_nothing(app, client, auth, users):
         assert response.status_code == 400
     with app.app_context():
         assert db.session.scalar(select(db.func.count(User.id))) == before
+
+
+def test_cohort_table_exports_to_csv(app, client, auth, users):
+    from tests.web.test_practice import form_for, key_of, start_chart
+
+    auth.login("supervisor")
+    client.post("/supervise/cohorts", data={"name": "Export"})
+    cohort = _cohort_named(app, "Export")
+    auth.logout()
+    auth.login()
+    client.post("/assignments/join", data={"code": cohort.join_code})
+    attempt_id = start_chart(client)
+    client.post(f"/practice/attempt/{attempt_id}/submit", data=form_for(key_of(app, attempt_id)))
+    auth.logout()
+    auth.login("supervisor")
+    response = client.get(f"/supervise/cohorts/{cohort.id}/report.csv")
+    assert response.mimetype == "text/csv"
+    lines = response.get_data(as_text=True).strip().splitlines()
+    assert lines[0].startswith("trainee,username,specialty,charts")
+    assert ",trainee,orthopaedics,1,1," in lines[1]

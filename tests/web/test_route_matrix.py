@@ -55,6 +55,7 @@ POLICY = {
     "supervise.create_cohort_view": "supervisor",
     "supervise.import_trainees": "cohort_supervisor",
     "supervise.move": "supervisor",
+    "supervise.cohort_csv": "cohort_supervisor",
     "assignments.start": "member",
     "assignments.run": "owner",
     "assignments.finish": "owner",

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, datetime, time
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -264,3 +276,54 @@ def move():  # type: ignore[no-untyped-def]
         return index_page(400)
     flash("Trainee moved.", "info")
     return redirect(url_for("supervise.index"), 303)
+
+
+@bp.get("/cohorts/<int:cohort_id>/report.csv")
+@role_required("supervisor")
+def cohort_csv(cohort_id: int):  # type: ignore[no-untyped-def]
+    """The cohort-by-specialty table as CSV, one row per trainee and specialty."""
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None or cohort not in visible_cohorts(current_user):
+        abort(404)
+    cfg = current_app.config
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "trainee",
+            "username",
+            "specialty",
+            "charts",
+            "charts_correct",
+            "codes_correct",
+            "codes_total",
+            "code_accuracy",
+            "ci_low",
+            "ci_high",
+            "status",
+        ]
+    )
+    for row in cohort_rows(cohort, cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"]):
+        for specialty, s in sorted(row.by_specialty.items()):
+            low, high = s.code_interval
+            writer.writerow(
+                [
+                    row.user.display_name,
+                    row.user.username,
+                    specialty,
+                    s.charts,
+                    s.charts_correct,
+                    s.codes_correct,
+                    s.codes_total,
+                    f"{s.code_accuracy:.4f}" if s.code_accuracy is not None else "",
+                    f"{low:.4f}",
+                    f"{high:.4f}",
+                    s.status,
+                ]
+            )
+    name = "".join(ch if ch.isalnum() else "-" for ch in cohort.name).strip("-") or "cohort"
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}-accuracy.csv"'},
+    )

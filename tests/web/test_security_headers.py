@@ -21,3 +21,14 @@ def test_unknown_page_is_a_friendly_404(client):
     assert response.status_code == 404
     assert b"That page does not exist" in response.data
     assert b"Traceback" not in response.data
+
+
+def test_oversized_requests_are_413_with_a_message(client, auth):
+    auth.login()
+    response = client.post(
+        "/api/v1/grade", data=b"x" * (3 * 1024 * 1024), content_type="application/json"
+    )
+    assert response.status_code == 413
+    assert "too large" in response.get_json()["error"]
+    page = client.post("/practice/start", data={"specialty": "x" * (3 * 1024 * 1024)})
+    assert page.status_code == 413 and b"too large" in page.data

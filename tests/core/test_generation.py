@@ -112,3 +112,8 @@ def test_dates_stay_inside_the_declared_code_year(tmp_path):
     meta.write_text(meta.read_text().replace("code_years = [2025, 2026]", "code_years = [2026]"))
     template = load_template(folder)
     assert all(generate(template, s).date_of_service >= date(2026, 1, 1) for s in range(20))
+
+
+def test_a_single_specialty_folder_loads_too():
+    library = load_library(ROOT / "orthopaedics")
+    assert library.errors == [] and library.specialties() == ["orthopaedics"]

@@ -253,9 +253,11 @@ def load_template(folder: Path) -> Template:
 
 
 def load_library(root: Path) -> TemplateLibrary:
-    """Every template under ``root/<specialty>/<slug>/``; bad ones are reported, not fatal."""
+    """Every template under ``root/<specialty>/<slug>/`` (or under one specialty folder given
+    as ``root``); bad ones are reported, not fatal."""
     library = TemplateLibrary()
-    for meta in sorted(Path(root).glob("*/*/template.toml")):
+    found = set(Path(root).glob("*/*/template.toml")) | set(Path(root).glob("*/template.toml"))
+    for meta in sorted(found):
         try:
             template = load_template(meta.parent)
         except TemplateError as exc:

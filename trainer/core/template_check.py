@@ -148,6 +148,9 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(args[0]) if args else PROJECT_ROOT / "exercises"
     report = check_library(load_library(root), Catalog.open())
     print(report.render())
+    if report.templates == 0:
+        print(f"{root}: no templates found (expected <specialty>/<slug>/template.toml)")
+        return 1
     return 1 if report.problems else 0
 
 

@@ -73,6 +73,14 @@ def index():  # type: ignore[no-untyped-def]
     return index_page()
 
 
+def _own_cohort(cohort_id: int) -> Cohort:
+    """A cohort the current supervisor runs (any for an admin); 404 otherwise."""
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None or cohort not in visible_cohorts(current_user):
+        abort(404)
+    return cohort
+
+
 def _reviewable(dispute_id: int) -> Dispute:
     dispute = db.session.get(Dispute, dispute_id)
     if dispute is None or not can_review(current_user, dispute):
@@ -246,9 +254,7 @@ def create_cohort_view():  # type: ignore[no-untyped-def]
 def import_trainees(cohort_id: int):  # type: ignore[no-untyped-def]
     if not CsrfOnlyForm().validate():
         abort(400)
-    cohort = db.session.get(Cohort, cohort_id)
-    if cohort is None or cohort not in visible_cohorts(current_user):
-        abort(404)
+    cohort = _own_cohort(cohort_id)
     upload = request.files.get("file")
     text = upload.read(1_000_000).decode("utf-8", "replace") if upload else ""
     text = text or request.form.get("rows", "")[:1_000_000]
@@ -282,9 +288,7 @@ def move():  # type: ignore[no-untyped-def]
 @role_required("supervisor")
 def cohort_csv(cohort_id: int):  # type: ignore[no-untyped-def]
     """The cohort-by-specialty table as CSV, one row per trainee and specialty."""
-    cohort = db.session.get(Cohort, cohort_id)
-    if cohort is None or cohort not in visible_cohorts(current_user):
-        abort(404)
+    cohort = _own_cohort(cohort_id)
     cfg = current_app.config
     out = io.StringIO()
     writer = csv.writer(out)

@@ -70,6 +70,7 @@ class Cohort(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     supervisor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     join_code: Mapped[str] = mapped_column(String(16), unique=True)
+    review_sample: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     supervisor: Mapped[User] = relationship()
@@ -95,7 +96,34 @@ class Attempt(db.Model):
     """One chart a trainee coded (or is coding)."""
 
     __tablename__ = "attempts"
-    __table_args__ = (Index("ix_attempts_user_specialty_status", "user_id", "specialty", "status"),)
+    __table_args__ = (
+        Index("ix_attempts_user_specialty_status", "user_id", "specialty", "status"),
+        # Covers every column the cohort report groups and sums, so the report reads the index
+        # and never the rows (whose stored chart JSON is kilobytes each).
+        Index(
+            "ix_attempts_report",
+            "user_id",
+            "status",
+            "course",
+            "template_id",
+            "specialty",
+            "chart_correct",
+            "code_correct",
+            "code_total",
+            "seconds_spent",
+            "submitted_at",
+        ),
+        # Lets the weekly trend read one week's range per trainee in index order.
+        Index(
+            "ix_attempts_trend",
+            "user_id",
+            "status",
+            "course",
+            "submitted_at",
+            "code_correct",
+            "code_total",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
@@ -120,6 +148,9 @@ class Attempt(db.Model):
     run_id: Mapped[int | None] = mapped_column(
         ForeignKey("assignment_runs.id"), nullable=True, index=True
     )
+    # The code-update refresher this chart belongs to ("icd10cm:2026"), or "" for ordinary
+    # practice: refresher results are reported apart from the practice figures.
+    course: Mapped[str] = mapped_column(String(32), default="", server_default="")
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(
         DateTime(timezone=True), nullable=True, index=True
@@ -180,6 +211,34 @@ class Dispute(db.Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
+class Review(db.Model):
+    """A second-tier reviewer's decision on one submitted chart (one current review per chart).
+
+    ``overrides`` holds the reviewer's line verdicts (``core.review.Override`` dicts); applying
+    them writes a new ``AttemptGrade`` with reason ``review``, so the automatic grade stays in
+    the history and the overridden one counts in accuracy.
+    """
+
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(
+        ForeignKey("attempts.id", name="fk_reviews_attempt_id"), unique=True
+    )
+    reviewer_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", name="fk_reviews_reviewer_id"), index=True
+    )
+    decision: Mapped[str] = mapped_column(String(16))  # confirmed | overridden | commented
+    comment: Mapped[str] = mapped_column(Text, default="")
+    overrides: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    sample_reason: Mapped[str] = mapped_column(String(32), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    attempt: Mapped[Attempt] = relationship()
+    reviewer: Mapped[User] = relationship()
+
+
 class KeyCorrection(db.Model):
     """A supervisor's correction of a template's key; each one is a new key version.
 
@@ -218,6 +277,11 @@ class Assignment(db.Model):
     time_limit_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
     target: Mapped[float] = mapped_column(Float, default=0.95)
     due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    skills: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    code_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # "icd10cm:2026" for the refresher on that update; its charts are dated after the update
+    # and its results are reported apart from ordinary practice.
+    refresher: Mapped[str] = mapped_column(String(32), default="", server_default="")
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -238,6 +302,32 @@ class AssignmentRun(db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     assignment: Mapped[Assignment] = relationship()
+
+
+class AuthoredTemplate(db.Model):
+    """A template a supervisor wrote in the browser, stored in the database.
+
+    Kept in the database rather than on disk so several stateless app servers see the same
+    templates. Only a template whose last check found no problem (``status == "checked"``) is
+    offered for assignments; its stable ``template_id`` is the uuid inside the TOML.
+    """
+
+    __tablename__ = "authored_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", name="fk_authored_templates_owner_id"), index=True
+    )
+    template_id: Mapped[str] = mapped_column(String(36), unique=True)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    specialty: Mapped[str] = mapped_column(String(40), default="")
+    toml_text: Mapped[str] = mapped_column(Text)
+    body_text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="draft")  # draft | checked
+    problems: Mapped[list[str]] = mapped_column(JSON, default=list)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    owner: Mapped[User] = relationship()
 
 
 class ApiToken(db.Model):

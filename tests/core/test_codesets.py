@@ -106,13 +106,21 @@ def test_deleted_and_not_yet_effective_codes_follow_the_fiscal_year(catalog):
     assert catalog.validate(added, "icd10cm", FY2026).valid
     before = catalog.validate(added, "icd10cm", FY2025)
     assert before.reason == "not_effective" and "2025-10-01" in before.message
-    deleted = next(
-        code
-        for code, _ in diff.deleted
-        if catalog.validate(code, "icd10cm", FY2026).reason == "deleted"
-    )
-    assert catalog.validate(deleted, "icd10cm", FY2025).valid
-    assert "deleted" in catalog.validate(deleted, "icd10cm", FY2026).message
+    gone = catalog.validate("S30.1XXA", "icd10cm", FY2026)  # abdominal wall contusion
+    assert catalog.validate("S30.1XXA", "icd10cm", FY2025).valid
+    assert gone.reason == "deleted" and "deleted on 2025-10-01" in gone.message
+    assert gone.replacement == "S30.11XA"
+
+
+def test_a_code_expanded_by_the_update_is_not_valid_after_it(catalog):
+    """E78.01 was billable in FY2025; FY2026 split it by type, so it is now only a header."""
+    assert catalog.validate("E78.01", "icd10cm", FY2025).valid
+    after = catalog.validate("E78.01", "icd10cm", FY2026)
+    assert after.reason == "deleted"
+    assert "expanded on 2025-10-01" in after.message
+    assert set(after.suggestions) == {"E78.010", "E78.011", "E78.019"}
+    # A code that was a header in both years is still reported as a header.
+    assert catalog.validate("E11", "icd10cm", FY2026).reason == "header"
 
 
 def test_the_october_boundary(catalog):

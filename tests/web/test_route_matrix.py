@@ -60,6 +60,14 @@ POLICY = {
     "assignments.run": "owner",
     "assignments.finish": "owner",
     "supervise.reject": "cohort_supervisor",
+    "review.queue": "supervisor",
+    "review.chart": "cohort_supervisor",
+    "review.save": "cohort_supervisor",
+    "review.sample_size": "cohort_supervisor",
+    "reports.cohort": "cohort_supervisor",
+    "reports.table_csv": "cohort_supervisor",
+    "reports.trainee": "cohort_supervisor",
+    "reports.trainee_trend": "cohort_supervisor",
 }
 ROLES = ("anonymous", "owner", "other_trainee", "supervisor", "other_supervisor", "admin")
 PASSWORD = "correct-horse-battery"
@@ -103,6 +111,7 @@ def world(app):  # type: ignore[no-untyped-def]
             "assignment": assignment.id,
             "run": run.id,
             "cohort": cohort.id,
+            "trainee": ids["owner"],
         }
 
 
@@ -114,10 +123,14 @@ def _url(rule, world) -> str:  # type: ignore[no-untyped-def]
         "assignment_id": world["assignment"],
         "cohort_id": world["cohort"],
         "run_id": world["run"],
+        "trainee_id": world["trainee"],
+        "table": "matrix",
         "kind": "icd10cm",
         "code": "M17.11",
         "filename": "css/app.css",
     }
+    if rule.endpoint.startswith("review."):
+        values["attempt_id"] = world["done"]  # only a submitted chart can be reviewed
     out = rule.rule
     for name, value in values.items():
         for conv in (f"<int:{name}>", f"<path:{name}>", f"<{name}>"):

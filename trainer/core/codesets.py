@@ -263,6 +263,21 @@ class Catalog:
                     children,
                     title,
                 )
+            previous = self._icd(code, year - 1) if (year - 1) in self.icd_years else None
+            if previous is not None and previous[1]:
+                # Billable last year, a header now: the code was expanded by this update, so a
+                # chart dated after it must use one of the new subcodes (a refresher's lesson).
+                return Validation(
+                    False,
+                    code,
+                    "icd10cm",
+                    "deleted",
+                    f"{code} was expanded on {year - 1}-10-01 (FY{year}) into "
+                    f"{', '.join(children)}; as a billable code it is not valid on {dos}.",
+                    children,
+                    title,
+                    children[0] if len(children) == 1 else None,
+                )
             return Validation(
                 False,
                 code,

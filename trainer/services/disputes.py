@@ -28,6 +28,7 @@ from ..models import (
 )
 from .keys import current_key, variant_of
 from .practice import PracticeError, patient_facts, store_errors
+from .review import reapply
 
 MIN_CITATION = 10
 MAX_TEXT = 4000
@@ -169,6 +170,7 @@ def _regrade(session: Any, template_id: str, version: int, catalog: Any) -> int:
                 attempt_id=attempt.id, key_version=version, reason="key_correction", result=result
             )
         )
+        result = reapply(session, attempt, result, version)
         attempt.score = float(result["score"])
         attempt.code_correct = int(result["code_correct"])
         attempt.code_total = int(result["code_total"])

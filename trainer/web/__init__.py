@@ -14,6 +14,8 @@ from . import (
     lookup,
     practice,
     progress,
+    reports,
+    review,
     security,
     supervise,
 )
@@ -30,5 +32,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(lookup.bp)
     app.register_blueprint(assignments.bp)
     app.register_blueprint(supervise.bp)
+    app.register_blueprint(review.bp)
+    app.register_blueprint(reports.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(api_attempts.bp)

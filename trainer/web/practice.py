@@ -37,6 +37,7 @@ from ..services.disputes import DisputeError, open_dispute
 from ..services.keys import current_key
 from ..services.mastery import drill_target, next_chart
 from ..services.progress import specialty_summaries, specialty_summary
+from ..services.review import review_of
 from .forms import CsrfOnlyForm
 
 bp = Blueprint("practice", __name__)
@@ -293,6 +294,7 @@ def _result_page(item: Attempt, status: int = 200):  # type: ignore[no-untyped-d
             select(Dispute).where(Dispute.attempt_id == item.id).order_by(Dispute.id)
         ).all(),
         grade=service.current_grade(item),
+        review=review_of(item.id),
         revenue_titles=_revenue_titles(item),
         summary=summary,
         specialty_name=SPECIALTIES.get(item.specialty, item.specialty),

@@ -30,7 +30,7 @@ def index():  # type: ignore[no-untyped-def]
     )
 
 
-def _svg(body: str) -> Response:
+def svg_response(body: str) -> Response:
     """An SVG image; its own CSP lets pygal's inline styles apply and nothing else load."""
     response = Response(body, mimetype="image/svg+xml")
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
@@ -44,10 +44,10 @@ def trend_chart():  # type: ignore[no-untyped-def]
     cfg = current_app.config
     weeks, series = weekly_trend(current_user.id)
     named = {SPECIALTIES.get(k, k): v for k, v in series.items()}
-    return _svg(trend_svg(named, weeks, cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"]))
+    return svg_response(trend_svg(named, weeks, cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"]))
 
 
 @bp.get("/errors.svg")
 @login_required
 def errors_chart():  # type: ignore[no-untyped-def]
-    return _svg(errors_svg(error_ranking(current_user.id)))
+    return svg_response(errors_svg(error_ranking(current_user.id)))

@@ -1,0 +1,92 @@
+"""Supervisor reports: the cohort report (printable), its CSV tables, and one trainee's page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, render_template
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..core.exercises import SPECIALTIES
+from ..core.mastery import STATUS_LABELS
+from ..domain import domain
+from ..extensions import db
+from ..models import Cohort, CohortMember, User
+from ..services.charts import trend_svg
+from ..services.cohorts import visible_cohorts
+from ..services.progress import error_ranking, specialty_summaries, weekly_trend
+from ..services.reports import cohort_report
+from .auth import role_required
+from .progress import svg_response
+
+bp = Blueprint("reports", __name__, url_prefix="/supervise")
+
+
+def _cohort(cohort_id: int) -> Cohort:
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None or cohort not in visible_cohorts(current_user):
+        abort(404)
+    return cohort
+
+
+def _report(cohort: Cohort):  # type: ignore[no-untyped-def]
+    cfg = current_app.config
+    return cohort_report(cohort, domain().library, cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"])
+
+
+@bp.get("/cohorts/<int:cohort_id>/report")
+@role_required("supervisor")
+def cohort(cohort_id: int):  # type: ignore[no-untyped-def]
+    report = _report(_cohort(cohort_id))
+    return render_template("supervise/report.html", report=report)
+
+
+@bp.get("/cohorts/<int:cohort_id>/report/<table>.csv")
+@role_required("supervisor")
+def table_csv(cohort_id: int, table: str):  # type: ignore[no-untyped-def]
+    report = _report(_cohort(cohort_id))
+    if table not in report.tables:
+        abort(404)
+    name = "".join(ch if ch.isalnum() else "-" for ch in report.cohort.name).strip("-")
+    return Response(
+        report.tables[table].csv(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name or "cohort"}-{table}.csv"'},
+    )
+
+
+def _trainee(trainee_id: int) -> User:
+    """A trainee of one of the viewer's cohorts (any trainee for an admin); 404 otherwise."""
+    user = db.session.get(User, trainee_id)
+    if user is None:
+        abort(404)
+    cohort_id = db.session.scalar(
+        select(CohortMember.cohort_id).where(CohortMember.user_id == user.id)
+    )
+    if not current_user.is_admin and cohort_id not in {c.id for c in visible_cohorts(current_user)}:
+        abort(404)
+    return user
+
+
+@bp.get("/trainees/<int:trainee_id>")
+@role_required("supervisor")
+def trainee(trainee_id: int):  # type: ignore[no-untyped-def]
+    user = _trainee(trainee_id)
+    cfg = current_app.config
+    return render_template(
+        "supervise/trainee.html",
+        trainee=user,
+        summaries=specialty_summaries(user.id, cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"]),
+        errors=error_ranking(user.id),
+        specialties=SPECIALTIES,
+        status_labels=STATUS_LABELS,
+    )
+
+
+@bp.get("/trainees/<int:trainee_id>/trend.svg")
+@role_required("supervisor")
+def trainee_trend(trainee_id: int):  # type: ignore[no-untyped-def]
+    user = _trainee(trainee_id)
+    cfg = current_app.config
+    weeks, series = weekly_trend(user.id)
+    named = {SPECIALTIES.get(k, k): v for k, v in series.items()}
+    return svg_response(trend_svg(named, weeks, cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"]))

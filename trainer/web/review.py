@@ -1,0 +1,141 @@
+"""Second-tier review pages: the sampled queue (with disputes), one chart's review, settings."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..core.review import (
+    DEFAULT_SAMPLE_PER_QUARTER,
+    MAX_SAMPLE_PER_QUARTER,
+    SAMPLE_LABELS,
+    Override,
+    ReviewError,
+)
+from ..database import write_transaction
+from ..extensions import db
+from ..models import Attempt, Cohort
+from ..services.cohorts import visible_cohorts
+from ..services.disputes import visible_disputes
+from ..services.keys import current_key, variant_of
+from ..services.review import (
+    automatic_grade,
+    can_review_attempt,
+    record_review,
+    review_of,
+    review_queue,
+)
+from .auth import role_required
+from .forms import CsrfOnlyForm
+
+bp = Blueprint("review", __name__, url_prefix="/supervise/review")
+
+
+@bp.get("/")
+@role_required("supervisor")
+def queue():  # type: ignore[no-untyped-def]
+    cfg = current_app.config
+    items = review_queue(current_user, cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"])
+    return render_template(
+        "supervise/review_queue.html",
+        items=items,
+        disputes=visible_disputes(current_user),
+        cohorts=visible_cohorts(current_user),
+        labels=SAMPLE_LABELS,
+        default_sample=DEFAULT_SAMPLE_PER_QUARTER,
+        max_sample=MAX_SAMPLE_PER_QUARTER,
+        form=CsrfOnlyForm(),
+    )
+
+
+def _reviewable(attempt_id: int) -> Attempt:
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or not can_review_attempt(current_user, attempt):
+        abort(404)
+    return attempt
+
+
+def _page(attempt: Attempt, status: int = 200):  # type: ignore[no-untyped-def]
+    return render_template(
+        "supervise/review_chart.html",
+        attempt=attempt,
+        variant=variant_of(attempt),
+        key=current_key(attempt),
+        grade=automatic_grade(attempt),
+        current=attempt.grades[-1].result if attempt.grades else None,
+        review=review_of(attempt.id),
+        reason=request.args.get("why", "")[:32],
+        labels=SAMPLE_LABELS,
+        form=CsrfOnlyForm(),
+    ), status
+
+
+@bp.get("/<int:attempt_id>")
+@role_required("supervisor")
+def chart(attempt_id: int):  # type: ignore[no-untyped-def]
+    return _page(_reviewable(attempt_id))
+
+
+def _overrides(grade: dict) -> list[Override]:  # type: ignore[type-arg]
+    """Read the per-item verdict selects: '' keeps the grader's verdict."""
+    found = []
+    for prefix, target, pool in (
+        ("dx", "diagnosis", grade.get("diagnoses", [])),
+        ("ln", "line", grade.get("lines", [])),
+    ):
+        for n, verdict in enumerate(pool):
+            choice = request.form.get(f"{prefix}-{n}-verdict", "")
+            if choice not in ("", "correct", "wrong"):
+                raise ReviewError("Each verdict is keep, correct or wrong.")
+            if not choice:
+                continue
+            found.append(
+                Override(
+                    target,  # type: ignore[arg-type]
+                    verdict.get("key_index"),
+                    verdict.get("answer_index"),
+                    choice == "correct",
+                    request.form.get(f"{prefix}-{n}-reason", "")[:1000],
+                )
+            )
+    return found
+
+
+@bp.post("/<int:attempt_id>")
+@role_required("supervisor")
+def save(attempt_id: int):  # type: ignore[no-untyped-def]
+    attempt = _reviewable(attempt_id)
+    if not CsrfOnlyForm().validate():
+        abort(400)
+    grade = automatic_grade(attempt) or {}
+    try:
+        review = record_review(
+            attempt,
+            current_user,
+            _overrides(grade),
+            request.form.get("comment", "")[:10_000],
+            request.form.get("sample_reason", "")[:32],
+        )
+    except ReviewError as exc:
+        flash(str(exc), "error")
+        return _page(attempt, 400)
+    flash(f"Review saved ({review.decision}); the trainee sees it with the chart.", "info")
+    return redirect(url_for("review.queue"), 303)
+
+
+@bp.post("/cohorts/<int:cohort_id>/sample")
+@role_required("supervisor")
+def sample_size(cohort_id: int):  # type: ignore[no-untyped-def]
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None or cohort not in visible_cohorts(current_user):
+        abort(404)
+    if not CsrfOnlyForm().validate():
+        abort(400)
+    raw = request.form.get("per_quarter", "").strip()
+    if not raw.isdigit() or not 0 <= int(raw) <= MAX_SAMPLE_PER_QUARTER:
+        flash(f"The quarterly sample is 0 to {MAX_SAMPLE_PER_QUARTER} charts per trainee.", "error")
+        return redirect(url_for("review.queue"), 303)
+    with write_transaction(db.session):
+        cohort.review_sample = int(raw)
+    flash(f"{cohort.name}: {raw} charts per trainee per quarter are sampled.", "info")
+    return redirect(url_for("review.queue"), 303)

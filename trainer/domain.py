@@ -7,13 +7,14 @@ per-user state, which keeps the app servers stateless.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Flask, current_app
 
 from .core.codesets import Catalog
 from .core.exercises import TemplateLibrary, load_library
+from .core.refresher import ChangeSet, CodeUpdate, RefresherItem, refresher_items, what_changed
 
 
 @dataclass
@@ -25,6 +26,7 @@ class DomainContext:
     _library: TemplateLibrary | None = None
     _catalog: Catalog | None = None
     _lock: threading.Lock = threading.Lock()
+    _refreshers: dict[str, tuple[ChangeSet, list[RefresherItem]]] = field(default_factory=dict)
 
     @property
     def library(self) -> TemplateLibrary:
@@ -41,6 +43,19 @@ class DomainContext:
                 if self._catalog is None:
                     self._catalog = Catalog.open(self.index_path)
         return self._catalog
+
+    def refresher(self, update: CodeUpdate) -> tuple[ChangeSet, list[RefresherItem]]:
+        """What changed in an update and the templates that drill it (computed once: it
+        renders every variant on both sides of the update, about a second)."""
+        cached = self._refreshers.get(update.slug)
+        if cached is None:
+            library, catalog = self.library, self.catalog  # they take the lock themselves
+            cached = (
+                what_changed(catalog, update, library),
+                refresher_items(library, catalog, update),
+            )
+            self._refreshers.setdefault(update.slug, cached)
+        return cached
 
 
 def init_app(app: Flask) -> None:

@@ -151,3 +151,59 @@ def test_exam_chart_shows_the_countdown(app, client, auth, users):
     page = client.get(f"/practice/attempt/{attempt_id}").get_data(as_text=True)
     assert 'id="countdown" data-deadline="' in page
     assert "Save answer" in page and "Skip this chart" not in page
+
+
+def test_an_assignment_from_chosen_templates_and_a_code_year(app, client, auth, users):
+    from trainer.domain import domain
+
+    cohort_id = _cohort(app, users)
+    with app.app_context():
+        chosen = sorted(domain().library.by_specialty()["cardiology"], key=lambda t: t.id)[:2]
+    auth.login("supervisor")
+    response = _create_exam(
+        client,
+        cohort_id,
+        title="Two cardiology charts",
+        specialty="",
+        mode="practice",
+        chart_count=4,
+        templates=[t.id for t in chosen],
+        code_year="2026",
+    )
+    assert response.status_code == 303
+    auth.logout()
+    auth.login()
+    run_id = _start(app, client)
+    with app.app_context():
+        attempts = db.session.scalars(select(Attempt).where(Attempt.run_id == run_id)).all()
+        assert {a.template_id for a in attempts} == {t.id for t in chosen}
+        assert all(a.variant["date_of_service"].startswith("2026") for a in attempts)
+
+
+def test_a_skills_filter_draws_only_templates_teaching_them(app, client, auth, users):
+    from trainer.domain import domain
+
+    cohort_id = _cohort(app, users)
+    auth.login("supervisor")
+    response = _create_exam(
+        client, cohort_id, title="Laterality", specialty="", mode="practice", skills="laterality"
+    )
+    assert response.status_code == 303
+    auth.logout()
+    auth.login()
+    run_id = _start(app, client)
+    with app.app_context():
+        library = domain().library
+        attempts = db.session.scalars(select(Attempt).where(Attempt.run_id == run_id)).all()
+        assert attempts and all("laterality" in library.get(a.template_id).skills for a in attempts)
+
+
+def test_unknown_template_or_skill_is_a_400(app, client, auth, users):
+    cohort_id = _cohort(app, users)
+    auth.login("supervisor")
+    bad = _create_exam(client, cohort_id, templates=["not-a-template"])
+    assert bad.status_code == 400
+    bad = _create_exam(client, cohort_id, skills="juggling")
+    assert bad.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(Assignment.id)) is None

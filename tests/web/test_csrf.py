@@ -30,8 +30,10 @@ def test_every_form_post_needs_the_csrf_token(csrf_app):
             "<int:assignment_id>",
             "<int:run_id>",
             "<int:cohort_id>",
+            "<int:row_id>",
         ):
             url = url.replace(name, "1")
+        url = url.replace("<slug>", "icd10cm-2026")
         response = client.post(url, data={"anything": "x"})
         assert response.status_code == 400, (url, response.status_code)
         assert b"form expired" in response.data or b"not sent by this site" in response.data

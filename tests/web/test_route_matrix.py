@@ -68,6 +68,16 @@ POLICY = {
     "reports.table_csv": "cohort_supervisor",
     "reports.trainee": "cohort_supervisor",
     "reports.trainee_trend": "cohort_supervisor",
+    "authoring.index": "supervisor",
+    "authoring.new": "supervisor",
+    "authoring.create": "supervisor",
+    "authoring.edit": "author",
+    "authoring.update": "author",
+    "authoring.preview": "author",
+    "refreshers.index": "login",
+    "refreshers.update": "login",
+    "refreshers.practice": "login",
+    "refreshers.assign": "supervisor",
 }
 ROLES = ("anonymous", "owner", "other_trainee", "supervisor", "other_supervisor", "admin")
 PASSWORD = "correct-horse-battery"
@@ -112,7 +122,17 @@ def world(app):  # type: ignore[no-untyped-def]
             "run": run.id,
             "cohort": cohort.id,
             "trainee": ids["owner"],
+            "authored": _authored(supervisor),
         }
+
+
+def _authored(supervisor) -> int:  # type: ignore[no-untyped-def]
+    """A checked template the supervisor wrote, for the authoring routes."""
+    from trainer.services.library import STARTER_BODY, save_template, starter_toml
+
+    row = save_template(supervisor, starter_toml(), STARTER_BODY)
+    assert row.status == "checked", row.problems
+    return row.id
 
 
 def _url(rule, world) -> str:  # type: ignore[no-untyped-def]
@@ -125,6 +145,8 @@ def _url(rule, world) -> str:  # type: ignore[no-untyped-def]
         "run_id": world["run"],
         "trainee_id": world["trainee"],
         "table": "matrix",
+        "slug": "icd10cm-2026",
+        "row_id": world["authored"],
         "kind": "icd10cm",
         "code": "M17.11",
         "filename": "css/app.css",
@@ -154,6 +176,10 @@ def _expect(policy: str, role: str) -> str:
         return "allowed" if role == "owner" else "hidden"
     if policy == "supervisor":
         return "allowed" if role in ("supervisor", "other_supervisor", "admin") else "forbidden"
+    if policy == "author":  # the supervisor wrote it; an admin may edit any
+        if role in ("owner", "other_trainee"):
+            return "forbidden"
+        return "allowed" if role in ("supervisor", "admin") else "hidden"
     if policy == "cohort_supervisor":
         if role in ("owner", "other_trainee"):
             return "forbidden"

@@ -183,7 +183,21 @@ def load_template(folder: Path) -> Template:
         raise TemplateError(meta_path, "template.toml is missing")
     if not body_path.exists():
         raise TemplateError(body_path, "chart.md.j2 is missing")
-    text = meta_path.read_text(encoding="utf-8")
+    notes_path = folder / "notes.md"
+    return parse_template(
+        meta_path.read_text(encoding="utf-8"),
+        body_path.read_text(encoding="utf-8"),
+        folder,
+        notes_path.read_text(encoding="utf-8") if notes_path.exists() else "",
+    )
+
+
+def parse_template(
+    text: str, body: str, folder: Path, notes: str = "", check_folder: bool = True
+) -> Template:
+    """A template from its TOML and chart text: files on disk, or a template a supervisor
+    wrote in the browser (``check_folder=False``: it has no specialty folder)."""
+    meta_path = folder / "template.toml"
     try:
         meta = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -210,7 +224,7 @@ def load_template(folder: Path) -> Template:
         raise TemplateError(
             meta_path, f"unknown specialty {meta['specialty']!r}", _line_of(text, "specialty")
         )
-    if folder.parent.name != meta["specialty"]:
+    if check_folder and folder.parent.name != meta["specialty"]:
         raise TemplateError(
             meta_path,
             f"specialty {meta['specialty']!r} does not match the folder {folder.parent.name!r}",
@@ -224,7 +238,6 @@ def load_template(folder: Path) -> Template:
             _line_of(text, "[key") or None,
         )
     patient = meta.get("patient", {})
-    notes_path = folder / "notes.md"
     return Template(
         id=str(meta["id"]),
         version=int(meta["version"]),
@@ -246,9 +259,9 @@ def load_template(folder: Path) -> Template:
         ),
         variables=_variables(meta.get("variables"), meta_path, text),
         key_spec=key,
-        body=body_path.read_text(encoding="utf-8"),
+        body=body,
         path=folder,
-        notes=notes_path.read_text(encoding="utf-8") if notes_path.exists() else "",
+        notes=notes,
     )
 
 

@@ -14,8 +14,9 @@ from functools import lru_cache
 from typing import Any
 
 from faker import Faker
-from jinja2 import Environment, StrictUndefined
+from jinja2 import StrictUndefined
 from jinja2 import Template as JinjaTemplate
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .claims import AnswerKey, key_from_dict
 from .exercises import Template
@@ -25,7 +26,11 @@ from .rendering import render_markdown
 DOS_WINDOW = (date(2024, 10, 1), date(2026, 9, 30))
 CREDENTIALS = ("MD", "DO", "MD", "NP", "PA-C")
 
-_env = Environment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+# Sandboxed: supervisors write templates in the browser, and a template must never reach
+# Python internals (no attribute walks to __class__ or __globals__, no mutation of values).
+_env = ImmutableSandboxedEnvironment(
+    undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True
+)
 _faker = Faker("en_US")
 
 
@@ -115,8 +120,19 @@ def _render(value: Any, context: Mapping[str, Any]) -> Any:
     return value
 
 
-def _date_of_service(template: Template, rng: random.Random, year: int | None) -> date:
+def _date_of_service(
+    template: Template,
+    rng: random.Random,
+    year: int | None,
+    between: tuple[date, date] | None = None,
+) -> date:
     low, high = DOS_WINDOW
+    if between is not None:
+        # A refresher dates its charts after the update it drills (and the validator renders
+        # each code year's key on a date in that year).
+        low, high = max(low, between[0]), min(high, between[1])
+        if low > high:
+            raise ValueError(f"no date of service between {between[0]} and {between[1]}")
     years = [y for y in template.code_years if year is None or y == year] or list(
         template.code_years
     )
@@ -254,12 +270,17 @@ def generate(
     *,
     choices: Mapping[str, str] | None = None,
     year: int | None = None,
+    between: tuple[date, date] | None = None,
 ) -> Variant:
-    """Render one variant of a template, deterministically from the seed."""
+    """Render one variant of a template, deterministically from the seed.
+
+    ``between`` limits the date of service to a range (inclusive), for refreshers and for
+    checking a per-year key.
+    """
     rng = random.Random(seed)
     _faker.seed_instance(seed)
     picked, values = _pick(template, rng, choices)
-    dos = _date_of_service(template, rng, year)
+    dos = _date_of_service(template, rng, year, between)
     patient = _patient(template, dos, rng)
     credential = rng.choice(CREDENTIALS)
     provider = f"{_faker.first_name()} {_faker.last_name()}, {credential}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from jinja2 import UndefinedError
 
 from .codes import guess_kind
 from .exercises import Template, TemplateLibrary, load_library
-from .generation import generate
+from .generation import DOS_WINDOW, generate
 from .grading import grade
 
 
@@ -73,14 +74,31 @@ def _gives_away(chart: str, code: str) -> bool:
     return re.search(rf"(?<![\w.])({pattern})(?![\w])", chart) is not None
 
 
+def _fiscal_windows(template: Template) -> list[tuple[date, date]]:
+    """One ICD-10-CM fiscal year per window, within the generator's dates of service."""
+    low, high = DOS_WINDOW
+    windows = []
+    for year in range(low.year + 1, high.year + 1):
+        start, end = max(low, date(year - 1, 10, 1)), min(high, date(year, 9, 30))
+        if start <= end and any(start.year <= y <= end.year for y in template.code_years):
+            windows.append((start, end))
+    return windows
+
+
 def check_template(template: Template, catalog: Any, report: CheckReport, seeds: int) -> None:
+    """Render every variant (several seeds; and, for a template with a key per code year,
+    once in every fiscal year, so each year's key is checked against that year's code set)."""
     meta = template.path / "template.toml"
     signatures: dict[tuple[Any, ...], str] = {}
+    per_year = bool(template.key_spec.get("by_year"))
+    windows = _fiscal_windows(template) if per_year else []
     for choice in template.choices():
         label = ", ".join(choice.values())
-        for seed in range(seeds):
+        runs: list[tuple[int, tuple[date, date] | None]] = [(seed, None) for seed in range(seeds)]
+        runs += [(0, window) for window in windows]
+        for seed, window in runs:
             try:
-                variant = generate(template, seed, choices=choice)
+                variant = generate(template, seed, choices=choice, between=window)
             except UndefinedError as exc:
                 report.add(template.path / "chart.md.j2", f"[{label}] undefined variable: {exc}")
                 return
@@ -88,34 +106,10 @@ def check_template(template: Template, catalog: Any, report: CheckReport, seeds:
                 report.add(meta, f"[{label}] cannot render: {exc}")
                 return
             report.charts_rendered += 1
-            key, dos = variant.key, variant.date_of_service
-            for code, kind in _codes_in_key(key):
-                result = catalog.validate(code, kind, dos)
-                if not result.valid:
-                    report.add(
-                        meta, f"[{label}] key code {code} ({kind}) on {dos}: {result.message}"
-                    )
-            for n, keyed in enumerate(key.lines):
-                line = keyed.line
-                if template.setting == "facility" and not line.revenue_code:
-                    report.add(
-                        meta, f"[{label}] facility line {n + 1} ({line.code}) has no revenue code"
-                    )
-                if template.setting == "professional" and line.revenue_code:
-                    report.add(meta, f"[{label}] professional line {n + 1} carries a revenue code")
-                if any(p > len(key.diagnoses) for p in line.pointers):
-                    report.add(meta, f"[{label}] line {n + 1} points past the diagnoses")
-            own = grade(key, key.as_claim(), "strict", dos, catalog=catalog)
-            if own.score < 1.0 or not own.chart_correct:
-                kinds = ", ".join(e.type for e in own.errors)
-                report.add(meta, f"[{label}] the key does not grade 100% against itself ({kinds})")
-            for code, _ in _codes_in_key(key):
-                if guess_kind(code) in ("icd10cm", "cpt", "hcpcs") and _gives_away(
-                    variant.chart_markdown, code
-                ):
-                    report.add(template.path / "chart.md.j2", f"[{label}] the chart prints {code}")
-            if seed == 0:
-                signature = _key_signature(key)
+            _check_variant(template, variant, catalog, report, label)
+            newest = window is not None and window == windows[-1]
+            if (seed == 0 and window is None and not per_year) or newest:
+                signature = _key_signature(variant.key)
                 if signature in signatures:
                     report.add(
                         meta,
@@ -125,6 +119,34 @@ def check_template(template: Template, catalog: Any, report: CheckReport, seeds:
                 signatures[signature] = label
     report.variants += template.variant_count()
     report.distinct_keys += len(signatures)
+
+
+def _check_variant(
+    template: Template, variant: Any, catalog: Any, report: CheckReport, label: str
+) -> None:
+    meta = template.path / "template.toml"
+    key, dos = variant.key, variant.date_of_service
+    for code, kind in _codes_in_key(key):
+        result = catalog.validate(code, kind, dos)
+        if not result.valid:
+            report.add(meta, f"[{label}] key code {code} ({kind}) on {dos}: {result.message}")
+    for n, keyed in enumerate(key.lines):
+        line = keyed.line
+        if template.setting == "facility" and not line.revenue_code:
+            report.add(meta, f"[{label}] facility line {n + 1} ({line.code}) has no revenue code")
+        if template.setting == "professional" and line.revenue_code:
+            report.add(meta, f"[{label}] professional line {n + 1} carries a revenue code")
+        if any(p > len(key.diagnoses) for p in line.pointers):
+            report.add(meta, f"[{label}] line {n + 1} points past the diagnoses")
+    own = grade(key, key.as_claim(), "strict", dos, catalog=catalog)
+    if own.score < 1.0 or not own.chart_correct:
+        kinds = ", ".join(e.type for e in own.errors)
+        report.add(meta, f"[{label}] the key does not grade 100% against itself ({kinds})")
+    for code, _ in _codes_in_key(key):
+        if guess_kind(code) in ("icd10cm", "cpt", "hcpcs") and _gives_away(
+            variant.chart_markdown, code
+        ):
+            report.add(template.path / "chart.md.j2", f"[{label}] the chart prints {code}")
 
 
 def check_library(

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from ..core.answer_entry import entry_from_mapping, parse_entry
 from ..core.claims import Claim
 from ..core.exercises import Template, TemplateLibrary
+from ..core.refresher import CodeUpdate
 from ..database import write_transaction
 from ..extensions import db
 from ..models import Assignment, AssignmentRun, Attempt, Cohort, CohortMember, User, utcnow
@@ -48,19 +49,40 @@ def _aware(moment: datetime | None) -> datetime | None:
 
 
 def pool(
-    library: TemplateLibrary, specialty: str, difficulty: int | None, template_ids: list[str]
+    library: TemplateLibrary,
+    specialty: str,
+    difficulty: int | None,
+    template_ids: list[str],
+    skills: list[str] | None = None,
+    code_year: int | None = None,
 ) -> list[Template]:
-    """The templates an assignment draws from: chosen ones, or those matching the filters."""
+    """The templates an assignment draws from: chosen ones, or those matching the filters
+    (a template matches the skills filter when it teaches any of the chosen skills)."""
+    wanted = set(skills or [])
     if template_ids:
-        return [t for t in (library.get(i) for i in template_ids) if t is not None]
-    return sorted(
-        (
-            t
-            for t in library.templates.values()
-            if (not specialty or t.specialty == specialty)
-            and (difficulty is None or t.difficulty == difficulty)
-        ),
-        key=lambda t: t.id,
+        chosen = [t for t in (library.get(i) for i in template_ids) if t is not None]
+    else:
+        chosen = sorted(
+            (
+                t
+                for t in library.templates.values()
+                if (not specialty or t.specialty == specialty)
+                and (difficulty is None or t.difficulty == difficulty)
+                and (not wanted or wanted & set(t.skills))
+            ),
+            key=lambda t: t.id,
+        )
+    return [t for t in chosen if code_year is None or code_year in t.code_years]
+
+
+def run_pool(assignment: Assignment, library: TemplateLibrary) -> list[Template]:
+    return pool(
+        library,
+        assignment.specialty,
+        assignment.difficulty,
+        assignment.template_ids,
+        list(assignment.skills or []),
+        assignment.code_year,
     )
 
 
@@ -79,6 +101,9 @@ def create_assignment(
     time_limit_minutes: int | None = None,
     target: float = 0.95,
     due_at: datetime | None = None,
+    skills: list[str] | None = None,
+    code_year: int | None = None,
+    refresher: str = "",
 ) -> Assignment:
     cohort = db.session.get(Cohort, cohort_id)
     if cohort is None or (cohort.supervisor_id != supervisor.id and not supervisor.is_admin):
@@ -93,7 +118,9 @@ def create_assignment(
         raise AssignmentError("A timed exam needs a time limit from 1 to 600 minutes.")
     if not 0.5 <= target <= 0.99:
         raise AssignmentError("The target accuracy is between 50% and 99%.")
-    if not pool(library, specialty, difficulty, template_ids or []):
+    if refresher and CodeUpdate.from_slug(refresher) is None:
+        raise AssignmentError("Unknown code update.")
+    if not pool(library, specialty, difficulty, template_ids or [], skills, code_year):
         raise AssignmentError("No templates match those filters.")
     with write_transaction(db.session) as session:
         assignment = Assignment(
@@ -108,6 +135,9 @@ def create_assignment(
             time_limit_minutes=time_limit_minutes if mode == "exam" else None,
             target=target,
             due_at=due_at,
+            skills=sorted(set(skills or [])),
+            code_year=code_year,
+            refresher=refresher,
             created_by=supervisor.id,
         )
         session.add(assignment)
@@ -145,7 +175,10 @@ def start_run(assignment: Assignment, user: User, library: TemplateLibrary) -> A
     )
     if existing is not None:
         return existing
-    templates = pool(library, assignment.specialty, assignment.difficulty, assignment.template_ids)
+    templates = run_pool(assignment, library)
+    if not templates:
+        raise AssignmentError("The templates of this assignment are no longer available.")
+    update = CodeUpdate.from_slug(assignment.refresher) if assignment.refresher else None
     rng = random.Random(assignment.id * 1_000_003 + user.id)
     chosen = [templates[i % len(templates)] for i in range(assignment.chart_count)]
     rng.shuffle(chosen)
@@ -168,6 +201,9 @@ def start_run(assignment: Assignment, user: User, library: TemplateLibrary) -> A
             mode=assignment.mode,
             policy=assignment.policy,
             reason=f"Assignment: {assignment.title}",
+            year=assignment.code_year,
+            between=update.window if update else None,
+            course=assignment.refresher,
         )
         with write_transaction(db.session):
             attempt.run_id = run.id

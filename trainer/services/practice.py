@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -65,10 +66,17 @@ def start_attempt(
     mode: str = "practice",
     policy: str = "strict",
     reason: str = "",
+    year: int | None = None,
+    between: tuple[date, date] | None = None,
+    course: str = "",
 ) -> Attempt:
-    """Generate a variant and store it whole, so later template edits never change it."""
+    """Generate a variant and store it whole, so later template edits never change it.
+
+    ``year`` (a calendar year of service) or ``between`` (a date range, for a refresher)
+    choose the date of service; ``course`` marks a refresher chart, reported apart.
+    """
     seed = secrets.randbelow(2**31) if seed is None else seed
-    variant = generate(template, seed)
+    variant = generate(template, seed, year=year, between=between)
     with write_transaction(db.session) as session:
         attempt = Attempt(
             user_id=user_id,
@@ -82,6 +90,7 @@ def start_attempt(
             policy=policy,
             variant=variant.to_dict(),
             chosen_because=reason[:300],
+            course=course[:32],
         )
         session.add(attempt)
     return attempt

@@ -9,11 +9,13 @@ from . import (
     api_attempts,
     assignments,
     auth,
+    authoring,
     errors,
     health,
     lookup,
     practice,
     progress,
+    refreshers,
     reports,
     review,
     security,
@@ -34,5 +36,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(supervise.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(authoring.bp)
+    app.register_blueprint(refreshers.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(api_attempts.bp)

@@ -8,11 +8,11 @@ from sqlalchemy import select
 
 from ..core.exercises import SPECIALTIES
 from ..core.mastery import STATUS_LABELS
-from ..domain import domain
 from ..extensions import db
 from ..models import Cohort, CohortMember, User
 from ..services.charts import trend_svg
 from ..services.cohorts import visible_cohorts
+from ..services.library import assignable_library
 from ..services.progress import error_ranking, specialty_summaries, weekly_trend
 from ..services.reports import cohort_report
 from .auth import role_required
@@ -30,7 +30,9 @@ def _cohort(cohort_id: int) -> Cohort:
 
 def _report(cohort: Cohort):  # type: ignore[no-untyped-def]
     cfg = current_app.config
-    return cohort_report(cohort, domain().library, cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"])
+    return cohort_report(
+        cohort, assignable_library(), cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"]
+    )
 
 
 @bp.get("/cohorts/<int:cohort_id>/report")

@@ -20,7 +20,7 @@ from flask import (
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -46,6 +46,7 @@ from ..services.disputes import (
     visible_disputes,
 )
 from ..services.keys import current_key
+from ..services.library import assignable_library
 from .auth import role_required
 from .forms import CsrfOnlyForm
 
@@ -172,13 +173,33 @@ class AssignmentForm(FlaskForm):
         "Target accuracy %", default=95, validators=[DataRequired(), NumberRange(90, 99)]
     )
     due = DateField("Due date (optional)", validators=[Optional()])
+    templates = SelectMultipleField(
+        "Or choose the templates (overrides specialty, difficulty and skills)",
+        validators=[Optional()],
+    )
+    skills = SelectMultipleField("Skills (any of)", validators=[Optional()])
+    code_year = SelectField("Code year (date of service)", validators=[Optional()])
 
 
 def _assignment_form() -> AssignmentForm:
     form = AssignmentForm()
+    library = assignable_library(current_user)
     form.cohort.choices = [SelectChoice(c.id, c.name) for c in visible_cohorts(current_user)]
     form.specialty.choices = [SelectChoice("", "Any")] + [
-        SelectChoice(s, SPECIALTIES.get(s, s)) for s in domain().library.specialties()
+        SelectChoice(s, SPECIALTIES.get(s, s)) for s in library.specialties()
+    ]
+    ordered = sorted(library.templates.values(), key=lambda t: (t.specialty, t.title))
+    form.templates.choices = [
+        SelectChoice(t.id, f"{SPECIALTIES.get(t.specialty, t.specialty)}: {t.title}")
+        for t in ordered
+    ]
+    form.skills.choices = [
+        SelectChoice(skill, skill.replace("-", " "))
+        for skill in sorted({skill for t in ordered for skill in t.skills})
+    ]
+    years = sorted({y for t in ordered for y in t.code_years})
+    form.code_year.choices = [SelectChoice("", "Any")] + [
+        SelectChoice(str(y), str(y)) for y in years
     ]
     return form
 
@@ -218,7 +239,7 @@ def create_assignment_view():  # type: ignore[no-untyped-def]
             current_user,
             form.cohort.data,
             form.title.data or "",
-            domain().library,
+            assignable_library(current_user),
             specialty=form.specialty.data or "",
             difficulty=form.difficulty.data,
             chart_count=form.chart_count.data or 5,
@@ -227,6 +248,9 @@ def create_assignment_view():  # type: ignore[no-untyped-def]
             time_limit_minutes=form.time_limit_minutes.data,
             target=(form.target.data or 95) / 100,
             due_at=due,
+            template_ids=list(form.templates.data or []),
+            skills=list(form.skills.data or []),
+            code_year=int(form.code_year.data) if form.code_year.data else None,
         )
     except AssignmentError as exc:
         flash(str(exc), "error")

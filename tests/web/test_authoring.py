@@ -1,0 +1,119 @@
+"""Supervisors write templates in the browser; the validator gates what can be assigned."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from tests.conftest import PASSWORD
+from trainer.extensions import db
+from trainer.models import Assignment, AuthoredTemplate, Cohort, CohortMember
+from trainer.services.accounts import create_user
+from trainer.services.library import STARTER_BODY, starter_toml
+
+
+def _post(client, toml_text: str, body: str = STARTER_BODY, row_id: int | None = None):  # type: ignore[no-untyped-def]
+    url = f"/supervise/templates/{row_id}" if row_id else "/supervise/templates/new"
+    return client.post(url, data={"toml_text": toml_text, "body": body})
+
+
+def _row(app) -> AuthoredTemplate:  # type: ignore[no-untyped-def]
+    with app.app_context():
+        return db.session.scalar(select(AuthoredTemplate))
+
+
+def test_a_valid_template_is_checked_previewed_and_assignable(app, client, auth, users):
+    auth.login("supervisor")
+    assert "New template" in client.get("/supervise/templates/").get_data(as_text=True)
+    response = _post(client, starter_toml())
+    assert response.status_code == 303
+    row = _row(app)
+    assert row.status == "checked" and row.problems == []
+    preview = client.get(f"/supervise/templates/{row.id}/preview").get_data(as_text=True)
+    assert "I10" in preview and "E11.9" in preview and "99214" in preview
+    assignments = client.get("/supervise/assignments").get_data(as_text=True)
+    assert row.template_id in assignments
+    with app.app_context():
+        cohort = Cohort(name="C", supervisor_id=users["supervisor"], join_code="AUTH01")
+        db.session.add(cohort)
+        db.session.flush()
+        db.session.add(CohortMember(cohort_id=cohort.id, user_id=users["trainee"]))
+        db.session.commit()
+        cohort_id = cohort.id
+    created = client.post(
+        "/supervise/assignments",
+        data={
+            "cohort": cohort_id,
+            "title": "Mine",
+            "chart_count": 2,
+            "mode": "practice",
+            "policy": "strict",
+            "target": 95,
+            "templates": [row.template_id],
+        },
+    )
+    assert created.status_code == 303
+    auth.logout()
+    auth.login()
+    with app.app_context():
+        assignment_id = db.session.scalar(select(Assignment.id))
+    started = client.post(f"/assignments/{assignment_id}/start")
+    assert started.status_code == 303
+    run = client.get(started.headers["Location"]).get_data(as_text=True)
+    assert "My template" in run
+
+
+def test_problems_are_listed_and_block_assignment(app, client, auth, users):
+    auth.login("supervisor")
+    # Two variants only, and the chart prints a code: both are problems; the text is kept.
+    toml_text = starter_toml().replace(
+        '[[variables]]\nname = "level"', '[[variables]]\nname = "level_unused"'
+    )
+    toml_text = toml_text.split('[[variables]]\nname = "level_unused"')[0] + toml_text.split(
+        'values = { em = "99214" }\n'
+    )[1].replace("{{ em }}", "99213")
+    body = STARTER_BODY + "\nAssessment: essential hypertension (I10).\n"
+    response = _post(client, toml_text, body)
+    assert response.status_code == 303
+    row = _row(app)
+    assert row.status == "draft"
+    problems = " ".join(row.problems)
+    assert "at least 4" in problems
+    assert "the chart prints I10" in problems
+    page = client.get(f"/supervise/templates/{row.id}").get_data(as_text=True)
+    assert "Problems to fix" in page and "(I10)" in page  # nothing typed was lost
+    assert row.template_id not in client.get("/supervise/assignments").get_data(as_text=True)
+    assert client.get(f"/supervise/templates/{row.id}/preview").status_code == 303
+
+
+def test_invalid_toml_gets_a_line_number_and_a_bad_code_is_caught(app, client, auth, users):
+    auth.login("supervisor")
+    _post(client, 'id = "x\ntitle = 3')
+    row = _row(app)
+    assert row.status == "draft" and "line" in row.problems[0]
+    fixed = starter_toml().replace('dx = "E11.9"', 'dx = "E11"')  # a header, not billable
+    _post(client, fixed, row_id=row.id)
+    row = _row(app)
+    assert any("E11" in p and "header" in p for p in row.problems)
+
+
+def test_templates_cannot_reach_python_internals(app, client, auth, users):
+    auth.login("supervisor")
+    body = STARTER_BODY + "\n{{ complaint.__class__.__mro__[1].__subclasses__() }}\n"
+    _post(client, starter_toml(), body)
+    row = _row(app)
+    assert row.status == "draft"
+    assert any("unsafe" in p.lower() or "cannot render" in p for p in row.problems)
+
+
+def test_empty_or_huge_text_is_a_400_and_others_cannot_edit(app, client, auth, users):
+    auth.login("supervisor")
+    assert _post(client, "", "").status_code == 400
+    assert _post(client, "x" * 70_000).status_code == 400
+    _post(client, starter_toml())
+    row = _row(app)
+    auth.logout()
+    with app.app_context():
+        create_user("stranger", PASSWORD, "supervisor")
+    auth.login("stranger")
+    assert client.get(f"/supervise/templates/{row.id}").status_code == 404
+    assert _post(client, starter_toml(), row_id=row.id).status_code == 404

@@ -1,0 +1,269 @@
+"""Annual code-update refreshers: what changed in an update, and which charts drill it.
+
+An update is one code set's yearly release: ICD-10-CM takes effect on 1 October (the fiscal
+year it is named for starts then), CPT and HCPCS on 1 January. "What changed" comes from the
+catalog's diff; the refresher set is every template whose key, on a date after the update,
+uses a code the update added, or whose key before the update used a code the update deleted
+or expanded (a trainee coding from memory enters the old code and is graded
+``not_valid_on_dos`` with the replacement named).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from .codes import guess_kind
+from .exercises import Template, TemplateLibrary
+from .generation import DOS_WINDOW, generate
+
+KIND_LABELS = {"icd10cm": "ICD-10-CM", "cpt": "CPT", "hcpcs": "HCPCS Level II"}
+
+# ICD-10-CM chapters by 3-character category range (public-domain structure of the code set).
+ICD_CHAPTERS: tuple[tuple[str, str, str], ...] = (
+    ("A00", "B99", "1 Certain infectious and parasitic diseases"),
+    ("C00", "D49", "2 Neoplasms"),
+    ("D50", "D89", "3 Blood and immune mechanism"),
+    ("E00", "E89", "4 Endocrine, nutritional and metabolic"),
+    ("F01", "F99", "5 Mental, behavioral and neurodevelopmental"),
+    ("G00", "G99", "6 Nervous system"),
+    ("H00", "H59", "7 Eye and adnexa"),
+    ("H60", "H95", "8 Ear and mastoid process"),
+    ("I00", "I99", "9 Circulatory system"),
+    ("J00", "J99", "10 Respiratory system"),
+    ("K00", "K95", "11 Digestive system"),
+    ("L00", "L99", "12 Skin and subcutaneous tissue"),
+    ("M00", "M99", "13 Musculoskeletal system and connective tissue"),
+    ("N00", "N99", "14 Genitourinary system"),
+    ("O00", "O9A", "15 Pregnancy, childbirth and the puerperium"),
+    ("P00", "P96", "16 Perinatal period"),
+    ("Q00", "Q99", "17 Congenital malformations"),
+    ("R00", "R99", "18 Symptoms, signs and abnormal findings"),
+    ("S00", "T88", "19 Injury, poisoning and other consequences of external causes"),
+    ("U00", "U85", "22 Codes for special purposes"),
+    ("V00", "Y99", "20 External causes of morbidity"),
+    ("Z00", "Z99", "21 Factors influencing health status and contact with health services"),
+)
+
+CPT_SECTIONS: tuple[tuple[str, str, str], ...] = (
+    ("00100", "01999", "Anesthesia"),
+    ("10004", "69990", "Surgery"),
+    ("70010", "79999", "Radiology"),
+    ("80047", "89398", "Pathology and laboratory"),
+    ("90281", "99199", "Medicine"),
+    ("99202", "99499", "Evaluation and management"),
+    ("99500", "99607", "Medicine"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CodeUpdate:
+    """One yearly release of one code set."""
+
+    kind: str
+    year: int
+
+    @property
+    def slug(self) -> str:
+        return f"{self.kind}-{self.year}"
+
+    @property
+    def label(self) -> str:
+        prefix = "FY" if self.kind == "icd10cm" else ""
+        return f"{prefix}{self.year} {KIND_LABELS.get(self.kind, self.kind)} update"
+
+    @property
+    def window(self) -> tuple[date, date]:
+        """Dates of service the updated code set governs."""
+        if self.kind == "icd10cm":
+            return date(self.year - 1, 10, 1), date(self.year, 9, 30)
+        return date(self.year, 1, 1), date(self.year, 12, 31)
+
+    @property
+    def before(self) -> tuple[date, date]:
+        start, end = self.window
+        return start.replace(year=start.year - 1), end.replace(year=end.year - 1)
+
+    @property
+    def effective(self) -> date:
+        return self.window[0]
+
+    @classmethod
+    def from_slug(cls, slug: str) -> CodeUpdate | None:
+        kind, _, year = slug.partition("-")
+        if kind not in KIND_LABELS or not year.isdigit() or len(year) != 4:
+            return None
+        return cls(kind, int(year))
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One code the update touched, with its old-to-new mapping where one exists."""
+
+    change: str  # added | deleted | revised
+    code: str
+    title: str
+    old_title: str = ""
+    mapping: tuple[str, ...] = ()  # deleted: its replacements; added: the codes it replaces
+
+
+@dataclass
+class ChangeSet:
+    update: CodeUpdate
+    changes: list[Change]
+    by_chapter: dict[str, list[Change]] = field(default_factory=dict)
+    by_specialty: dict[str, list[Change]] = field(default_factory=dict)
+
+    def count(self, change: str) -> int:
+        return sum(1 for c in self.changes if c.change == change)
+
+
+@dataclass(frozen=True, slots=True)
+class RefresherItem:
+    """A template in an update's refresher set, and which of its codes the update touched."""
+
+    template_id: str
+    title: str
+    specialty: str
+    new_codes: tuple[str, ...]
+    retired_codes: tuple[str, ...]
+
+
+def chapter_of(code: str, kind: str) -> str:
+    if kind == "icd10cm":
+        category = code[:3].upper()
+        for start, end, title in ICD_CHAPTERS:
+            # 'X99' closes a chapter that also holds lettered categories (QA0 after Q99).
+            if start <= category <= (end[0] + "ZZ" if end.endswith("99") else end):
+                return title
+        return "Other"
+    if kind == "cpt":
+        if code[-1:].isalpha():
+            return "Category II and III"
+        for start, end, title in CPT_SECTIONS:
+            if start <= code[:5] <= end:
+                return title
+        return "Other"
+    return f"HCPCS {code[:1]} codes"
+
+
+def updates(catalog: Any) -> list[CodeUpdate]:
+    """Every update between two loaded years that changed at least one code."""
+    found = []
+    for kind in ("icd10cm", "cpt", "hcpcs"):
+        years = sorted(catalog.years(kind))
+        for old, new in zip(years, years[1:], strict=False):
+            diff = catalog.diff(kind, old, new)
+            if diff.added or diff.deleted or diff.revised:
+                found.append(CodeUpdate(kind, new))
+    return found
+
+
+def what_changed(catalog: Any, update: CodeUpdate, library: TemplateLibrary) -> ChangeSet:
+    """The update's changes, mapped old to new, grouped by chapter and by our specialties."""
+    diff = catalog.diff(update.kind, update.year - 1, update.year)
+    first_day = update.effective
+    replaced_by: dict[str, tuple[str, ...]] = {}
+    for code, _ in diff.deleted:
+        result = catalog.validate(code, update.kind, first_day)
+        replaced_by[code] = tuple(result.suggestions)
+    replaces: dict[str, list[str]] = {}
+    for old, news in replaced_by.items():
+        for new in news:
+            replaces.setdefault(new, []).append(old)
+    changes = [Change("deleted", c, t, mapping=replaced_by[c]) for c, t in diff.deleted]
+    changes += [Change("added", c, t, mapping=tuple(replaces.get(c, ()))) for c, t in diff.added]
+    changes += [Change("revised", c, new, old_title=old) for c, old, new in diff.revised]
+    result = ChangeSet(update, changes)
+    for change in changes:
+        result.by_chapter.setdefault(chapter_of(change.code, update.kind), []).append(change)
+    families = specialty_families(library, update)
+    for specialty, used in sorted(families.items()):
+        touching = [
+            c
+            for c in changes
+            if _family(c.code, update.kind) in used
+            or any(_family(m, update.kind) in used for m in c.mapping)
+        ]
+        if touching:
+            result.by_specialty[specialty] = touching
+    return result
+
+
+def _family(code: str, kind: str) -> str:
+    return code[:3] if kind == "icd10cm" else code
+
+
+def _key_codes(template: Template, choice: dict[str, str], between: tuple[date, date]) -> set[str]:
+    key = generate(template, 0, choices=choice, between=between).key
+    codes = {d.code for d in key.diagnoses} | {d for k in key.diagnoses for d in k.alternates}
+    codes |= {k.line.code for k in key.lines}
+    return codes
+
+
+def _overlaps(window: tuple[date, date]) -> bool:
+    return window[0] <= DOS_WINDOW[1] and window[1] >= DOS_WINDOW[0]
+
+
+def specialty_families(library: TemplateLibrary, update: CodeUpdate) -> dict[str, set[str]]:
+    """The code families (ICD categories, or procedure codes) each specialty's keys use."""
+    used: dict[str, set[str]] = {}
+    window = update.window if _overlaps(update.window) else DOS_WINDOW
+    for template in library.templates.values():
+        for choice in template.choices():
+            for code in _key_codes(template, choice, window):
+                if _kind(code) == update.kind:
+                    used.setdefault(template.specialty, set()).add(_family(code, update.kind))
+    return used
+
+
+def _kind(code: str) -> str:
+    return guess_kind(code) or "cpt"
+
+
+def refresher_items(
+    library: TemplateLibrary, catalog: Any, update: CodeUpdate
+) -> list[RefresherItem]:
+    """Templates that drill the update: new codes in the key after it, retired ones before."""
+    diff = catalog.diff(update.kind, update.year - 1, update.year)
+    added = {c for c, _ in diff.added} | {c for c, _, _ in diff.revised}
+    deleted = {c for c, _ in diff.deleted}
+    items = []
+    for template in sorted(library.templates.values(), key=lambda t: (t.specialty, t.title)):
+        if not _overlaps(update.window):
+            continue
+        new_codes: set[str] = set()
+        retired: set[str] = set()
+        for choice in template.choices():
+            new_codes |= _key_codes(template, choice, update.window) & added
+            if _overlaps(update.before):
+                retired |= _key_codes(template, choice, update.before) & deleted
+        if new_codes or retired:
+            items.append(
+                RefresherItem(
+                    template.id,
+                    template.title,
+                    template.specialty,
+                    tuple(sorted(new_codes)),
+                    tuple(sorted(retired)),
+                )
+            )
+    return items
+
+
+def item_ids(items: Iterable[RefresherItem]) -> list[str]:
+    return [i.template_id for i in items]
+
+
+__all__ = [
+    "Change",
+    "ChangeSet",
+    "CodeUpdate",
+    "RefresherItem",
+    "chapter_of",
+    "refresher_items",
+    "updates",
+    "what_changed",
+]

@@ -1,0 +1,206 @@
+"""Templates supervisors write in the browser, checked by the same validator as the files.
+
+They live in the database (several stateless app servers must see the same ones). A template
+is assignable only while its last check found no problem; the parsed form is cached per
+process by (id, updated_at), so an edit on one server is picked up by every other.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from ..core.exercises import Template, TemplateError, TemplateLibrary, parse_template
+from ..core.template_check import CheckReport, check_template
+from ..database import write_transaction
+from ..domain import domain
+from ..extensions import db
+from ..models import AuthoredTemplate, User, utcnow
+
+MAX_TEXT = 60_000
+CHECK_SEEDS = 2
+_parsed: dict[tuple[int, str], Template] = {}
+
+
+class AuthoringError(ValueError):
+    """A user-facing reason a template cannot be saved."""
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    template: Template | None
+    problems: list[str]
+
+
+def virtual_folder(specialty: str, row_id: int | str) -> Path:
+    return Path("authored") / (specialty or "unknown") / f"template-{row_id}"
+
+
+def check_source(toml_text: str, body: str, catalog: Any) -> CheckOutcome:
+    """Parse and validate like `trainer exercises check`: every variant, several seeds."""
+    try:
+        template = parse_template(toml_text, body, Path("authored/new"), check_folder=False)
+    except TemplateError as exc:
+        where = f"{exc.file.name} line {exc.line}: " if exc.line else f"{exc.file.name}: "
+        return CheckOutcome(None, [where + exc.message])
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        return CheckOutcome(None, [f"template.toml: a field has the wrong type ({exc})"])
+    report = CheckReport()
+    try:
+        check_template(template, catalog, report, CHECK_SEEDS)
+    except Exception as exc:  # noqa: BLE001 - any failure of an author's template is a problem
+        report.add("template", f"cannot render: {type(exc).__name__}: {exc}")
+    problems = [f"{m}" if not ln else f"line {ln}: {m}" for _, ln, m in report.problems]
+    if template.variant_count() < 4:
+        problems.append(
+            f"{template.variant_count()} variant(s): a template needs at least 4 whose keys differ"
+        )
+    return CheckOutcome(template, problems)
+
+
+def save_template(
+    owner: User, toml_text: str, body: str, row: AuthoredTemplate | None = None
+) -> AuthoredTemplate:
+    """Save the author's text whatever its state (nothing typed is lost), with its check."""
+    if not toml_text.strip() or not body.strip():
+        raise AuthoringError("Both the template.toml and the chart text are required.")
+    if len(toml_text) > MAX_TEXT or len(body) > MAX_TEXT:
+        raise AuthoringError(f"Each text is at most {MAX_TEXT:,} characters.")
+    if row is not None and row.owner_id != owner.id and not owner.is_admin:
+        raise AuthoringError("You can edit only your own templates.")
+    outcome = check_source(toml_text, body, domain().catalog)
+    template_id = outcome.template.id if outcome.template else ""
+    problems = list(outcome.problems)
+    if template_id and template_id in domain().library.templates:
+        problems.append(f"id {template_id} is already used by a built-in template: use a new uuid")
+    clash = (
+        db.session.scalar(
+            select(AuthoredTemplate.id).where(
+                AuthoredTemplate.template_id == template_id,
+                AuthoredTemplate.id != (row.id if row else -1),
+            )
+        )
+        if template_id
+        else None
+    )
+    if clash:
+        problems.append(f"id {template_id} is already used by another authored template")
+    with write_transaction(db.session) as session:
+        if row is None:
+            row = AuthoredTemplate(owner_id=owner.id)
+            session.add(row)
+        row.toml_text = toml_text
+        row.body_text = body
+        row.template_id = template_id if template_id and not clash else f"draft-{uuid.uuid4()}"
+        row.title = outcome.template.title[:200] if outcome.template else "(does not load)"
+        row.specialty = outcome.template.specialty if outcome.template else ""
+        row.problems = problems[:200]
+        row.status = "checked" if not problems else "draft"
+        row.updated_at = utcnow()
+    return row
+
+
+def _template_of(row: AuthoredTemplate) -> Template | None:
+    stamp = (row.id, str(row.updated_at))
+    cached = _parsed.get(stamp)
+    if cached is None:
+        try:
+            cached = parse_template(
+                row.toml_text,
+                row.body_text,
+                virtual_folder(row.specialty, row.id),
+                check_folder=False,
+            )
+        except (TemplateError, ValueError, TypeError, KeyError, AttributeError):
+            return None
+        _parsed[stamp] = cached
+    return cached
+
+
+def authored_rows(viewer: User) -> list[AuthoredTemplate]:
+    query = select(AuthoredTemplate).order_by(AuthoredTemplate.updated_at.desc())
+    if not viewer.is_admin:
+        query = query.where(AuthoredTemplate.owner_id == viewer.id)
+    return list(db.session.scalars(query))
+
+
+def assignable_library(viewer: User | None = None) -> TemplateLibrary:
+    """The built-in templates plus checked authored ones: the viewer's own (all for an admin
+    or when no viewer is given, as when a trainee starts a run of an assignment)."""
+    base = domain().library
+    query = select(AuthoredTemplate).where(AuthoredTemplate.status == "checked")
+    if viewer is not None and not viewer.is_admin:
+        query = query.where(AuthoredTemplate.owner_id == viewer.id)
+    rows = list(db.session.scalars(query))
+    if not rows:
+        return base
+    merged = TemplateLibrary(dict(base.templates), list(base.errors))
+    for row in rows:
+        template = _template_of(row)
+        if template is not None and template.id not in merged.templates:
+            merged.templates[template.id] = template
+    return merged
+
+
+STARTER_BODY = """### Office visit
+
+**Chief complaint:** {{ complaint }}
+
+**HPI:** {{ patient.first_name }} is a {{ patient.age }}-year-old seen for {{ complaint|lower }}.
+
+**Assessment and plan:** Documented facts that decide the key go here; never print a code.
+"""
+
+
+def starter_toml() -> str:
+    """A minimal valid skeleton with a fresh uuid, for the new-template form."""
+    return f'''id = "{uuid.uuid4()}"
+version = 1
+title = "My template"
+specialty = "primary_care"
+setting = "professional"
+claim_form = "CMS-1500"
+difficulty = 2
+skills = ["specificity"]
+code_years = [2025, 2026]
+place_of_service = "11"
+chart_type = "office note"
+
+[patient]
+min_age = 30
+max_age = 80
+sex = "any"
+payer = "any"
+
+[[variables]]
+name = "condition"
+[[variables.alternatives]]
+label = "essential hypertension"
+values = {{ complaint = "Blood pressure follow-up", dx = "I10" }}
+[[variables.alternatives]]
+label = "type 2 diabetes"
+values = {{ complaint = "Diabetes follow-up", dx = "E11.9" }}
+
+[[variables]]
+name = "level"
+[[variables.alternatives]]
+label = "low"
+values = {{ em = "99213" }}
+[[variables.alternatives]]
+label = "moderate"
+values = {{ em = "99214" }}
+
+[[key.diagnoses]]
+code = "{{{{ dx }}}}"
+rationale = "The documented condition (ICD-10-CM I.A)."
+
+[[key.lines]]
+code = "{{{{ em }}}}"
+units = 1
+pointers = [1]
+rationale = "Office visit level by medical decision making."
+'''

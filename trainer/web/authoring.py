@@ -1,0 +1,110 @@
+"""Supervisors' own templates: write, check with the validator, preview, then assign."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..core.generation import generate
+from ..extensions import db
+from ..models import AuthoredTemplate
+from ..services.library import (
+    STARTER_BODY,
+    AuthoringError,
+    assignable_library,
+    authored_rows,
+    save_template,
+    starter_toml,
+)
+from .auth import role_required
+from .forms import CsrfOnlyForm
+
+bp = Blueprint("authoring", __name__, url_prefix="/supervise/templates")
+
+
+def _own(row_id: int) -> AuthoredTemplate:
+    row = db.session.get(AuthoredTemplate, row_id)
+    if row is None or (row.owner_id != current_user.id and not current_user.is_admin):
+        abort(404)
+    return row
+
+
+@bp.get("/")
+@role_required("supervisor")
+def index():  # type: ignore[no-untyped-def]
+    return render_template(
+        "supervise/templates.html",
+        rows=authored_rows(current_user),
+        builtin=len(assignable_library(current_user).templates),
+    )
+
+
+def _editor(row: AuthoredTemplate | None, toml_text: str, body: str, status: int = 200):  # type: ignore[no-untyped-def]
+    return render_template(
+        "supervise/template_edit.html",
+        row=row,
+        toml_text=toml_text,
+        body=body,
+        form=CsrfOnlyForm(),
+    ), status
+
+
+@bp.get("/new")
+@role_required("supervisor")
+def new():  # type: ignore[no-untyped-def]
+    return _editor(None, starter_toml(), STARTER_BODY)
+
+
+def _save(row: AuthoredTemplate | None):  # type: ignore[no-untyped-def]
+    if not CsrfOnlyForm().validate():
+        abort(400)
+    toml_text = request.form.get("toml_text", "")[:200_000]
+    body = request.form.get("body", "")[:200_000]
+    try:
+        saved = save_template(current_user, toml_text, body, row)
+    except AuthoringError as exc:
+        flash(str(exc), "error")
+        return _editor(row, toml_text, body, 400)
+    if saved.status == "checked":
+        flash("Saved and checked: no problems. It can be assigned now.", "info")
+    else:
+        flash(
+            f"Saved as a draft: the validator found {len(saved.problems)} problem(s) to fix "
+            "before it can be assigned.",
+            "error",
+        )
+    return redirect(url_for("authoring.edit", row_id=saved.id), 303)
+
+
+@bp.post("/new")
+@role_required("supervisor")
+def create():  # type: ignore[no-untyped-def]
+    return _save(None)
+
+
+@bp.get("/<int:row_id>")
+@role_required("supervisor")
+def edit(row_id: int):  # type: ignore[no-untyped-def]
+    row = _own(row_id)
+    return _editor(row, row.toml_text, row.body_text)
+
+
+@bp.post("/<int:row_id>")
+@role_required("supervisor")
+def update(row_id: int):  # type: ignore[no-untyped-def]
+    return _save(_own(row_id))
+
+
+@bp.get("/<int:row_id>/preview")
+@role_required("supervisor")
+def preview(row_id: int):  # type: ignore[no-untyped-def]
+    """Every variant's chart and key, as a trainee would see the chart (seed 0)."""
+    row = _own(row_id)
+    if row.status != "checked":
+        flash("Fix the problems first: only a checked template can be previewed.", "error")
+        return redirect(url_for("authoring.edit", row_id=row.id), 303)
+    template = assignable_library(current_user).get(row.template_id)
+    if template is None:
+        abort(404)
+    variants = [generate(template, 0, choices=choice) for choice in template.choices()]
+    return render_template("supervise/template_preview.html", row=row, variants=variants)

@@ -65,3 +65,47 @@ def test_a_deleted_code_is_graded_with_its_replacement(catalog):
     result = grade(key, answer, "strict", date(2026, 2, 2), catalog=catalog)
     error = next(e for e in result.errors if e.type == "not_valid_on_dos")
     assert "S30.11XA" in error.explanation
+
+
+def test_the_refresher_set_holds_templates_that_use_what_changed(catalog, library):
+    items = {i.template_id: i for i in refresher_items(library, catalog, FY2026)}
+    contusion = next(i for i in items.values() if "S30.1XXA" in i.retired_codes)
+    assert set(contusion.new_codes) == {"S30.11XA", "S30.12XA", "S30.13XA"}
+    # A template untouched by the update is not in the set.
+    knee = next(t for t in library.templates.values() if "knee" in t.title.lower())
+    assert knee.id not in items
+
+
+def test_the_per_year_key_is_checked_in_each_fiscal_year(catalog, library):
+    from trainer.core.generation import generate
+    from trainer.core.template_check import CheckReport, check_template
+
+    template = next(
+        t for t in library.templates.values() if t.slug == "trunk-contusion-code-update"
+    )
+    choice = {"site": "groin", "workup": "examination only"}
+    before = generate(template, 1, choices=choice, between=FY2026.before).key
+    after = generate(template, 1, choices=choice, between=FY2026.window).key
+    assert before.diagnoses[0].code == "S30.1XXA" and after.diagnoses[0].code == "S30.12XA"
+    report = CheckReport()
+    check_template(template, catalog, report, seeds=1)
+    assert report.problems == []
+    # Each of the 6 variants is rendered once per fiscal year on top of the seeds.
+    assert report.charts_rendered == 6 * (1 + 2)
+
+
+def test_the_validator_rejects_a_per_year_key_invalid_in_its_year(catalog, tmp_path):
+    import shutil
+
+    from trainer.core.template_check import check_library
+
+    source = EXERCISES / "emergency_professional" / "trunk-contusion-code-update"
+    target = tmp_path / "emergency_professional" / "contusion"
+    shutil.copytree(source, target)
+    meta = target / "template.toml"
+    # Key the new code for FY2025 too: before 1 October 2025 it did not exist.
+    meta.write_text(meta.read_text().replace('code = "S30.1XXA"', 'code = "S30.11XA"'))
+    report = check_library(load_library(tmp_path), catalog, seeds_per_variant=1)
+    assert any(
+        "S30.11XA" in message and "2025-10-01" in message for _, _, message in report.problems
+    )

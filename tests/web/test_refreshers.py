@@ -1,0 +1,87 @@
+"""Refresher pages, practice and the one-step cohort assignment, on the FY2026 update."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from trainer.extensions import db
+from trainer.models import Assignment, Attempt, Cohort, CohortMember
+
+
+def _cohort(app, users) -> int:  # type: ignore[no-untyped-def]
+    with app.app_context():
+        cohort = Cohort(name="Update class", supervisor_id=users["supervisor"], join_code="UPD001")
+        db.session.add(cohort)
+        db.session.flush()
+        db.session.add(CohortMember(cohort_id=cohort.id, user_id=users["trainee"]))
+        db.session.commit()
+        return cohort.id
+
+
+def test_what_changed_page(client, auth):
+    auth.login()
+    index = client.get("/updates/").get_data(as_text=True)
+    assert "FY2026 ICD-10-CM update" in index and "487 codes added" in index
+    page = client.get("/updates/icd10cm-2026").get_data(as_text=True)
+    assert "E78.01 → E78.010, E78.011, E78.019" in page
+    assert "S30.1XXA → S30.11XA" in page
+    assert "4 Endocrine, nutritional and metabolic" in page
+    assert "Cardiology" in page  # by specialty
+    assert client.get("/updates/icd10cm-2031").status_code == 404
+    assert client.get("/updates/nonsense").status_code == 404
+
+
+def test_practising_a_refresher_dates_the_chart_after_the_update(app, client, auth):
+    auth.login()
+    response = client.post("/updates/icd10cm-2026/practice")
+    assert response.status_code == 303
+    attempt_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        assert attempt.course == "icd10cm-2026"
+        dos = date.fromisoformat(attempt.variant["date_of_service"])
+        assert date(2025, 10, 1) <= dos <= date(2026, 9, 30)
+
+
+def test_one_step_assignment_and_its_report(app, client, auth, users):
+    cohort_id = _cohort(app, users)
+    auth.login("supervisor")
+    response = client.post(
+        "/updates/icd10cm-2026/assign", data={"cohort_id": cohort_id, "chart_count": "3"}
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        assignment = db.session.scalar(select(Assignment))
+        assert assignment.refresher == "icd10cm-2026" and assignment.template_ids
+        assignment_id = assignment.id
+    auth.logout()
+    auth.login()
+    started = client.post(f"/assignments/{assignment_id}/start")
+    assert started.status_code == 303
+    run_id = int(started.headers["Location"].rsplit("/", 1)[1])
+    with app.app_context():
+        attempts = db.session.scalars(select(Attempt).where(Attempt.run_id == run_id)).all()
+        assert len(attempts) == 3
+        assert all(a.course == "icd10cm-2026" for a in attempts)
+        assert all(a.variant["date_of_service"] >= "2025-10-01" for a in attempts)
+    auth.logout()
+    auth.login("supervisor")
+    report = client.get(f"/supervise/cohorts/{cohort_id}/report/refreshers.csv")
+    text = report.get_data(as_text=True)
+    assert "FY2026 ICD-10-CM update refresher" in text and ",yes,no,0," in text
+
+
+def test_bad_assignment_input_is_a_400(app, client, auth, users):
+    cohort_id = _cohort(app, users)
+    auth.login("supervisor")
+    for data in (
+        {"cohort_id": "999", "chart_count": "3"},
+        {"cohort_id": str(cohort_id), "chart_count": "0"},
+        {"cohort_id": str(cohort_id), "chart_count": "3", "due": "next week"},
+    ):
+        response = client.post("/updates/icd10cm-2026/assign", data=data)
+        assert response.status_code == 400, data
+    with app.app_context():
+        assert db.session.scalar(select(Assignment.id)) is None

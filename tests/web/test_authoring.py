@@ -117,3 +117,19 @@ def test_empty_or_huge_text_is_a_400_and_others_cannot_edit(app, client, auth, u
     auth.login("stranger")
     assert client.get(f"/supervise/templates/{row.id}").status_code == 404
     assert _post(client, starter_toml(), row_id=row.id).status_code == 404
+
+
+def test_place_of_service_can_follow_a_variable():
+    from pathlib import Path
+
+    from trainer.core.exercises import parse_template
+    from trainer.core.generation import generate
+
+    text = starter_toml().replace('place_of_service = "11"', 'place_of_service = "{{ pos }}"')
+    text = text.replace('values = { em = "99213" }', 'values = { em = "99213", pos = "11" }')
+    text = text.replace('values = { em = "99214" }', 'values = { em = "99214", pos = "22" }')
+    template = parse_template(text, STARTER_BODY, Path("x/primary_care/t"))
+    for level, pos in (("low", "11"), ("moderate", "22")):
+        variant = generate(template, 3, choices={"condition": "type 2 diabetes", "level": level})
+        assert variant.place_of_service == pos
+        assert f"| **Place of service** | {pos} |" in variant.chart_markdown

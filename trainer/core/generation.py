@@ -301,6 +301,8 @@ def generate(
         "dos": dos,
         "payer": patient.payer,
     }
+    # A variable may set the place of service (office vs outpatient hospital, for example).
+    place_of_service = str(_render(template.place_of_service, context))
     header = HEADER.format(
         name=patient.name,
         dob=patient.dob,
@@ -310,7 +312,7 @@ def generate(
         dos=dos,
         provider=provider,
         facility=facility,
-        pos=template.place_of_service or "n/a",
+        pos=place_of_service or "n/a",
         payer=patient.payer,
         member=patient.member_id,
     )
@@ -332,7 +334,7 @@ def generate(
         patient=patient,
         provider=provider,
         facility=facility,
-        place_of_service=template.place_of_service,
+        place_of_service=place_of_service,
         chart_markdown=markdown_text,
         chart_html=render_markdown(markdown_text),
         key=build_key(template, context, dos),

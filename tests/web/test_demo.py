@@ -14,12 +14,25 @@ def test_seed_demo_fills_the_pages(app):
     with app.app_context():
         assert db.session.scalar(select(func.count(User.id))) == 8
         assert db.session.scalar(select(func.count(Attempt.id))) >= 100
-        assert db.session.scalar(select(func.count(Assignment.id))) == 2
+        assert db.session.scalar(select(func.count(Assignment.id))) == 3
+        assert db.session.scalar(select(Assignment.refresher).where(Assignment.refresher != ""))
         assert db.session.scalar(select(func.count(Dispute.id))) == 1
     client = app.test_client()
     client.post("/auth/login", data={"username": "supervisor", "password": "supervisor-demo-2026"})
-    for path in ("/supervise/", "/supervise/disputes", "/supervise/assignments"):
-        assert client.get(path).status_code == 200
+    with app.app_context():
+        cohort_id = db.session.scalar(select(Assignment.cohort_id))
+    for path in (
+        "/supervise/",
+        "/supervise/disputes",
+        "/supervise/assignments",
+        "/supervise/review/",
+        f"/supervise/cohorts/{cohort_id}/report",
+        "/updates/icd10cm-2026",
+        "/supervise/templates/",
+    ):
+        assert client.get(path).status_code == 200, path
+    queue = client.get("/supervise/review/").get_data(as_text=True)
+    assert "Every chart: trainee not yet at target" in queue  # demo trainees have < 30 charts
     client.post("/auth/logout")
     client.post("/auth/login", data={"username": "trainee", "password": "trainee-demo-2026"})
     home = client.get("/").get_data(as_text=True)

@@ -15,6 +15,7 @@ from faker import Faker
 from sqlalchemy import select
 
 from ..core.claims import Claim, ServiceLine
+from ..core.refresher import updates
 from ..database import write_transaction
 from ..domain import domain
 from ..extensions import db
@@ -119,6 +120,20 @@ def seed_demo(seed: int = 2026, charts_per_trainee: int = 24) -> str:
         mode="exam",
         time_limit_minutes=45,
     )
+    refreshers = 0
+    for update in updates(domain().catalog):
+        _, items = domain().refresher(update)
+        if items:
+            create_assignment(
+                supervisor,
+                cohort.id,
+                f"{update.label} refresher",
+                library,
+                template_ids=[i.template_id for i in items],
+                chart_count=min(10, 2 * len(items)),
+                refresher=update.slug,
+            )
+            refreshers += 1
     wrong = db.session.scalar(
         select(Attempt)
         .where(Attempt.user_id == trainees[0].id, Attempt.chart_correct.is_(False))
@@ -135,5 +150,5 @@ def seed_demo(seed: int = 2026, charts_per_trainee: int = 24) -> str:
     return (
         f"Seeded {len(trainees)} trainees, 1 supervisor, 1 admin, cohort "
         f"{cohort.name!r} (join code {cohort.join_code}), {total} graded charts, "
-        "2 assignments, 1 open dispute."
+        f"{2 + refreshers} assignments ({refreshers} code-update refresher), 1 open dispute."
     )

@@ -95,7 +95,9 @@ def save_template(
             session.add(row)
         row.toml_text = toml_text
         row.body_text = body
-        row.template_id = template_id if template_id and not clash else f"draft-{uuid.uuid4()}"
+        row.template_id = (
+            template_id if template_id and not clash else f"draft-{uuid.uuid4().hex[:30]}"
+        )
         row.title = outcome.template.title[:200] if outcome.template else "(does not load)"
         row.specialty = outcome.template.specialty if outcome.template else ""
         row.problems = problems[:200]

@@ -85,3 +85,18 @@ def test_bad_assignment_input_is_a_400(app, client, auth, users):
         assert response.status_code == 400, data
     with app.app_context():
         assert db.session.scalar(select(Assignment.id)) is None
+
+
+def test_refresher_results_are_kept_apart_on_the_progress_page(app, client, auth):
+    from tests.web.test_practice import form_for, key_of
+
+    auth.login()
+    response = client.post("/updates/icd10cm-2026/practice")
+    attempt_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    key = key_of(app, attempt_id)
+    assert client.post(
+        f"/practice/attempt/{attempt_id}/submit", data=form_for(key)
+    ).status_code in (302, 303)
+    page = client.get("/progress/").get_data(as_text=True)
+    assert "Code-update refreshers" in page and "FY2026 ICD-10-CM update" in page
+    assert "No charts submitted yet." in page  # the practice figures have none

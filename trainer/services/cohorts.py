@@ -53,7 +53,7 @@ def cohort_rows(cohort: Cohort, target: float, elite: float) -> list[TraineeRow]
                 func.coalesce(func.sum(Attempt.code_correct), 0),
                 func.coalesce(func.sum(Attempt.code_total), 0),
             )
-            .where(Attempt.user_id.in_(ids), Attempt.status == "submitted")
+            .where(Attempt.user_id.in_(ids), Attempt.status == "submitted", Attempt.course == "")
             .group_by(Attempt.user_id, Attempt.specialty)
         )
         for user_id, specialty, n, ok, cc, ct in rows:

@@ -36,7 +36,7 @@ def family_histories(user_id: int) -> list[FamilyHistory]:
     """Replay the trainee's charts: a miss resets a family; a right review moves it along."""
     attempts = db.session.execute(
         select(Attempt.id, Attempt.submitted_at, Attempt.variant)
-        .where(Attempt.user_id == user_id, Attempt.status == "submitted")
+        .where(Attempt.user_id == user_id, Attempt.status == "submitted", Attempt.course == "")
         .order_by(Attempt.submitted_at)
     ).all()
     missed_by_attempt: dict[int, set[str]] = {}

@@ -29,7 +29,7 @@ def specialty_summaries(user_id: int, target: float, elite: float) -> list[Speci
             func.coalesce(func.sum(Attempt.code_total), 0),
             func.avg(Attempt.seconds_spent),
         )
-        .where(Attempt.user_id == user_id, Attempt.status == "submitted")
+        .where(Attempt.user_id == user_id, Attempt.status == "submitted", Attempt.course == "")
         .group_by(Attempt.specialty)
         .order_by(Attempt.specialty)
     ).all()
@@ -66,7 +66,7 @@ def weekly_trend(user_id: int) -> tuple[list[str], dict[str, list[tuple[str, flo
     """Code-level accuracy per specialty per ISO week, over submitted charts."""
     rows = db.session.execute(
         select(Attempt.specialty, Attempt.submitted_at, Attempt.code_correct, Attempt.code_total)
-        .where(Attempt.user_id == user_id, Attempt.status == "submitted")
+        .where(Attempt.user_id == user_id, Attempt.status == "submitted", Attempt.course == "")
         .order_by(Attempt.submitted_at)
     ).all()
     sums: dict[str, dict[str, list[int]]] = {}
@@ -84,3 +84,39 @@ def weekly_trend(user_id: int) -> tuple[list[str], dict[str, list[tuple[str, flo
         for specialty, by_week in sums.items()
     }
     return weeks, series
+
+
+@dataclass(frozen=True)
+class RefresherProgress:
+    course: str
+    label: str
+    charts: int
+    codes_correct: int
+    codes_total: int
+
+    @property
+    def code_accuracy(self) -> float | None:
+        return self.codes_correct / self.codes_total if self.codes_total else None
+
+
+def refresher_summaries(user_id: int) -> list[RefresherProgress]:
+    """The trainee's code-update refresher charts, kept apart from the practice figures."""
+    from ..core.refresher import CodeUpdate
+
+    rows = db.session.execute(
+        select(
+            Attempt.course,
+            func.count(Attempt.id),
+            func.coalesce(func.sum(Attempt.code_correct), 0),
+            func.coalesce(func.sum(Attempt.code_total), 0),
+        )
+        .where(Attempt.user_id == user_id, Attempt.status == "submitted", Attempt.course != "")
+        .group_by(Attempt.course)
+        .order_by(Attempt.course)
+    ).all()
+    found = []
+    for course, n, cc, ct in rows:
+        update = CodeUpdate.from_slug(course)
+        label = update.label if update else course
+        found.append(RefresherProgress(course, label, int(n), int(cc), int(ct)))
+    return found

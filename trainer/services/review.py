@@ -58,7 +58,11 @@ def below_target_pairs(cohort: Cohort, target: float, elite: float) -> set[tuple
             func.coalesce(func.sum(Attempt.code_correct), 0),
             func.coalesce(func.sum(Attempt.code_total), 0),
         )
-        .where(Attempt.user_id.in_(list(members)), Attempt.status == "submitted")
+        .where(
+            Attempt.user_id.in_(list(members)),
+            Attempt.status == "submitted",
+            Attempt.course == "",
+        )
         .group_by(Attempt.user_id, Attempt.specialty)
     )
     below = set()

@@ -8,7 +8,12 @@ from flask_login import current_user, login_required
 from ..core.exercises import SPECIALTIES
 from ..core.mastery import STATUS_LABELS
 from ..services.charts import errors_svg, trend_svg
-from ..services.progress import error_ranking, specialty_summaries, weekly_trend
+from ..services.progress import (
+    error_ranking,
+    refresher_summaries,
+    specialty_summaries,
+    weekly_trend,
+)
 
 bp = Blueprint("progress", __name__, url_prefix="/progress")
 
@@ -23,6 +28,7 @@ def index():  # type: ignore[no-untyped-def]
             current_user.id, cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"]
         ),
         errors=error_ranking(current_user.id),
+        refreshers=refresher_summaries(current_user.id),
         specialties=SPECIALTIES,
         status_labels=STATUS_LABELS,
         target=cfg["ACCURACY_TARGET"],

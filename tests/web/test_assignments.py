@@ -120,8 +120,14 @@ def test_bad_assignment_forms_are_400(app, client, auth, users):
     assert _create_exam(client, cohort_id, title="x" * 500).status_code == 400
     assert _create_exam(client, 999).status_code == 400
     assert _create_exam(client, cohort_id, specialty="astrology").status_code == 400
+    too_high = _create_exam(client, cohort_id, target=99)
+    assert too_high.status_code == 400 and "98% (elite)" in too_high.get_data(as_text=True)
+    assert _create_exam(client, cohort_id, target=90).status_code == 400
     with app.app_context():
         assert db.session.scalar(select(Assignment.id)) is None
+    assert _create_exam(client, cohort_id, target=98).status_code == 303
+    with app.app_context():
+        assert db.session.scalar(select(Assignment.target)) == 0.98
 
 
 def test_practice_assignment_gives_feedback_per_chart(app, client, auth, users):

@@ -116,8 +116,8 @@ def create_assignment(
         raise AssignmentError(f"An assignment has 1 to {MAX_CHARTS} charts.")
     if mode == "exam" and not (time_limit_minutes and 1 <= time_limit_minutes <= 600):
         raise AssignmentError("A timed exam needs a time limit from 1 to 600 minutes.")
-    if not 0.5 <= target <= 0.99:
-        raise AssignmentError("The target accuracy is between 50% and 99%.")
+    if not 0.95 <= target <= 0.98:
+        raise AssignmentError("The target accuracy is 95% (the industry benchmark) to 98% (elite).")
     if refresher and CodeUpdate.from_slug(refresher) is None:
         raise AssignmentError("Unknown code update.")
     if not pool(library, specialty, difficulty, template_ids or [], skills, code_year):

@@ -170,7 +170,12 @@ class AssignmentForm(FlaskForm):
         "Time limit, minutes (exam)", validators=[Optional(), NumberRange(1, 600)]
     )
     target = IntegerField(
-        "Target accuracy %", default=95, validators=[DataRequired(), NumberRange(90, 99)]
+        "Target accuracy % (95 benchmark to 98 elite)",
+        default=95,
+        validators=[
+            DataRequired(),
+            NumberRange(95, 98, "The target is 95%% (benchmark) to 98%% (elite)."),
+        ],
     )
     due = DateField("Due date (optional)", validators=[Optional()])
     templates = SelectMultipleField(

@@ -30,6 +30,7 @@ def test_dispute_reaches_the_supervisor_and_progress_shows_charts(live_app, page
 
     _login(page, base, "dee")
     page.select_option("#specialty", "primary_care")
+    page.fill("#difficulty", "1")  # the office visit levelled by MDM, so the E/M panel shows
     page.click("text=Get a chart")
     page.wait_for_url(re.compile(r".*/practice/attempt/\d+$"))
     page.fill("#diagnoses-0", "E11.9")

@@ -30,6 +30,10 @@ def test_every_shipped_template_passes(catalog):
     assert report.problems == [], report.render()
     assert report.specialties >= 12
     assert report.distinct_keys == report.variants
+    library = load_library(ROOT)
+    assert len(library.templates) >= 80  # the floor for the shipped content
+    thin = [t.path.name for t in library.templates.values() if t.variant_count() < 4]
+    assert thin == [], f"templates with fewer than 4 variants: {thin}"
 
 
 def test_clean_copy_passes(tmp_path, catalog):

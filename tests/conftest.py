@@ -34,7 +34,7 @@ def codeset_index_path() -> Path:
 @pytest.fixture(scope="session")
 def codeset_index() -> Path:
     """The compact code-set index, built once from the installed packages when missing."""
-    from trainer.core.codeset_index import build_index, index_is_current
+    from trainer.core.codesets.index_build import build_index, index_is_current
 
     path = codeset_index_path()
     if not index_is_current(path):

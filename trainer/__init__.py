@@ -57,7 +57,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     extensions.migrate.init_app(
         app,
         extensions.db,
-        directory=str(Path(__file__).parent / "migrations"),
+        directory=str(database.MIGRATIONS),
         render_as_batch=True,
     )
     extensions.csrf.init_app(app)

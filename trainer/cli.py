@@ -13,9 +13,9 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
-from flask_migrate import upgrade
 from sqlalchemy import func, select
 
+from .database import upgrade_schema
 from .extensions import db
 from .models import User
 
@@ -29,7 +29,7 @@ def _index_path() -> Path:
 
 def ensure_index(force: bool = False) -> None:
     """Build the compact code-set index once; later starts reuse it (no download at run time)."""
-    from .core.codeset_index import build_index, index_is_current
+    from trainer.core.codesets.index_build import build_index, index_is_current
 
     path = _index_path()
     if not force and index_is_current(path):
@@ -39,16 +39,11 @@ def ensure_index(force: bool = False) -> None:
     click.echo(f"  {report}")
 
 
-def _upgrade_schema() -> None:
-    """Apply every Alembic migration not yet applied (a new database gets them all)."""
-    upgrade(directory=str(Path(__file__).parent / "migrations"))
-
-
 @click.command("init-db")
 @with_appcontext
 def init_db_command() -> None:
     """Create or upgrade the database schema and build the code-set index."""
-    _upgrade_schema()
+    upgrade_schema()
     ensure_index()
     click.echo("Database is at the latest schema.")
 
@@ -143,8 +138,9 @@ def exercises_group() -> None:
 @with_appcontext
 def exercises_check_command(seeds: int) -> None:
     """Load, render and validate every template; exit 1 on any problem."""
-    from .core.exercises import load_library
-    from .core.template_check import check_library
+    from trainer.core.content.templates import load_library
+    from trainer.core.content.validation import check_library
+
     from .domain import domain
 
     library = load_library(Path(current_app.config["EXERCISES_DIR"]))
@@ -162,7 +158,8 @@ def bench_command(as_json: bool, quick: bool) -> None:
     """Measure the figures the issues name (see README for the latest)."""
     import tempfile
 
-    from .benchmark import BenchResult, bench_cold_start, run_core_benchmarks
+    from trainer.perf.benchmark import BenchResult, bench_cold_start, run_core_benchmarks
+
     from .domain import domain
 
     result = BenchResult()
@@ -172,7 +169,7 @@ def bench_command(as_json: bool, quick: bool) -> None:
         result.figures["cold_start_s"] = cold
         result.figures["rss_mb"] = rss
         if not quick:
-            from .benchmark_pages import run_page_benchmarks, run_report_benchmark
+            from trainer.perf.pages import run_page_benchmarks, run_report_benchmark
 
             result.figures.update(run_page_benchmarks(_index_path(), Path(tmp), result.notes))
             result.figures.update(run_report_benchmark(Path(tmp), result.notes))
@@ -218,8 +215,9 @@ def loadtest_command(users: int, seconds: int, database_url: str | None) -> None
     """Simulated trainees against gunicorn on loopback; prints errors and p95 latency."""
     import json
 
+    from trainer.perf.loadtest import run_loadtest
+
     from .domain import domain
-    from .loadtest import run_loadtest
 
     result = run_loadtest(
         _index_path(), database_url, users, seconds, domain().library.specialties()

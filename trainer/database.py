@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -63,3 +64,17 @@ def write_transaction(session: Session | scoped_session) -> Iterator[Session]:
     except BaseException:
         session.rollback()
         raise
+
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def upgrade_schema() -> None:
+    """Apply every Alembic migration not yet applied (a new database gets them all).
+
+    Lives here, not in the CLI, so the CLI, the benchmarks and the load test share it without
+    importing each other. Needs an application context.
+    """
+    from flask_migrate import upgrade
+
+    upgrade(directory=str(MIGRATIONS))

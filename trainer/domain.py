@@ -12,9 +12,15 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from .core.codesets import Catalog
-from .core.exercises import TemplateLibrary, load_library
-from .core.refresher import ChangeSet, CodeUpdate, RefresherItem, refresher_items, what_changed
+from trainer.core.codesets.catalog import Catalog
+from trainer.core.content.refresher import (
+    ChangeSet,
+    CodeUpdate,
+    RefresherItem,
+    refresher_items,
+    what_changed,
+)
+from trainer.core.content.templates import TemplateLibrary, load_library
 
 
 @dataclass

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from trainer.core.codesets import Catalog
+from trainer.core.codesets.catalog import Catalog
 
 
 @pytest.fixture(scope="session")

@@ -2,8 +2,8 @@
 
 import pytest
 
-from trainer.core.answer_entry import EntryLine, parse_entry, parse_pointers
 from trainer.core.claims import ServiceLine
+from trainer.core.grading.entry import EntryLine, parse_entry, parse_pointers
 
 
 def test_codes_typed_loosely_are_normalised():

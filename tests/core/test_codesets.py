@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from trainer.core.codes import guess_kind, normalize
-from trainer.core.codesets import CodeYearError, fiscal_year
+from trainer.core.codesets.catalog import CodeYearError, fiscal_year
+from trainer.core.codesets.codes import guess_kind, normalize
 
 FY2025 = date(2025, 3, 3)
 FY2026 = date(2026, 3, 2)

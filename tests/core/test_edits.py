@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 
 from trainer.core.claims import ServiceLine
-from trainer.core.edits import has_pc_tc_split, replay_edits, sex_conflict
-from trainer.core.grading import PatientFacts
-from trainer.core.grading_lookup import lookups_for
+from trainer.core.grading.claim_edits import has_pc_tc_split, replay_edits, sex_conflict
+from trainer.core.grading.grader import PatientFacts
+from trainer.core.grading.lookups import lookups_for
 
 DOS = date(2025, 11, 3)
 

@@ -3,7 +3,14 @@
 import pytest
 
 from trainer.core.claims import EMFacts
-from trainer.core.em import code_level, em_family, em_level, explain_em, mdm_level, time_code
+from trainer.core.grading.em import (
+    code_level,
+    em_family,
+    em_level,
+    explain_em,
+    mdm_level,
+    time_code,
+)
 
 
 @pytest.mark.parametrize(

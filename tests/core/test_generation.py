@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from trainer.core.exercises import load_library, load_template
-from trainer.core.generation import DOS_WINDOW, Variant, generate
-from trainer.core.rendering import render_markdown
+from trainer.core.content.generation import DOS_WINDOW, Variant, generate
+from trainer.core.content.rendering import render_markdown
+from trainer.core.content.templates import load_library, load_template
 
 ROOT = Path(__file__).resolve().parents[2] / "exercises"
 KNEE = ROOT / "orthopaedics" / "knee-oa-injection"

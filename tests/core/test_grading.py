@@ -14,7 +14,7 @@ from trainer.core.claims import (
     claim_from_dict,
     key_from_dict,
 )
-from trainer.core.grading import grade
+from trainer.core.grading.grader import grade
 
 DOS = date(2025, 11, 3)  # FY2026 ICD-10-CM, CY2025 CPT/HCPCS
 

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from trainer.core.claims import claim_from_dict, key_from_dict
-from trainer.core.grading import grade
+from trainer.core.grading.grader import grade
 
 DOS = date(2025, 11, 3)
 

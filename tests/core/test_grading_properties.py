@@ -13,7 +13,7 @@ from trainer.core.claims import (
     KeyedLine,
     ServiceLine,
 )
-from trainer.core.grading import POLICIES, PatientFacts, grade
+from trainer.core.grading.grader import POLICIES, PatientFacts, grade
 
 REAL_DX = [
     "M17.11",

@@ -1,6 +1,6 @@
 """Item analysis: difficulty, discrimination, and the flag on a miskeyed template."""
 
-from trainer.core.item_analysis import Cell, analyse, pearson
+from trainer.core.stats.item_analysis import Cell, analyse, pearson
 
 
 def _cohort(miskeyed: bool) -> list[Cell]:

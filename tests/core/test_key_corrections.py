@@ -3,8 +3,8 @@
 from datetime import date
 
 from trainer.core.claims import key_from_dict
-from trainer.core.grading import grade
-from trainer.core.key_corrections import Correction, apply_corrections
+from trainer.core.grading.grader import grade
+from trainer.core.grading.key_corrections import Correction, apply_corrections
 
 DOS = date(2026, 3, 2)
 KEY = key_from_dict(

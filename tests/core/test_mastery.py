@@ -2,7 +2,7 @@
 
 import pytest
 
-from trainer.core.mastery import AccuracySummary, accuracy_status, wilson_interval
+from trainer.core.stats.mastery import AccuracySummary, accuracy_status, wilson_interval
 
 
 def test_wilson_interval_matches_the_textbook_value():
@@ -48,7 +48,7 @@ def test_summary_reports_gap_and_both_levels():
 def test_missed_families_come_back_after_1_3_and_7_days():
     from datetime import date
 
-    from trainer.core.mastery import FamilyHistory
+    from trainer.core.stats.mastery import FamilyHistory
 
     missed = FamilyHistory("M17", date(2026, 3, 2))
     assert missed.due_on() == date(2026, 3, 3)
@@ -62,7 +62,7 @@ def test_missed_families_come_back_after_1_3_and_7_days():
 def test_next_chart_prefers_due_reviews_then_the_weakest_specialty():
     from datetime import date
 
-    from trainer.core.mastery import FamilyHistory, choose_next
+    from trainer.core.stats.mastery import FamilyHistory, choose_next
 
     summaries = {
         "orthopaedics": AccuracySummary(40, 35, 190, 200),

@@ -6,9 +6,15 @@ from pathlib import Path
 import pytest
 
 from trainer.core.claims import claim_from_dict, key_from_dict
-from trainer.core.exercises import load_library
-from trainer.core.grading import grade
-from trainer.core.refresher import CodeUpdate, chapter_of, refresher_items, updates, what_changed
+from trainer.core.content.refresher import (
+    CodeUpdate,
+    chapter_of,
+    refresher_items,
+    updates,
+    what_changed,
+)
+from trainer.core.content.templates import load_library
+from trainer.core.grading.grader import grade
 
 EXERCISES = Path(__file__).resolve().parents[2] / "exercises"
 FY2026 = CodeUpdate("icd10cm", 2026)
@@ -77,8 +83,8 @@ def test_the_refresher_set_holds_templates_that_use_what_changed(catalog, librar
 
 
 def test_the_per_year_key_is_checked_in_each_fiscal_year(catalog, library):
-    from trainer.core.generation import generate
-    from trainer.core.template_check import CheckReport, check_template
+    from trainer.core.content.generation import generate
+    from trainer.core.content.validation import CheckReport, check_template
 
     template = next(
         t for t in library.templates.values() if t.slug == "trunk-contusion-code-update"
@@ -97,7 +103,7 @@ def test_the_per_year_key_is_checked_in_each_fiscal_year(catalog, library):
 def test_the_validator_rejects_a_per_year_key_invalid_in_its_year(catalog, tmp_path):
     import shutil
 
-    from trainer.core.template_check import check_library
+    from trainer.core.content.validation import check_library
 
     source = EXERCISES / "emergency_professional" / "trunk-contusion-code-update"
     target = tmp_path / "emergency_professional" / "contusion"

@@ -5,8 +5,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from tests.core.test_grading import KNEE, knee_answer
-from trainer.core.grading import grade
-from trainer.core.review import (
+from trainer.core.grading.grader import grade
+from trainer.core.stats.review_sampling import (
     Override,
     ReviewError,
     Submission,

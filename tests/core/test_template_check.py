@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from trainer.core.exercises import load_library
-from trainer.core.template_check import check_library
+from trainer.core.content.templates import load_library
+from trainer.core.content.validation import check_library
 
 ROOT = Path(__file__).resolve().parents[2] / "exercises"
 KNEE = ROOT / "orthopaedics" / "knee-oa-injection"

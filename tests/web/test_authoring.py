@@ -122,8 +122,8 @@ def test_empty_or_huge_text_is_a_400_and_others_cannot_edit(app, client, auth, u
 def test_place_of_service_can_follow_a_variable():
     from pathlib import Path
 
-    from trainer.core.exercises import parse_template
-    from trainer.core.generation import generate
+    from trainer.core.content.generation import generate
+    from trainer.core.content.templates import parse_template
 
     text = starter_toml().replace('place_of_service = "11"', 'place_of_service = "{{ pos }}"')
     text = text.replace('values = { em = "99213" }', 'values = { em = "99213", pos = "11" }')

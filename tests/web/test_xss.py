@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from tests.web.test_practice import form_for, key_of, start_chart
-from trainer.core.rendering import render_markdown
+from trainer.core.content.rendering import render_markdown
 from trainer.extensions import db
 from trainer.models import Cohort, CohortMember, Dispute
 

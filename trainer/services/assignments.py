@@ -14,10 +14,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from ..core.answer_entry import entry_from_mapping, parse_entry
+from trainer.core.content.refresher import CodeUpdate
+from trainer.core.content.templates import Template, TemplateLibrary
+from trainer.core.grading.entry import entry_from_mapping, parse_entry
+
 from ..core.claims import Claim
-from ..core.exercises import Template, TemplateLibrary
-from ..core.refresher import CodeUpdate
 from ..database import write_transaction
 from ..extensions import db
 from ..models import Assignment, AssignmentRun, Attempt, Cohort, CohortMember, User, utcnow

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import case, func, select
 
-from ..core.mastery import AccuracySummary
+from trainer.core.stats.mastery import AccuracySummary
+
 from ..database import write_transaction
 from ..extensions import db
 from ..models import Attempt, Cohort, CohortMember, User

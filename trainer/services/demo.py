@@ -14,8 +14,9 @@ from datetime import timedelta
 from faker import Faker
 from sqlalchemy import select
 
+from trainer.core.content.refresher import updates
+
 from ..core.claims import Claim, ServiceLine
-from ..core.refresher import updates
 from ..database import write_transaction
 from ..domain import domain
 from ..extensions import db

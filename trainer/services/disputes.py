@@ -10,10 +10,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from trainer.core.codesets.codes import guess_kind, normalize
+from trainer.core.grading.grader import grade
+from trainer.core.grading.key_corrections import Correction, apply_corrections, key_codes
+
 from ..core.claims import claim_from_dict
-from ..core.codes import guess_kind, normalize
-from ..core.grading import grade
-from ..core.key_corrections import Correction, apply_corrections, key_codes
 from ..database import write_transaction
 from ..extensions import db
 from ..models import (

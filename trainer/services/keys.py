@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from trainer.core.content.generation import Variant
+from trainer.core.grading.key_corrections import Correction, apply_corrections
+
 from ..core.claims import AnswerKey
-from ..core.generation import Variant
-from ..core.key_corrections import Correction, apply_corrections
 from ..extensions import db
 from ..models import Attempt, KeyCorrection
 

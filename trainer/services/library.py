@@ -14,8 +14,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..core.exercises import Template, TemplateError, TemplateLibrary, parse_template
-from ..core.template_check import CheckReport, check_template
+from trainer.core.content.templates import Template, TemplateError, TemplateLibrary, parse_template
+from trainer.core.content.validation import CheckReport, check_template
+
 from ..database import write_transaction
 from ..domain import domain
 from ..extensions import db

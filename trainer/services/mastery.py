@@ -6,9 +6,16 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from ..core.exercises import TemplateLibrary
-from ..core.generation import generate
-from ..core.mastery import AccuracySummary, FamilyHistory, NextChart, choose_next, family_of
+from trainer.core.content.generation import generate
+from trainer.core.content.templates import TemplateLibrary
+from trainer.core.stats.mastery import (
+    AccuracySummary,
+    FamilyHistory,
+    NextChart,
+    choose_next,
+    family_of,
+)
+
 from ..extensions import db
 from ..models import Attempt, AttemptError
 from .progress import specialty_summaries

@@ -10,10 +10,11 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 
+from trainer.core.content.generation import Variant, generate
+from trainer.core.content.templates import Template, TemplateLibrary
+from trainer.core.grading.grader import PatientFacts, grade
+
 from ..core.claims import Claim
-from ..core.exercises import Template, TemplateLibrary
-from ..core.generation import Variant, generate
-from ..core.grading import PatientFacts, grade
 from ..database import write_transaction
 from ..extensions import db
 from ..models import Attempt, AttemptError, AttemptGrade, utcnow

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import case, func, select
 
-from ..core.mastery import AccuracySummary
+from trainer.core.stats.mastery import AccuracySummary
+
 from ..extensions import db
 from ..models import Attempt, AttemptError
 
@@ -101,7 +102,7 @@ class RefresherProgress:
 
 def refresher_summaries(user_id: int) -> list[RefresherProgress]:
     """The trainee's code-update refresher charts, kept apart from the practice figures."""
-    from ..core.refresher import CodeUpdate
+    from trainer.core.content.refresher import CodeUpdate
 
     rows = db.session.execute(
         select(

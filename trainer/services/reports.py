@@ -17,9 +17,10 @@ from typing import Any
 
 from sqlalchemy import DateTime, bindparam, case, func, select
 
-from ..core.exercises import SPECIALTIES, TemplateLibrary
-from ..core.item_analysis import Cell, analyse
-from ..core.mastery import STATUS_LABELS, AccuracySummary
+from trainer.core.content.templates import SPECIALTIES, TemplateLibrary
+from trainer.core.stats.item_analysis import Cell, analyse
+from trainer.core.stats.mastery import STATUS_LABELS, AccuracySummary
+
 from ..extensions import db
 from ..models import (
     Assignment,

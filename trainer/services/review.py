@@ -13,8 +13,15 @@ from typing import Any
 
 from sqlalchemy import case, func, select
 
-from ..core.mastery import AccuracySummary
-from ..core.review import Override, ReviewError, Submission, apply_overrides, review_sample
+from trainer.core.stats.mastery import AccuracySummary
+from trainer.core.stats.review_sampling import (
+    Override,
+    ReviewError,
+    Submission,
+    apply_overrides,
+    review_sample,
+)
+
 from ..database import write_transaction
 from ..extensions import db
 from ..models import Attempt, AttemptGrade, Cohort, CohortMember, Review, User, utcnow

@@ -8,9 +8,10 @@ from typing import Any
 from flask import Blueprint, jsonify, request
 from flask_login import login_required
 
+from trainer.core.codesets.catalog import CodeYearError
+from trainer.core.grading.grader import grade
+
 from ..core.claims import CODE_KINDS, SETTINGS, ClaimFormatError, claim_from_dict, key_from_dict
-from ..core.codesets import CodeYearError
-from ..core.grading import grade
 from ..domain import domain
 from ..extensions import csrf
 from .openapi import spec

@@ -7,8 +7,9 @@ import random
 from flask import Blueprint, abort, current_app, jsonify, request
 from flask_login import current_user, login_required
 
+from trainer.core.content.templates import SPECIALTIES
+
 from ..core.claims import claim_from_dict
-from ..core.exercises import SPECIALTIES
 from ..domain import domain
 from ..extensions import csrf, db
 from ..models import Attempt, Cohort

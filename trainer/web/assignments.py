@@ -6,7 +6,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from ..core.exercises import SPECIALTIES
+from trainer.core.content.templates import SPECIALTIES
+
 from ..domain import domain
 from ..extensions import db
 from ..models import Assignment, AssignmentRun

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..core.generation import generate
+from trainer.core.content.generation import generate
+
 from ..extensions import db
 from ..models import AuthoredTemplate
 from ..services.library import (

@@ -7,9 +7,10 @@ from datetime import date
 from flask import Blueprint, abort, render_template, request
 from flask_login import login_required
 
+from trainer.core.codesets.catalog import KIND_NAMES
+from trainer.core.codesets.codes import normalize
+
 from ..core.claims import CODE_KINDS
-from ..core.codes import normalize
-from ..core.codesets import KIND_NAMES
 from ..domain import domain
 
 bp = Blueprint("lookup", __name__, url_prefix="/lookup")

@@ -25,9 +25,10 @@ from wtforms import IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange, Optional
 
-from ..core.answer_entry import EntryLine, entry_from_mapping, parse_entry
+from trainer.core.content.templates import SPECIALTIES
+from trainer.core.grading.entry import EntryLine, entry_from_mapping, parse_entry
+
 from ..core.claims import MAX_DIAGNOSES, MAX_LINES, MAX_MODIFIERS
-from ..core.exercises import SPECIALTIES
 from ..domain import domain
 from ..extensions import db
 from ..models import AssignmentRun, Attempt, Dispute

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, render_template
 from flask_login import current_user, login_required
 
-from ..core.exercises import SPECIALTIES
-from ..core.mastery import STATUS_LABELS
+from trainer.core.content.templates import SPECIALTIES
+from trainer.core.stats.mastery import STATUS_LABELS
+
 from ..services.charts import errors_svg, trend_svg
 from ..services.progress import (
     error_ranking,

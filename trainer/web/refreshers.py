@@ -8,8 +8,9 @@ from datetime import UTC, datetime, time
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..core.exercises import SPECIALTIES
-from ..core.refresher import KIND_LABELS, CodeUpdate, updates
+from trainer.core.content.refresher import KIND_LABELS, CodeUpdate, updates
+from trainer.core.content.templates import SPECIALTIES
+
 from ..domain import domain
 from ..services.assignments import AssignmentError, create_assignment
 from ..services.cohorts import visible_cohorts

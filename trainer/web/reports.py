@@ -6,8 +6,9 @@ from flask import Blueprint, Response, abort, current_app, render_template
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..core.exercises import SPECIALTIES
-from ..core.mastery import STATUS_LABELS
+from trainer.core.content.templates import SPECIALTIES
+from trainer.core.stats.mastery import STATUS_LABELS
+
 from ..extensions import db
 from ..models import Cohort, CohortMember, User
 from ..services.charts import trend_svg

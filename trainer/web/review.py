@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..core.review import (
+from trainer.core.stats.review_sampling import (
     DEFAULT_SAMPLE_PER_QUARTER,
     MAX_SAMPLE_PER_QUARTER,
     SAMPLE_LABELS,
     Override,
     ReviewError,
 )
+
 from ..database import write_transaction
 from ..extensions import db
 from ..models import Attempt, Cohort

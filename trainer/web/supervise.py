@@ -24,8 +24,9 @@ from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, S
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from ..core.exercises import SPECIALTIES
-from ..core.mastery import STATUS_LABELS
+from trainer.core.content.templates import SPECIALTIES
+from trainer.core.stats.mastery import STATUS_LABELS
+
 from ..domain import domain
 from ..extensions import db
 from ..models import Assignment, Attempt, Cohort, Dispute

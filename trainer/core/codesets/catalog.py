@@ -18,9 +18,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .claims import CodeKind
-from .codes import guess_kind, normalize
-from .curated import CuratedSets, NcciEdit, load_curated
+from trainer.core.claims import CodeKind
+from trainer.core.codesets.codes import guess_kind, normalize
+from trainer.core.codesets.curated import CuratedSets, NcciEdit, load_curated
 
 REASONS = (
     "unknown",
@@ -145,7 +145,7 @@ class Catalog:
     @classmethod
     def open(cls, index_path: Path | None = None, data_dir: Path | None = None) -> Catalog:
         """The catalog for an index file; one instance per path and process."""
-        from ..config import DEFAULT_INSTANCE
+        from trainer.config import DEFAULT_INSTANCE
 
         path = Path(index_path or DEFAULT_INSTANCE / "codesets.sqlite")
         key = str(path.resolve())

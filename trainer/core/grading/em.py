@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from .claims import EMFacts
+from trainer.core.claims import EMFacts
 
 EMCategory = Literal["office_new", "office_established", "ed"]
 MDM_LEVELS: tuple[str, ...] = ("straightforward", "low", "moderate", "high")

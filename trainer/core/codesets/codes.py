@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .claims import CodeKind
+from trainer.core.claims import CodeKind
 
 _ICD = re.compile(r"^[A-Z][0-9][0-9A-Z][0-9A-Z]{0,4}$")
 _CPT = re.compile(r"^[0-9]{4}[0-9FTU]$")

@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from .claims import ServiceLine
-from .grading_lookup import Lookups, proc_kind
-from .grading_types import Action, EditResult, PatientFacts
+from trainer.core.claims import ServiceLine
+from trainer.core.grading.lookups import Lookups, proc_kind
+from trainer.core.grading.types import Action, EditResult, PatientFacts
 
 DISTINCT = frozenset({"59", "XE", "XS", "XP", "XU"})
 X_MODIFIERS = frozenset({"XE", "XS", "XP", "XU"})

@@ -12,8 +12,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .claims import MAX_DIAGNOSES, MAX_MODIFIERS, MAX_UNITS, Claim, ServiceLine
-from .codes import normalize
+from trainer.core.claims import MAX_DIAGNOSES, MAX_MODIFIERS, MAX_UNITS, Claim, ServiceLine
+from trainer.core.codesets.codes import normalize
 
 RAW_ICD = re.compile(r"^[A-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$")  # a trailing dot is a typo
 ICD_SHAPE = re.compile(r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")

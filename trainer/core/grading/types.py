@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .em import EMExplanation
+from trainer.core.grading.em import EMExplanation
 
 Policy = Literal["strict", "audit", "exam"]
 POLICIES: tuple[Policy, ...] = ("strict", "audit", "exam")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .codes import normalize
+from trainer.core.codesets.codes import normalize
 
 _MAX_ENTRIES = 200_000  # garbage input must not grow the caches without bound
 

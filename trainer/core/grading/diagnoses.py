@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from .claims import KeyedDiagnosis
-from .explain import named, sentence
-from .grading_lookup import Check, Lookups
-from .grading_types import Direction, ElementVerdict, GradeError, LineVerdict
+from trainer.core.claims import KeyedDiagnosis
+from trainer.core.grading.explanations import named, sentence
+from trainer.core.grading.lookups import Check, Lookups
+from trainer.core.grading.types import Direction, ElementVerdict, GradeError, LineVerdict
 
 ICD = "icd10cm"
 _SIDE = re.compile(r"\b(right|left|bilateral|unspecified)\b")

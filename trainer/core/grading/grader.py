@@ -18,14 +18,14 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from .claims import AnswerKey, Claim, KeyedDiagnosis, KeyedLine, ServiceLine
-from .edits import replay_edits
-from .em import explain_em
-from .grading_dx import grade_diagnoses
-from .grading_lines import grade_lines, normalize_line
-from .grading_lookup import Lookups, lookups_for
-from .grading_score import tally
-from .grading_types import (
+from trainer.core.claims import AnswerKey, Claim, KeyedDiagnosis, KeyedLine, ServiceLine
+from trainer.core.grading.claim_edits import replay_edits
+from trainer.core.grading.diagnoses import grade_diagnoses
+from trainer.core.grading.em import explain_em
+from trainer.core.grading.lines import grade_lines, normalize_line
+from trainer.core.grading.lookups import Lookups, lookups_for
+from trainer.core.grading.scoring import tally
+from trainer.core.grading.types import (
     ERROR_TYPES,
     POLICIES,
     EditResult,

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .grading_types import LineVerdict, Policy
+from trainer.core.grading.types import LineVerdict, Policy
 
 
 @dataclass(frozen=True, slots=True)

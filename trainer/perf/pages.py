@@ -144,11 +144,11 @@ def _cookies(response: http.client.HTTPResponse) -> str:
 
 def _prepare_practice(workdir: Path, index: Path) -> tuple[dict[str, str], int]:
     """A migrated database with one trainee and one open chart; returns env and attempt id."""
-    from . import create_app
-    from .cli import _upgrade_schema
-    from .domain import domain
-    from .services.accounts import create_user
-    from .services.practice import choose_template, start_attempt
+    from trainer import create_app
+    from trainer.database import upgrade_schema
+    from trainer.domain import domain
+    from trainer.services.accounts import create_user
+    from trainer.services.practice import choose_template, start_attempt
 
     db_path = workdir / "pages.sqlite"
     env = {
@@ -165,7 +165,7 @@ def _prepare_practice(workdir: Path, index: Path) -> tuple[dict[str, str], int]:
         }
     )
     with app.app_context():
-        _upgrade_schema()
+        upgrade_schema()
         user = create_user("bench", PASSWORD)
         import random
 
@@ -181,7 +181,7 @@ def run_page_benchmarks(index: Path, workdir: Path, notes: list[str]) -> dict[st
     baseline_rps: list[float] = []
     with (
         gunicorn("trainer:create_app()", env) as practice_port,
-        gunicorn("trainer.benchmark_baseline:create_baseline_app()", base_env) as baseline_port,
+        gunicorn("trainer.perf.baseline_app:create_baseline_app()", base_env) as baseline_port,
     ):
         cookie = _login_cookie(practice_port, "bench")
         path = f"/practice/attempt/{attempt_id}"
@@ -209,10 +209,10 @@ def run_report_benchmark(
     """Median time of the cohort report over seeded attempts (200 x 500 = 100,000)."""
     from sqlalchemy import insert, select
 
-    from . import create_app
-    from .cli import _upgrade_schema
-    from .extensions import db
-    from .models import Attempt, AttemptError, Cohort, CohortMember, User, utcnow
+    from trainer import create_app
+    from trainer.database import upgrade_schema
+    from trainer.extensions import db
+    from trainer.models import Attempt, AttemptError, Cohort, CohortMember, User, utcnow
 
     uri = f"sqlite:///{workdir / 'report.sqlite'}"
     app = create_app(
@@ -224,8 +224,8 @@ def run_report_benchmark(
         }
     )
     with app.app_context():
-        _upgrade_schema()
-        from .services.accounts import create_user
+        upgrade_schema()
+        from trainer.services.accounts import create_user
 
         sup = create_user("sup", PASSWORD, "supervisor")
         cohort = Cohort(name="Bench", supervisor_id=sup.id, join_code="BENCH001")
@@ -238,7 +238,7 @@ def run_report_benchmark(
         db.session.add_all(users)
         db.session.flush()
         db.session.add_all(CohortMember(cohort_id=cohort.id, user_id=u.id) for u in users)
-        from .domain import domain
+        from trainer.domain import domain
 
         templates = sorted(domain().library.templates.values(), key=lambda t: t.id)
         now = utcnow()

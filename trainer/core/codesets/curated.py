@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .claims import CodeKind
+from trainer.core.claims import CodeKind
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "codesets"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "codesets"
 FAR_FUTURE = date(9999, 12, 31)
 CURATED_YEARS = (2025, 2026)
 

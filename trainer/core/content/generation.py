@@ -18,9 +18,9 @@ from jinja2 import StrictUndefined
 from jinja2 import Template as JinjaTemplate
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from .claims import AnswerKey, key_from_dict
-from .exercises import Template
-from .rendering import render_markdown
+from trainer.core.claims import AnswerKey, key_from_dict
+from trainer.core.content.rendering import render_markdown
+from trainer.core.content.templates import Template
 
 # Dates of service the catalog covers: ICD-10-CM FY2025-FY2026, CPT/HCPCS 2025-2026.
 DOS_WINDOW = (date(2024, 10, 1), date(2026, 9, 30))

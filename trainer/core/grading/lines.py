@@ -13,11 +13,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from .claims import KeyedLine, ServiceLine
-from .em import em_family
-from .explain import named, sentence
-from .grading_dx import DxOutcome
-from .grading_line_errors import (
+from trainer.core.claims import KeyedLine, ServiceLine
+from trainer.core.grading.diagnoses import DxOutcome
+from trainer.core.grading.em import em_family
+from trainer.core.grading.explanations import named, sentence
+from trainer.core.grading.line_errors import (
     code_error,
     extra_error,
     modifier_errors,
@@ -25,8 +25,8 @@ from .grading_line_errors import (
     title_of,
     units_error,
 )
-from .grading_lookup import Lookups, proc_kind
-from .grading_types import ElementVerdict, GradeError, LineVerdict
+from trainer.core.grading.lookups import Lookups, proc_kind
+from trainer.core.grading.types import ElementVerdict, GradeError, LineVerdict
 
 
 @dataclass(frozen=True, slots=True)

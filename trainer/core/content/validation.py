@@ -18,10 +18,10 @@ from typing import Any
 from jinja2 import TemplateError as JinjaError
 from jinja2 import UndefinedError
 
-from .codes import guess_kind
-from .exercises import Template, TemplateLibrary, load_library
-from .generation import DOS_WINDOW, generate
-from .grading import grade
+from trainer.core.codesets.codes import guess_kind
+from trainer.core.content.generation import DOS_WINDOW, generate
+from trainer.core.content.templates import Template, TemplateLibrary, load_library
+from trainer.core.grading.grader import grade
 
 
 @dataclass
@@ -163,8 +163,8 @@ def check_library(
 
 
 def main(argv: list[str] | None = None) -> int:
-    from ..config import PROJECT_ROOT
-    from .codesets import Catalog
+    from trainer.config import PROJECT_ROOT
+    from trainer.core.codesets.catalog import Catalog
 
     args = list(sys.argv[1:] if argv is None else argv)
     root = Path(args[0]) if args else PROJECT_ROOT / "exercises"

@@ -10,22 +10,22 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .benchmark_pages import gunicorn
+from trainer.perf.pages import gunicorn
 
-LOCUSTFILE = Path(__file__).with_name("loadtest_locustfile.py")
+LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 PASSWORD = "load-test-password"
 
 
 def _prepare(database_url: str, index: Path, accounts: int) -> None:
-    from . import create_app
-    from .cli import _upgrade_schema
-    from .services.accounts import create_user
+    from trainer import create_app
+    from trainer.database import upgrade_schema
+    from trainer.services.accounts import create_user
 
     app = create_app(
         {"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "x", "CODESET_INDEX": str(index)}
     )
     with app.app_context():
-        _upgrade_schema()
+        upgrade_schema()
         for n in range(accounts):
             create_user(f"load{n}", PASSWORD)
 

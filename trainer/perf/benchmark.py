@@ -19,10 +19,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .core.codesets import Catalog
-from .core.exercises import TemplateLibrary
-from .core.generation import generate
-from .core.grading import grade
+from trainer.core.codesets.catalog import Catalog
+from trainer.core.content.generation import generate
+from trainer.core.content.templates import TemplateLibrary
+from trainer.core.grading.grader import grade
 
 SEARCH_QUERIES = (
     "M17",

@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from .claims import KeyedLine, ServiceLine, pointer_letters
-from .em import code_level, em_family
-from .explain import named, sentence
-from .grading_dx import DxOutcome
-from .grading_lookup import Lookups, proc_kind
-from .grading_types import Direction, ElementVerdict, GradeError
+from trainer.core.claims import KeyedLine, ServiceLine, pointer_letters
+from trainer.core.grading.diagnoses import DxOutcome
+from trainer.core.grading.em import code_level, em_family
+from trainer.core.grading.explanations import named, sentence
+from trainer.core.grading.lookups import Lookups, proc_kind
+from trainer.core.grading.types import Direction, ElementVerdict, GradeError
 
 UNDER_IF_MISSING = frozenset({"25", "59", "XE", "XS", "XP", "XU", "50"})
 OVER_IF_MISSING = frozenset({"26", "TC"})

@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args or args[0] != "build":
         print("usage: python -m trainer.core.codeset_index build [PATH]")
         return 2
-    from ..config import DEFAULT_INSTANCE
+    from trainer.config import DEFAULT_INSTANCE
 
     path = Path(args[1]) if len(args) > 1 else DEFAULT_INSTANCE / "codesets.sqlite"
     print(build_index(path))

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from .claims import AnswerKey, Claim, claim_from_dict, key_from_dict
-from .grading import grade
+from trainer.core.claims import AnswerKey, Claim, claim_from_dict, key_from_dict
+from trainer.core.grading.grader import grade
 
 SAMPLE_DOS = date(2025, 11, 3)
 

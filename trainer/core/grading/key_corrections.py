@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from .claims import AnswerKey, KeyedDiagnosis, KeyedLine
+from trainer.core.claims import AnswerKey, KeyedDiagnosis, KeyedLine
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .codes import guess_kind
-from .exercises import Template, TemplateLibrary
-from .generation import DOS_WINDOW, generate
+from trainer.core.codesets.codes import guess_kind
+from trainer.core.content.generation import DOS_WINDOW, generate
+from trainer.core.content.templates import Template, TemplateLibrary
 
 KIND_LABELS = {"icd10cm": "ICD-10-CM", "cpt": "CPT", "hcpcs": "HCPCS Level II"}
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from .grading_score import Tally
-from .grading_types import POLICIES
+from trainer.core.grading.scoring import Tally
+from trainer.core.grading.types import POLICIES
 
 Target = Literal["diagnosis", "line"]
 SampleReason = Literal["below_target", "quarterly_sample"]

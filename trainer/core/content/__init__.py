@@ -1,0 +1,1 @@
+"""Chart content: templates (data folders), seeded generation, rendering, validation, refreshers."""

@@ -1,0 +1,1 @@
+"""Statistics over graded work: accuracy toward the benchmark, item analysis, review sampling."""

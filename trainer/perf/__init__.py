@@ -1,0 +1,1 @@
+"""Benchmarks and the load test: they depend on the app, the app never on them."""

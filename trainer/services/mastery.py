@@ -11,6 +11,7 @@ from ..core.generation import generate
 from ..core.mastery import AccuracySummary, FamilyHistory, NextChart, choose_next, family_of
 from ..extensions import db
 from ..models import Attempt, AttemptError
+from .figures import counted_errors, practice_figures
 from .progress import specialty_summaries
 
 _FAMILIES: dict[int, dict[str, dict[str, set[str]]]] = {}
@@ -36,13 +37,13 @@ def family_histories(user_id: int) -> list[FamilyHistory]:
     """Replay the trainee's charts: a miss resets a family; a right review moves it along."""
     attempts = db.session.execute(
         select(Attempt.id, Attempt.submitted_at, Attempt.variant)
-        .where(Attempt.user_id == user_id, Attempt.status == "submitted", Attempt.course == "")
+        .where(Attempt.user_id == user_id, *practice_figures())
         .order_by(Attempt.submitted_at)
     ).all()
     missed_by_attempt: dict[int, set[str]] = {}
     for attempt_id, family in db.session.execute(
         select(AttemptError.attempt_id, AttemptError.code_family).where(
-            AttemptError.user_id == user_id
+            AttemptError.user_id == user_id, counted_errors()
         )
     ):
         missed_by_attempt.setdefault(attempt_id, set()).add(family)
@@ -96,7 +97,11 @@ def drill_target(
     """Where the trainee last made this error: (specialty, template id, reason), or None."""
     row = db.session.execute(
         select(AttemptError.specialty, AttemptError.code_family)
-        .where(AttemptError.user_id == user_id, AttemptError.error_type == error_type)
+        .where(
+            AttemptError.user_id == user_id,
+            AttemptError.error_type == error_type,
+            counted_errors(),
+        )
         .order_by(AttemptError.id.desc())
         .limit(1)
     ).first()

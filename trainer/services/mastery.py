@@ -111,5 +111,6 @@ def drill_target(
     templates = template_families(library).get(specialty, {})
     template_id = next((tid for tid, fams in sorted(templates.items()) if family in fams), None)
     words = error_type.replace("_", " ")
-    reason = f"Drill on '{words}': you last made it on {family or 'a'} codes in this specialty."
+    # Shown with the chart before it is answered: naming the code family would give it away.
+    reason = f"Drill on '{words}': you last made this error on a chart of this specialty."
     return specialty, template_id, reason

@@ -72,7 +72,8 @@ def test_next_chart_prefers_due_reviews_then_the_weakest_specialty():
     due = [FamilyHistory("S52", date(2026, 3, 1))]
     pick = choose_next(summaries, due, by_specialty, date(2026, 3, 2))
     assert (pick.specialty, pick.family) == ("orthopaedics", "S52")
-    assert "S52" in pick.reason
+    # The reason is shown with the chart, before the answer: it must not name the family.
+    assert "Spaced review" in pick.reason and "S52" not in pick.reason
     pick = choose_next(summaries, [], by_specialty, date(2026, 3, 2))
     assert pick.specialty == "primary_care" and pick.family is None
     assert "weakest" in pick.reason

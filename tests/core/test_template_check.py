@@ -76,3 +76,27 @@ def test_facility_template_needs_revenue_codes(tmp_path, catalog):
         ),
     )
     assert "no revenue code" in found
+
+
+TITLE = 'title = "Knee osteoarthritis: corticosteroid injection"'
+
+
+def test_title_that_names_a_key_code(tmp_path, catalog):
+    found = _check(tmp_path, catalog, (TITLE, 'title = "Knee injection (20610) of the knee"'))
+    assert "the title names key code 20610" in found
+
+
+def test_title_that_names_a_category_of_the_key(tmp_path, catalog):
+    found = _check(tmp_path, catalog, (TITLE, 'title = "Knee osteoarthritis (M17) injection"'))
+    assert "the title names M17, the category of key code M17.11" in found
+
+
+def test_title_that_names_a_key_modifier(tmp_path, catalog):
+    found = _check(tmp_path, catalog, (TITLE, 'title = "Knee injection with the RT modifier"'))
+    assert "the title names key modifier RT" in found
+
+
+def test_title_words_and_numbers_that_are_no_key_code_pass(tmp_path, catalog):
+    # "40 mg", a year and an unrelated code-shaped word are not the key.
+    title = 'title = "Knee injection of 40 mg in 2026, not an E11 visit"'
+    assert _check(tmp_path, catalog, (TITLE, title)) == ""

@@ -249,7 +249,8 @@ def test_a_missed_family_comes_back_the_next_day(app, client, auth):
     family = key.diagnoses[0].code.replace(".", "")[:3]
     again = start_chart(client, "weakest")
     page = client.get(f"/practice/attempt/{again}").get_data(as_text=True)
-    assert f"you missed a {family} code" in page
+    why = page.split("Why this chart:", 1)[1].split("</p>", 1)[0]
+    assert "Spaced review: you missed a code" in why and family not in why  # no key hint
     assert family in "".join(d.code for d in key_of(app, again).diagnoses).replace(".", "")
 
 
@@ -269,5 +270,8 @@ def test_one_click_drill_on_an_error_type(app, client, auth):
     assert response.status_code == 303
     drill_id = int(response.headers["Location"].rsplit("/", 1)[1])
     body = client.get(f"/practice/attempt/{drill_id}").get_data(as_text=True)
-    assert "Drill on" in body
+    why = body.split("Why this chart:", 1)[1].split("</p>", 1)[0]
+    assert "Drill on" in why
+    family = key_of(app, attempt_id).diagnoses[0].code.replace(".", "")[:3]
+    assert family not in why  # the reason must not name the code family of the key
     assert client.post("/practice/drill", data={"error_type": "x" * 500}).status_code == 400

@@ -15,6 +15,7 @@ from ..database import write_transaction
 from ..extensions import db
 from ..models import Attempt, Cohort, CohortMember, User
 from .accounts import create_user
+from .figures import practice_figures
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ def cohort_rows(cohort: Cohort, target: float, elite: float) -> list[TraineeRow]
                 func.coalesce(func.sum(Attempt.code_correct), 0),
                 func.coalesce(func.sum(Attempt.code_total), 0),
             )
-            .where(Attempt.user_id.in_(ids), Attempt.status == "submitted", Attempt.course == "")
+            .where(Attempt.user_id.in_(ids), *practice_figures())
             .group_by(Attempt.user_id, Attempt.specialty)
         )
         for user_id, specialty, n, ok, cc, ct in rows:

@@ -27,6 +27,7 @@ from ..models import (
     User,
     utcnow,
 )
+from .access import exam_is_open
 from .keys import current_key, variant_of
 from .practice import PracticeError, patient_facts, store_errors
 from .review import reapply
@@ -43,6 +44,8 @@ def open_dispute(attempt: Attempt, user_id: int, item: str, citation: str) -> Di
     text = citation.strip()
     if attempt.user_id != user_id or attempt.status != "submitted":
         raise DisputeError("Only your own submitted charts can be disputed.")
+    if exam_is_open(attempt):
+        raise DisputeError("An exam chart can be disputed once the exam is over.")
     if not MIN_CITATION <= len(text) <= MAX_TEXT:
         raise DisputeError(
             f"Explain the dispute and cite the rule ({MIN_CITATION}-{MAX_TEXT} characters)."

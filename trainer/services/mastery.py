@@ -18,6 +18,7 @@ from trainer.core.stats.mastery import (
 
 from ..extensions import db
 from ..models import Attempt, AttemptError
+from .figures import counted_errors, practice_figures
 from .progress import specialty_summaries
 
 _FAMILIES: dict[int, dict[str, dict[str, set[str]]]] = {}
@@ -43,13 +44,13 @@ def family_histories(user_id: int) -> list[FamilyHistory]:
     """Replay the trainee's charts: a miss resets a family; a right review moves it along."""
     attempts = db.session.execute(
         select(Attempt.id, Attempt.submitted_at, Attempt.variant)
-        .where(Attempt.user_id == user_id, Attempt.status == "submitted", Attempt.course == "")
+        .where(Attempt.user_id == user_id, *practice_figures())
         .order_by(Attempt.submitted_at)
     ).all()
     missed_by_attempt: dict[int, set[str]] = {}
     for attempt_id, family in db.session.execute(
         select(AttemptError.attempt_id, AttemptError.code_family).where(
-            AttemptError.user_id == user_id
+            AttemptError.user_id == user_id, counted_errors()
         )
     ):
         missed_by_attempt.setdefault(attempt_id, set()).add(family)
@@ -103,7 +104,11 @@ def drill_target(
     """Where the trainee last made this error: (specialty, template id, reason), or None."""
     row = db.session.execute(
         select(AttemptError.specialty, AttemptError.code_family)
-        .where(AttemptError.user_id == user_id, AttemptError.error_type == error_type)
+        .where(
+            AttemptError.user_id == user_id,
+            AttemptError.error_type == error_type,
+            counted_errors(),
+        )
         .order_by(AttemptError.id.desc())
         .limit(1)
     ).first()
@@ -113,5 +118,6 @@ def drill_target(
     templates = template_families(library).get(specialty, {})
     template_id = next((tid for tid, fams in sorted(templates.items()) if family in fams), None)
     words = error_type.replace("_", " ")
-    reason = f"Drill on '{words}': you last made it on {family or 'a'} codes in this specialty."
+    # Shown with the chart before it is answered: naming the code family would give it away.
+    reason = f"Drill on '{words}': you last made this error on a chart of this specialty."
     return specialty, template_id, reason

@@ -1,28 +1,71 @@
-"""Practice use cases: start a chart, keep the draft, submit once, grade."""
+"""Practice use cases: start a chart, keep the draft, submit once, grade.
+
+Every write of an answer (the draft autosave and the submit, from the web or the API) checks
+an exam's deadline inside its write transaction, against the database's clock: after the
+bell nothing the trainee sends is stored, and the exam is graded from the draft saved before.
+"""
 
 from __future__ import annotations
 
 import random
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session, scoped_session
 
 from trainer.core.content.generation import Variant, generate
 from trainer.core.content.templates import Template, TemplateLibrary
+from trainer.core.grading.entry import entry_from_mapping, parse_entry
 from trainer.core.grading.grader import PatientFacts, grade
 
 from ..core.claims import Claim
 from ..database import write_transaction
 from ..extensions import db
-from ..models import Attempt, AttemptError, AttemptGrade, utcnow
+from ..models import AssignmentRun, Attempt, AttemptError, AttemptGrade, utcnow
+from .clock import aware_utc, database_now
 from .keys import current_key, key_version, variant_of
 
 
 class PracticeError(ValueError):
     """A user-facing reason a practice action cannot be done."""
+
+
+class ExamClosedError(PracticeError):
+    """An answer or draft arrived after the exam's deadline; it was not stored."""
+
+    def __init__(self, closed_at: datetime) -> None:
+        self.closed_at = closed_at
+        super().__init__(
+            f"The exam closed at {closed_at:%H:%M:%S} UTC on {closed_at:%d %b %Y}; "
+            "nothing sent after that is accepted. What you had saved before then is graded."
+        )
+
+
+def exam_closed_at(
+    attempt: Attempt, session: Session | scoped_session | None = None
+) -> datetime | None:
+    """The deadline of the attempt's exam once it has passed (by the database's clock)."""
+    if attempt.run_id is None:
+        return None
+    session = session or db.session
+    deadline = aware_utc(
+        session.scalar(select(AssignmentRun.deadline_at).where(AssignmentRun.id == attempt.run_id))
+    )
+    if deadline is not None and database_now(session) >= deadline:
+        return deadline
+    return None
+
+
+def refuse_after_deadline(
+    attempt: Attempt, session: Session | scoped_session | None = None
+) -> None:
+    """Raise ExamClosedError when the attempt's exam deadline has passed."""
+    closed = exam_closed_at(attempt, session)
+    if closed is not None:
+        raise ExamClosedError(closed)
 
 
 @dataclass(frozen=True)
@@ -77,24 +120,48 @@ def start_attempt(
     choose the date of service; ``course`` marks a refresher chart, reported apart.
     """
     seed = secrets.randbelow(2**31) if seed is None else seed
-    variant = generate(template, seed, year=year, between=between)
+    variant = make_variant(template, seed, year=year, between=between)
     with write_transaction(db.session) as session:
-        attempt = Attempt(
-            user_id=user_id,
-            template_id=template.id,
-            template_version=template.version,
-            seed=seed,
-            specialty=template.specialty,
-            setting=template.setting,
-            difficulty=template.difficulty,
-            mode=mode,
-            policy=policy,
-            variant=variant.to_dict(),
-            chosen_because=reason[:300],
-            course=course[:32],
-        )
+        attempt = new_attempt(user_id, template, variant, mode, policy, reason, course)
         session.add(attempt)
     return attempt
+
+
+def make_variant(
+    template: Template,
+    seed: int,
+    *,
+    year: int | None = None,
+    between: tuple[date, date] | None = None,
+) -> Variant:
+    """Render one chart of a template (kept apart so a run can render all its charts first)."""
+    return generate(template, seed, year=year, between=between)
+
+
+def new_attempt(
+    user_id: int,
+    template: Template,
+    variant: Variant,
+    mode: str = "practice",
+    policy: str = "strict",
+    reason: str = "",
+    course: str = "",
+) -> Attempt:
+    """An unsaved attempt holding the whole variant; the caller adds it in its transaction."""
+    return Attempt(
+        user_id=user_id,
+        template_id=template.id,
+        template_version=template.version,
+        seed=variant.seed,
+        specialty=template.specialty,
+        setting=template.setting,
+        difficulty=template.difficulty,
+        mode=mode,
+        policy=policy,
+        variant=variant.to_dict(),
+        chosen_because=reason[:300],
+        course=course[:32],
+    )
 
 
 def abandon_attempt(attempt: Attempt) -> None:
@@ -108,8 +175,10 @@ def abandon_attempt(attempt: Attempt) -> None:
 
 
 def save_draft(attempt: Attempt, draft: dict[str, Any]) -> bool:
-    """Keep what the trainee has typed so far; a submitted attempt's draft is frozen."""
-    with write_transaction(db.session):
+    """Keep what the trainee has typed so far; a submitted attempt's draft is frozen, and an
+    exam's draft is frozen at its deadline (ExamClosedError)."""
+    with write_transaction(db.session) as session:
+        refuse_after_deadline(attempt, session)
         result = db.session.execute(
             update(Attempt)
             .where(Attempt.id == attempt.id, Attempt.status == "in_progress")
@@ -141,24 +210,69 @@ def grade_attempt(attempt: Attempt, answer: Claim, catalog: Any) -> dict[str, An
 def submit_attempt(
     attempt_id: int, user_id: int, answer: Claim, seconds: int, catalog: Any
 ) -> SubmitOutcome:
-    """Record the answer and its grade exactly once.
+    """Record the trainee's answer and its grade exactly once, before any exam deadline.
 
     The status flip is a conditional UPDATE inside one write transaction, so a double-clicked
     submit, two tabs, or two workers racing each other record one attempt and one grade; the
-    loser is told the chart was already submitted. A crash before commit leaves nothing.
+    loser is told the chart was already submitted. A crash before commit leaves nothing. The
+    deadline is checked in the same transaction (ExamClosedError after it).
     """
     attempt = db.session.get(Attempt, attempt_id)
     if attempt is None or attempt.user_id != user_id:
         raise PracticeError("That chart does not exist.")
+    refuse_after_deadline(attempt)  # fail fast, before grading; checked again when writing
+    return _record(attempt, answer, seconds, catalog, check_deadline=True)
+
+
+def draft_claim(attempt: Attempt) -> Claim:
+    """What the trainee had saved; entries that do not parse are dropped."""
+    facility = attempt.setting == "facility"
+    dx, lines = entry_from_mapping(attempt.draft or {})
+    claim, _ = parse_entry(dx, lines, facility)
+    if claim is not None:
+        return claim
+    keep_dx = [d for d in dx if d.strip() and parse_entry([d], [], facility)[0] is not None]
+    kept = parse_entry(keep_dx, [], facility)[0]
+    keep_lines = []
+    for line in lines:
+        parsed, _ = parse_entry(keep_dx, [line], facility)
+        if parsed is not None:
+            keep_lines.extend(parsed.lines)
+    return Claim(kept.diagnoses if kept else (), tuple(keep_lines))
+
+
+def submit_saved_draft(attempt: Attempt, catalog: Any, ended_at: datetime) -> SubmitOutcome:
+    """Grade the draft saved when the exam ended (its deadline, or "submit the whole exam").
+
+    Only the stored draft is graded, and drafts stop changing at the deadline, so nothing
+    written after the bell counts.
+    """
+    db.session.refresh(attempt)
+    started = aware_utc(attempt.started_at)
+    seconds = int((ended_at - started).total_seconds()) if started else 0
+    return _record(attempt, draft_claim(attempt), seconds, catalog, submitted_at=ended_at)
+
+
+def _record(
+    attempt: Attempt,
+    answer: Claim,
+    seconds: int,
+    catalog: Any,
+    *,
+    check_deadline: bool = False,
+    submitted_at: datetime | None = None,
+) -> SubmitOutcome:
     graded = grade_attempt(attempt, answer, catalog)
     with write_transaction(db.session) as session:
+        if check_deadline:
+            refuse_after_deadline(attempt, session)
         flipped = session.execute(
             update(Attempt)
-            .where(Attempt.id == attempt_id, Attempt.status == "in_progress")
+            .where(Attempt.id == attempt.id, Attempt.status == "in_progress")
             .values(
                 status="submitted",
                 answer=answer.to_dict(),
-                submitted_at=utcnow(),
+                submitted_at=submitted_at or utcnow(),
                 seconds_spent=max(0, min(int(seconds), 24 * 3600)),
                 score=float(graded["score"]),
                 code_correct=int(graded["code_correct"]),
@@ -168,7 +282,7 @@ def submit_attempt(
         ).rowcount
         if flipped:
             version = key_version(attempt.template_id)
-            session.add(AttemptGrade(attempt_id=attempt_id, key_version=version, result=graded))
+            session.add(AttemptGrade(attempt_id=attempt.id, key_version=version, result=graded))
             store_errors(session, attempt, graded)
     db.session.refresh(attempt)
     return SubmitOutcome(attempt, bool(flipped))

@@ -10,6 +10,7 @@ from trainer.core.stats.mastery import AccuracySummary
 
 from ..extensions import db
 from ..models import Attempt, AttemptError
+from .figures import counted, counted_errors, practice_figures
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ def specialty_summaries(user_id: int, target: float, elite: float) -> list[Speci
             func.coalesce(func.sum(Attempt.code_total), 0),
             func.avg(Attempt.seconds_spent),
         )
-        .where(Attempt.user_id == user_id, Attempt.status == "submitted", Attempt.course == "")
+        .where(Attempt.user_id == user_id, *practice_figures())
         .group_by(Attempt.specialty)
         .order_by(Attempt.specialty)
     ).all()
@@ -55,7 +56,7 @@ def error_ranking(user_id: int, limit: int = 10) -> list[tuple[str, int]]:
     """Error types the trainee makes most, most frequent first."""
     rows = db.session.execute(
         select(AttemptError.error_type, func.count(AttemptError.id))
-        .where(AttemptError.user_id == user_id)
+        .where(AttemptError.user_id == user_id, counted_errors())
         .group_by(AttemptError.error_type)
         .order_by(func.count(AttemptError.id).desc(), AttemptError.error_type)
         .limit(limit)
@@ -67,7 +68,7 @@ def weekly_trend(user_id: int) -> tuple[list[str], dict[str, list[tuple[str, flo
     """Code-level accuracy per specialty per ISO week, over submitted charts."""
     rows = db.session.execute(
         select(Attempt.specialty, Attempt.submitted_at, Attempt.code_correct, Attempt.code_total)
-        .where(Attempt.user_id == user_id, Attempt.status == "submitted", Attempt.course == "")
+        .where(Attempt.user_id == user_id, *practice_figures())
         .order_by(Attempt.submitted_at)
     ).all()
     sums: dict[str, dict[str, list[int]]] = {}
@@ -111,7 +112,7 @@ def refresher_summaries(user_id: int) -> list[RefresherProgress]:
             func.coalesce(func.sum(Attempt.code_correct), 0),
             func.coalesce(func.sum(Attempt.code_total), 0),
         )
-        .where(Attempt.user_id == user_id, Attempt.status == "submitted", Attempt.course != "")
+        .where(Attempt.user_id == user_id, *counted(), Attempt.course != "")
         .group_by(Attempt.course)
         .order_by(Attempt.course)
     ).all()

@@ -33,6 +33,7 @@ from ..models import (
     User,
     utcnow,
 )
+from .figures import counted, counted_errors, practice_figures
 
 TREND_WEEKS = 8
 
@@ -84,7 +85,7 @@ def _members(cohort: Cohort) -> tuple[list[User], dict[int, dict[str, float]]]:
 
 
 def _practice(ids: list[int]) -> Any:
-    return (Attempt.user_id.in_(ids), Attempt.status == "submitted", Attempt.course == "")
+    return (Attempt.user_id.in_(ids), *practice_figures())
 
 
 def cohort_report(
@@ -322,6 +323,7 @@ def _errors(ids: list[int]) -> Table:
         )
         .where(
             AttemptError.user_id.in_(ids),
+            counted_errors(),
             # Refresher charts are few: excluding their ids is cheaper than joining every row.
             AttemptError.attempt_id.not_in(
                 select(Attempt.id).where(
@@ -500,7 +502,7 @@ def _refreshers(cohort: Cohort, names: dict[int, str]) -> Table:
                     func.coalesce(func.sum(Attempt.code_total), 0),
                 )
                 .join(Attempt, Attempt.run_id == AssignmentRun.id)
-                .where(AssignmentRun.assignment_id == assignment.id, Attempt.status == "submitted")
+                .where(AssignmentRun.assignment_id == assignment.id, *counted())
                 .group_by(AssignmentRun.user_id)
             )
         }

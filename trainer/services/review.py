@@ -25,6 +25,7 @@ from trainer.core.stats.review_sampling import (
 from ..database import write_transaction
 from ..extensions import db
 from ..models import Attempt, AttemptGrade, Cohort, CohortMember, Review, User, utcnow
+from .figures import counted, practice_figures
 from .keys import key_version
 from .practice import store_errors
 
@@ -65,11 +66,7 @@ def below_target_pairs(cohort: Cohort, target: float, elite: float) -> set[tuple
             func.coalesce(func.sum(Attempt.code_correct), 0),
             func.coalesce(func.sum(Attempt.code_total), 0),
         )
-        .where(
-            Attempt.user_id.in_(list(members)),
-            Attempt.status == "submitted",
-            Attempt.course == "",
-        )
+        .where(Attempt.user_id.in_(list(members)), *practice_figures())
         .group_by(Attempt.user_id, Attempt.specialty)
     )
     below = set()
@@ -94,7 +91,7 @@ def review_queue(viewer: User, target: float, elite: float, limit: int = 200) ->
             .join(CohortMember, CohortMember.user_id == Attempt.user_id)
             .where(
                 CohortMember.cohort_id == cohort.id,
-                Attempt.status == "submitted",
+                *counted(),
                 Attempt.id.not_in(reviewed),
             )
         ).all()

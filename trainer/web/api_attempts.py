@@ -12,9 +12,10 @@ from trainer.core.content.templates import SPECIALTIES
 from ..core.claims import claim_from_dict
 from ..domain import domain
 from ..extensions import csrf, db
-from ..models import Attempt, Cohort
+from ..models import AssignmentRun, Attempt, Cohort
 from ..services import practice as service
-from ..services.assignments import feedback_hidden
+from ..services.access import may_see_key
+from ..services.assignments import run_status
 from ..services.cohorts import cohort_rows
 from .api import ApiInputError, input_error
 
@@ -42,7 +43,7 @@ def _summary(attempt: Attempt) -> dict[str, object]:
         "date_of_service": variant.date_of_service.isoformat(),
         "mode": attempt.mode,
     }
-    if attempt.status == "submitted" and not feedback_hidden(attempt):
+    if may_see_key(current_user, attempt):
         data["grade"] = service.current_grade(attempt)
     return data
 
@@ -76,9 +77,18 @@ def api_submit(attempt_id: int):  # type: ignore[no-untyped-def]
     seconds = body.get("seconds", 0)
     if not isinstance(seconds, int) or isinstance(seconds, bool) or not 0 <= seconds <= 86400:
         raise ApiInputError("seconds", "a whole number of seconds from 0 to 86400")
-    if attempt.status != "in_progress":
-        return jsonify({**_summary(attempt), "first_submission": False}), 409
-    outcome = service.submit_attempt(attempt.id, current_user.id, answer, seconds, domain().catalog)
+    try:
+        service.refuse_after_deadline(attempt)
+        if attempt.status != "in_progress":
+            return jsonify({**_summary(attempt), "first_submission": False}), 409
+        outcome = service.submit_attempt(
+            attempt.id, current_user.id, answer, seconds, domain().catalog
+        )
+    except service.ExamClosedError as exc:
+        run = db.session.get(AssignmentRun, attempt.run_id)
+        run_status(run, domain().catalog)  # grade what was saved before the bell
+        body = {"error": str(exc), "closed_at": exc.closed_at.isoformat()}
+        return jsonify({**body, **_summary(attempt), "first_submission": False}), 409
     return jsonify({**_summary(outcome.attempt), "first_submission": outcome.first_time})
 
 

@@ -11,8 +11,10 @@ from trainer.core.content.templates import SPECIALTIES
 from ..domain import domain
 from ..extensions import db
 from ..models import Assignment, AssignmentRun
+from ..services.access import may_see_key
 from ..services.assignments import (
     AssignmentError,
+    RunBuildError,
     assignments_for,
     finish_run,
     run_status,
@@ -64,6 +66,9 @@ def start(assignment_id: int):  # type: ignore[no-untyped-def]
         abort(404)
     try:
         run = start_run(assignment, current_user, assignable_library())
+    except RunBuildError as exc:
+        flash(str(exc), "error")
+        return index_page(503)
     except AssignmentError:
         abort(404)
     return redirect(url_for("assignments.run", run_id=run.id), 303)
@@ -72,15 +77,21 @@ def start(assignment_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/run/<int:run_id>")
 @login_required
 def run(run_id: int):  # type: ignore[no-untyped-def]
-    item = _own_run(run_id)
-    status = run_status(item, domain().catalog)
+    return run_page(_own_run(run_id))
+
+
+def run_page(item: AssignmentRun, status: int = 200):  # type: ignore[no-untyped-def]
+    """The run's charts; scores only for the charts whose feedback is open (``may_see_key``)."""
+    progress = run_status(item, domain().catalog)
+    graded = {a.id for a in progress.attempts if may_see_key(current_user, a)}
     return render_template(
         "assignments/run.html",
-        status=status,
+        status=progress,
+        graded=graded,
         assignment=item.assignment,
         form=CsrfOnlyForm(),
         specialties=SPECIALTIES,
-    )
+    ), status
 
 
 @bp.post("/run/<int:run_id>/finish")

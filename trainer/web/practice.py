@@ -33,17 +33,22 @@ from ..domain import domain
 from ..extensions import db
 from ..models import AssignmentRun, Attempt, Dispute
 from ..services import practice as service
-from ..services.assignments import feedback_hidden, run_status
+from ..services.access import may_see_key
+from ..services.assignments import run_status
 from ..services.disputes import DisputeError, open_dispute
 from ..services.keys import current_key
 from ..services.mastery import drill_target, next_chart
 from ..services.progress import specialty_summaries, specialty_summary
 from ..services.review import review_of
+from .assignments import run_page
 from .forms import CsrfOnlyForm
 
 bp = Blueprint("practice", __name__)
 
 SHOWN_LINES = 6
+NOT_DISPUTABLE = (
+    "A key can be disputed once the chart is submitted (an exam chart once the exam is over)."
+)
 SHOWN_DIAGNOSES = 6
 
 
@@ -218,31 +223,38 @@ def submit(attempt_id: int):  # type: ignore[no-untyped-def]
     item = _own_attempt(attempt_id)
     if not CsrfOnlyForm().validate():
         abort(400)
-    if item.run_id is not None:
-        run_status(db.session.get(AssignmentRun, item.run_id), domain().catalog)
-        db.session.refresh(item)
-    if item.status != "in_progress":
-        flash("This chart was already submitted.", "info")
-        return redirect(_after_submit(item), 303)
-    dx, lines = _form_entry(request.form)
-    claim, problems = parse_entry(dx, lines, facility=item.setting == "facility")
-    if claim is None:
-        dx_rows = dx + [""] * max(0, SHOWN_DIAGNOSES - len(dx))
-        line_rows = lines + [EntryLine()] * max(0, SHOWN_LINES - len(lines))
-        return _render_chart(item, dx_rows, line_rows, problems, 400)
-    outcome = service.submit_attempt(
-        item.id, current_user.id, claim, _seconds(request.form), domain().catalog
-    )
+    try:
+        service.refuse_after_deadline(item)
+        if item.status != "in_progress":
+            flash("This chart was already submitted.", "info")
+            return redirect(_after_submit(item), 303)
+        dx, lines = _form_entry(request.form)
+        claim, problems = parse_entry(dx, lines, facility=item.setting == "facility")
+        if claim is None:
+            dx_rows = dx + [""] * max(0, SHOWN_DIAGNOSES - len(dx))
+            line_rows = lines + [EntryLine()] * max(0, SHOWN_LINES - len(lines))
+            return _render_chart(item, dx_rows, line_rows, problems, 400)
+        outcome = service.submit_attempt(
+            item.id, current_user.id, claim, _seconds(request.form), domain().catalog
+        )
+    except service.ExamClosedError as exc:
+        return _exam_closed(item, exc)
     if not outcome.first_time:
         flash("This chart was already submitted.", "info")
-    elif feedback_hidden(item):
+    elif not may_see_key(current_user, item):
         flash("Answer saved. Grades open when the whole exam is submitted.", "info")
     return redirect(_after_submit(item), 303)
 
 
+def _exam_closed(item: Attempt, exc: service.ExamClosedError):  # type: ignore[no-untyped-def]
+    """A late answer: 409 on the exam's page, which grades what was saved before the bell."""
+    flash(str(exc), "error")
+    return run_page(db.session.get(AssignmentRun, item.run_id), 409)
+
+
 def _after_submit(item: Attempt) -> str:
-    """Exam charts go back to the exam; everything else to its feedback."""
-    if feedback_hidden(item):
+    """Charts whose feedback is still closed (an open exam) go back to the exam."""
+    if item.run_id is not None and not may_see_key(current_user, item):
         return url_for("assignments.run", run_id=item.run_id)
     return url_for("practice.result", attempt_id=item.id)
 
@@ -269,7 +281,11 @@ def draft(attempt_id: int):  # type: ignore[no-untyped-def]
             for line in lines
         ],
     }
-    if not service.save_draft(item, saved):
+    try:
+        stored = service.save_draft(item, saved)
+    except service.ExamClosedError as exc:
+        return jsonify({"error": str(exc), "closed_at": exc.closed_at.isoformat()}), 409
+    if not stored:
         return jsonify({"error": "This chart is already submitted."}), 409
     return jsonify({"saved": True})
 
@@ -282,6 +298,9 @@ def _revenue_titles(item: Attempt) -> dict[str, str]:
 
 
 def _result_page(item: Attempt, status: int = 200):  # type: ignore[no-untyped-def]
+    """The feedback with the key: only ever rendered for a user who may see it now."""
+    if not may_see_key(current_user, item):
+        abort(404)
     cfg = current_app.config
     summary = specialty_summary(
         item.user_id, item.specialty, cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"]
@@ -309,7 +328,7 @@ def result(attempt_id: int):  # type: ignore[no-untyped-def]
     item = _own_attempt(attempt_id)
     if item.status != "submitted":
         return redirect(url_for("practice.attempt", attempt_id=item.id))
-    if feedback_hidden(item):
+    if not may_see_key(current_user, item):
         flash("Grades open when the whole exam is submitted.", "info")
         return redirect(url_for("assignments.run", run_id=item.run_id))
     return _result_page(item)
@@ -322,6 +341,8 @@ def dispute(attempt_id: int):  # type: ignore[no-untyped-def]
     item = _own_attempt(attempt_id)
     if not CsrfOnlyForm().validate():
         abort(400)
+    if not may_see_key(current_user, item):
+        abort(409, description=NOT_DISPUTABLE)
     try:
         open_dispute(
             item,

@@ -16,6 +16,7 @@ from trainer.core.stats.review_sampling import (
 from ..database import write_transaction
 from ..extensions import db
 from ..models import Attempt, Cohort
+from ..services.access import may_see_key
 from ..services.cohorts import visible_cohorts
 from ..services.disputes import visible_disputes
 from ..services.keys import current_key, variant_of
@@ -50,8 +51,11 @@ def queue():  # type: ignore[no-untyped-def]
 
 
 def _reviewable(attempt_id: int) -> Attempt:
+    """A chart the reviewer may open with its key: submitted, of one of their cohorts."""
     attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None or not can_review_attempt(current_user, attempt):
+    if attempt is None or attempt.user_id == current_user.id:
+        abort(404)
+    if not (can_review_attempt(current_user, attempt) and may_see_key(current_user, attempt)):
         abort(404)
     return attempt
 

@@ -30,6 +30,7 @@ from trainer.core.stats.mastery import STATUS_LABELS
 from ..domain import domain
 from ..extensions import db
 from ..models import Assignment, Attempt, Cohort, Dispute
+from ..services.access import may_see_key
 from ..services.assignments import AssignmentError, completion, create_assignment
 from ..services.cohorts import (
     CohortError,
@@ -94,7 +95,8 @@ def _queue(status: int = 200):  # type: ignore[no-untyped-def]
     items = []
     for dispute in visible_disputes(current_user):
         attempt = db.session.get(Attempt, dispute.attempt_id)
-        items.append((dispute, attempt, current_key(attempt) if attempt else None))
+        shown = attempt is not None and may_see_key(current_user, attempt)
+        items.append((dispute, attempt, current_key(attempt) if shown else None))
     return render_template("supervise/disputes.html", items=items, form=CsrfOnlyForm()), status
 
 

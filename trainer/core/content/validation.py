@@ -2,8 +2,10 @@
 
 Fails, with file and line, on: a template that does not load; an undefined variable; a key
 code not valid on the chart's date of service; a key that does not grade 100% against itself;
-two variants with the same key (a minimal pair must change the answer); a chart that prints a
-key code; revenue codes missing on facility lines or present on professional ones.
+two variants with the same key (a minimal pair must change the answer); a chart or a title
+that prints a key code (the title is shown with the chart, before the answer, so it may not
+name a key code, its ICD-10-CM category or a key modifier either); revenue codes missing on
+facility lines or present on professional ones.
 """
 
 from __future__ import annotations
@@ -74,6 +76,32 @@ def _gives_away(chart: str, code: str) -> bool:
     return re.search(rf"(?<![\w.])({pattern})(?![\w])", chart) is not None
 
 
+_TOKEN = re.compile(r"(?<![\w.])[A-Za-z0-9][A-Za-z0-9.]*[A-Za-z0-9](?![\w])")
+
+
+def title_gives_away(title: str, codes: set[tuple[str, str]]) -> list[str]:
+    """What a template title reveals of its keys (every variant's codes, with their kinds):
+    a key code, an ICD-10-CM category or subcategory of one (M17, E78.01), a key modifier."""
+    found = []
+    for token in dict.fromkeys(_TOKEN.findall(title)):
+        bare = token.upper().replace(".", "")
+        for code, kind in sorted(codes):
+            if kind == "modifier":
+                continue
+            if kind in ("icd10cm", "cpt", "hcpcs", "revenue") and _gives_away(token, code):
+                found.append(f"key code {token}")
+                break
+            icd_like = len(bare) >= 3 and bare[0].isalpha() and bare[1:3].isdigit()
+            if kind == "icd10cm" and icd_like and code.replace(".", "").startswith(bare):
+                found.append(f"{token}, the category of key code {code}")
+                break
+    for code in sorted(c for c, kind in codes if kind == "modifier"):
+        named = rf"modifiers?[\s-]+{re.escape(code)}\b|\b{re.escape(code)}[\s-]+modifier"
+        if re.search(named, title, re.IGNORECASE):
+            found.append(f"key modifier {code}")
+    return found
+
+
 def _fiscal_windows(template: Template) -> list[tuple[date, date]]:
     """One ICD-10-CM fiscal year per window, within the generator's dates of service."""
     low, high = DOS_WINDOW
@@ -90,6 +118,7 @@ def check_template(template: Template, catalog: Any, report: CheckReport, seeds:
     once in every fiscal year, so each year's key is checked against that year's code set)."""
     meta = template.path / "template.toml"
     signatures: dict[tuple[Any, ...], str] = {}
+    keyed: set[tuple[str, str]] = set()
     per_year = bool(template.key_spec.get("by_year"))
     windows = _fiscal_windows(template) if per_year else []
     for choice in template.choices():
@@ -106,6 +135,7 @@ def check_template(template: Template, catalog: Any, report: CheckReport, seeds:
                 report.add(meta, f"[{label}] cannot render: {exc}")
                 return
             report.charts_rendered += 1
+            keyed.update(_codes_in_key(variant.key))
             _check_variant(template, variant, catalog, report, label)
             newest = window is not None and window == windows[-1]
             if (seed == 0 and window is None and not per_year) or newest:
@@ -117,6 +147,8 @@ def check_template(template: Template, catalog: Any, report: CheckReport, seeds:
                         "same key: a variant must change the answer",
                     )
                 signatures[signature] = label
+    for revealed in title_gives_away(template.title, keyed):
+        report.add(meta, f"the title names {revealed}: the trainee reads it before answering")
     report.variants += template.variant_count()
     report.distinct_keys += len(signatures)
 

@@ -156,7 +156,8 @@ def choose_next(
                 return NextChart(
                     specialty,
                     item.family,
-                    f"Spaced review: you missed a {item.family} code on "
+                    # The reason is shown with the chart: it names no code or code family.
+                    f"Spaced review: you missed a code of this specialty on "
                     f"{item.last_missed:%d %b}; it comes back after {step} day(s) until you "
                     f"have it right {len(REVIEW_DAYS)} times.",
                 )

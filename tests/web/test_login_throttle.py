@@ -11,7 +11,6 @@ from tests.conftest import PASSWORD, make_app
 from trainer.extensions import db
 from trainer.models import Cohort, LoginFailure, User, utcnow
 from trainer.services.accounts import create_user
-from trainer.services.login_throttle import ThrottleRule, wait_seconds
 
 ATTACKER = {"REMOTE_ADDR": "203.0.113.66"}
 OWNER = {"REMOTE_ADDR": "198.51.100.7"}
@@ -46,6 +45,8 @@ def _record_failures(app, count: int, where=ATTACKER) -> None:  # type: ignore[n
     ("failures", "wait"), [(4, 0), (5, 1), (6, 2), (7, 4), (10, 32), (40, 900)]
 )
 def test_the_wait_doubles_after_the_free_failures_up_to_its_cap(app, users, failures, wait):
+    from trainer.services.login_throttle import ThrottleRule, wait_seconds
+
     _record_failures(app, failures)
     with app.app_context():
         got = wait_seconds("trainee", ATTACKER["REMOTE_ADDR"], ThrottleRule(5, 15, 900))

@@ -39,6 +39,9 @@ class Defaults:
     LOGIN_ADDRESS_LIMIT = "20 per minute; 100 per hour"
     # Wrong cohort join codes per signed-in user.
     JOIN_CODE_LIMIT = "5 per minute; 20 per hour"
+    # Reverse proxies in front of the app that set X-Forwarded-For (nginx: 1). Without it every
+    # request would seem to come from the proxy, and throttling by address would throttle all.
+    PROXY_COUNT = 0
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_STRATEGY = "moving-window"
     EXERCISES_DIR = str(PROJECT_ROOT / "exercises")

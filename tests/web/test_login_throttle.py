@@ -134,3 +134,32 @@ def test_join_code_guessing_is_throttled(strict_app):
     other = strict_app.test_client()
     _try(other, PASSWORD, username="other", where=OWNER)
     assert join(other, "RIGHT123").status_code == 303  # same address, another user
+
+
+def test_behind_a_reverse_proxy_the_forwarded_address_is_throttled(
+    tmp_path, migrated_sqlite, codeset_index
+):
+    """Without PROXY_COUNT every request would come from the proxy's address, and an attacker
+    would lock everyone out; with it, the client's own address counts."""
+    proxied = make_app(tmp_path, migrated_sqlite, codeset_index, PROXY_COUNT=1)
+    with proxied.app_context():
+        create_user("trainee", PASSWORD)
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}
+
+    def via_proxy(client, password, client_address):  # type: ignore[no-untyped-def]
+        return client.post(
+            "/auth/login",
+            data={"username": "trainee", "password": password},
+            environ_base=proxy,
+            headers={"X-Forwarded-For": client_address},
+        )
+
+    attacker = proxied.test_client()
+    statuses = {via_proxy(attacker, f"guess-{n}", "203.0.113.66").status_code for n in range(12)}
+    assert 429 in statuses
+    owner = proxied.test_client()
+    assert via_proxy(owner, PASSWORD, "198.51.100.7").status_code == 302
+    with proxied.app_context():
+        addresses = set(db.session.scalars(db.select(LoginFailure.remote_addr)))
+        db.engine.dispose()
+    assert addresses == {"203.0.113.66"}

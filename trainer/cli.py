@@ -227,22 +227,72 @@ def loadtest_command(users: int, seconds: int, database_url: str | None) -> None
         sys.exit(1)
 
 
-@click.command("create-token")
-@click.argument("username")
-@click.option("--name", default="client", help="What the token is for (e.g. the LMS).")
-@with_appcontext
-def create_token_command(username: str, name: str) -> None:
-    """Create an API token for USERNAME; it is printed once and stored only as a hash."""
-    from .services.tokens import create_token
-
+def _user_named(username: str) -> User:
     user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None:
         raise click.ClickException(f"No user {username!r}.")
-    click.echo(create_token(user, name))
+    return user
+
+
+@click.command("create-token")
+@click.argument("username")
+@click.option("--name", default="client", help="What the token is for (e.g. the LMS).")
+@click.option(
+    "--expires-days", type=click.IntRange(1, 3650), default=None, help="Expire after N days."
+)
+@with_appcontext
+def create_token_command(username: str, name: str, expires_days: int | None) -> None:
+    """Create an API token for USERNAME; it is printed once and stored only as a hash."""
+    from .services.tokens import TokenError, create_token
+
+    try:
+        click.echo(create_token(_user_named(username), name, expires_days))
+    except TokenError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.command("list-tokens")
+@click.argument("username", required=False)
+@with_appcontext
+def list_tokens_command(username: str | None) -> None:
+    """List API tokens (all, or USERNAME's): id, owner, name, created, expiry, status."""
+    from .models import ApiToken
+    from .services.tokens import token_status
+
+    query = select(ApiToken).order_by(ApiToken.id)
+    if username:
+        query = query.where(ApiToken.user_id == _user_named(username).id)
+    rows = list(db.session.scalars(query))
+    if not rows:
+        click.echo("No API tokens.")
+    for row in rows:
+        expires = row.expires_at.strftime("%Y-%m-%d") if row.expires_at else "never"
+        click.echo(
+            f"{row.id:>5}  {row.user.username:<16} {row.name:<20} "
+            f"{row.created_at:%Y-%m-%d}  expires {expires:<10}  {token_status(row)}"
+        )
+
+
+@click.command("revoke-token")
+@click.argument("token_id", type=int)
+@with_appcontext
+def revoke_token_command(token_id: int) -> None:
+    """Revoke the API token with TOKEN_ID (see list-tokens); clients using it get 401."""
+    from .models import ApiToken
+    from .services.tokens import revoke_token
+
+    row = db.session.get(ApiToken, token_id)
+    if row is None:
+        raise click.ClickException(f"No token {token_id}.")
+    # Whoever runs the CLI holds the server: they act with the owner's own authority.
+    revoke_token(row.user, token_id)
+    click.echo(f"Token {token_id} ({row.name!r} of {row.user.username}) revoked.")
 
 
 COMMANDS = (
     create_token_command,
+    list_tokens_command,
+    revoke_token_command,
     loadtest_command,
     backup_command,
     restore_command,

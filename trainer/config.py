@@ -30,8 +30,20 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = 8 * 3600  # a practice session lasts hours
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 512 * 1024
+    # Failed log-ins on one account from one address before that address backs off (1 s,
+    # 2 s, 4 s, ... at most LOGIN_BACKOFF_MAX_SECONDS); forgotten after the window.
     LOGIN_MAX_FAILURES = 5
-    LOGIN_LOCK_MINUTES = 15
+    LOGIN_FAILURE_WINDOW_MINUTES = 15
+    LOGIN_BACKOFF_MAX_SECONDS = 900
+    # Failed log-ins from one address, over all accounts (Flask-Limiter syntax).
+    LOGIN_ADDRESS_LIMIT = "20 per minute; 100 per hour"
+    # Wrong cohort join codes per signed-in user.
+    JOIN_CODE_LIMIT = "5 per minute; 20 per hour"
+    # Reverse proxies in front of the app that set X-Forwarded-For (nginx: 1). Without it every
+    # request would seem to come from the proxy, and throttling by address would throttle all.
+    PROXY_COUNT = 0
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STRATEGY = "moving-window"
     EXERCISES_DIR = str(PROJECT_ROOT / "exercises")
     CODESET_INDEX: str | None = None  # default: instance/codesets.sqlite
     ACCURACY_TARGET = 0.95

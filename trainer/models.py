@@ -11,7 +11,18 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
@@ -25,6 +36,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """A stored time as aware UTC: SQLite hands DateTime(timezone=True) back naive."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -36,12 +52,24 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(16), default="trainee")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Part of every session's and remember-me cookie's id: raising it (log-out, password
+    # change or reset) ends every session of the user on every server at once.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Set for an imported account's first password and for a reset one: the user must choose
+    # their own before anything else is reachable.
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
     memberships: Mapped[list[CohortMember]] = relationship(back_populates="user")
 
     @property
     def is_active(self) -> bool:  # type: ignore[override]
         return self.active
+
+    def get_id(self) -> str:
+        """'<id>:<session version>': a cookie made before the version rose no longer loads."""
+        return f"{self.id}:{self.session_version}"
 
     @property
     def is_supervisor(self) -> bool:
@@ -53,9 +81,14 @@ class User(UserMixin, db.Model):
 
 
 class LoginFailure(db.Model):
-    """Failed log-ins, kept in the database so every app server throttles alike."""
+    """Failed log-ins, kept in the database so every app server backs off alike.
+
+    Counted per account *and* client address, so guessing from one address slows that
+    address only and the account's owner signing in from elsewhere is never refused.
+    """
 
     __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_username_addr", "username", "remote_addr"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), index=True)
@@ -341,5 +374,6 @@ class ApiToken(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     user: Mapped[User] = relationship()

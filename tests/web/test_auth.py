@@ -31,10 +31,10 @@ def test_wrong_password_is_401_with_a_message(client, auth):
     assert b"Unknown username or wrong password" in response.data
 
 
-def test_repeated_failures_lock_the_account(client, auth, app):
+def test_repeated_failures_make_this_address_wait(client, auth, app):
     for _ in range(app.config["LOGIN_MAX_FAILURES"]):
         auth.login(password="wrong-password")
-    response = auth.login()  # even the right password is refused while locked
+    response = auth.login()  # this address waits before even the right password is checked
     assert response.status_code == 429
     assert b"Too many failed log-ins" in response.data
 

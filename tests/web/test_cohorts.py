@@ -99,3 +99,105 @@ def test_cohort_table_exports_to_csv(app, client, auth, users):
     lines = response.get_data(as_text=True).strip().splitlines()
     assert lines[0].startswith("trainee,username,specialty,charts")
     assert ",trainee,orthopaedics,1,1," in lines[1]
+
+
+def _import(client, cohort_id: int, rows: str):  # type: ignore[no-untyped-def]
+    return client.post(f"/supervise/cohorts/{cohort_id}/import", data={"rows": rows})
+
+
+def _accounts_with_email(app, email: str) -> list[User]:  # type: ignore[no-untyped-def]
+    with app.app_context():
+        return list(db.session.scalars(select(User).where(User.email == email)))
+
+
+def test_reimporting_an_email_updates_that_trainee_and_never_makes_a_second_account(
+    app, client, auth, users
+):
+    auth.login("supervisor")
+    client.post("/supervise/cohorts", data={"name": "Day"})
+    client.post("/supervise/cohorts", data={"name": "Night"})
+    day, night = _cohort_named(app, "Day"), _cohort_named(app, "Night")
+    assert _import(client, day.id, "Alex Rivera,alex@example.org\n").status_code == 200
+    with app.app_context():
+        first_hash = db.session.scalar(select(User.password_hash).where(User.username == "alex"))
+    again = _import(client, day.id, "Alexandra Rivera,ALEX@example.org,orthopaedics=96\n")
+    page = again.get_data(as_text=True)
+    assert again.status_code == 200
+    assert "0 trainee(s) added" in page and "updated: name and targets updated" in page
+    [alex] = _accounts_with_email(app, "alex@example.org")
+    assert alex.display_name == "Alexandra Rivera"
+    assert alex.password_hash == first_hash  # re-importing never resets a password
+    moved = _import(client, night.id, "Alex Rivera,alex@example.org\n").get_data(as_text=True)
+    assert "moved: moved from another cohort" in moved
+    with app.app_context():
+        member = db.session.scalar(select(CohortMember).where(CohortMember.user_id == alex.id))
+        assert member.cohort_id == night.id and member.targets == {"orthopaedics": 0.96}
+    assert len(_accounts_with_email(app, "alex@example.org")) == 1
+
+
+def test_reimport_skips_accounts_it_may_not_change_and_says_why(app, client, auth, users):
+    from trainer.services.accounts import create_user
+
+    with app.app_context():
+        create_user("stranger", "correct-horse-battery", "supervisor")
+        stranger = db.session.scalar(select(User).where(User.username == "stranger"))
+        theirs = Cohort(name="Theirs", supervisor_id=stranger.id, join_code="THEIRS01")
+        db.session.add(theirs)
+        db.session.flush()
+        kim = db.session.get(User, users["other"])
+        kim.email = "kim@example.org"
+        db.session.add(CohortMember(cohort_id=theirs.id, user_id=kim.id))
+        db.session.get(User, users["admin"]).email = "boss@example.org"
+        db.session.commit()
+    auth.login("supervisor")
+    client.post("/supervise/cohorts", data={"name": "Mine"})
+    mine = _cohort_named(app, "Mine")
+    page = _import(
+        client, mine.id, "Kim,kim@example.org\nBoss,boss@example.org\nNew Person,new@example.org\n"
+    ).get_data(as_text=True)
+    assert "skipped: in another supervisor&#39;s cohort" in page
+    assert "skipped: not a trainee account" in page
+    assert "1 trainee(s) added" in page
+    with app.app_context():
+        member = db.session.scalar(
+            select(CohortMember).where(CohortMember.user_id == users["other"])
+        )
+        assert member.cohort.name == "Theirs"
+        assert db.session.get(User, users["other"]).display_name == "other"
+    assert len(_accounts_with_email(app, "kim@example.org")) == 1
+
+
+def test_a_repeated_email_within_one_csv_is_refused(app, client, auth, users):
+    auth.login("supervisor")
+    client.post("/supervise/cohorts", data={"name": "Twice"})
+    cohort = _cohort_named(app, "Twice")
+    response = _import(client, cohort.id, "A,a@example.org\nB,A@example.org\n")
+    assert response.status_code == 400 and b"also in row 1" in response.data
+    assert _accounts_with_email(app, "a@example.org") == []
+
+
+def test_an_import_is_one_transaction(app, client, auth, users, monkeypatch):
+    """A failure while writing row 3 leaves no account from rows 1 and 2."""
+    from trainer.services import cohorts
+    from trainer.services.accounts import AccountError
+
+    real_add_user, calls = getattr(cohorts, "add_user", None), []
+
+    def failing_on_third(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(args[1])
+        if len(calls) == 3:
+            raise AccountError("The database refused row 3.")
+        return real_add_user(*args, **kwargs)
+
+    monkeypatch.setattr(cohorts, "add_user", failing_on_third, raising=False)
+    auth.login("supervisor")
+    client.post("/supervise/cohorts", data={"name": "Atomic"})
+    cohort = _cohort_named(app, "Atomic")
+    with app.app_context():
+        before = db.session.scalar(select(db.func.count(User.id)))
+    rows = "A,a@example.org\nB,b@example.org\nC,c@example.org\n"
+    response = _import(client, cohort.id, rows)
+    assert response.status_code == 400 and b"refused row 3" in response.data
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count(User.id))) == before
+        assert db.session.scalar(select(db.func.count(CohortMember.id))) == 0

@@ -22,6 +22,10 @@ POLICY = {
     "health.healthz": "public",
     "auth.login": "public",
     "auth.logout": "login",
+    "account.password": "login",
+    "account.tokens": "login",
+    "account.revoke": "token_owner",
+    "account.reset_password": "cohort_supervisor",
     "api.codeset_diff": "login",
     "api.openapi": "public",
     "api_clients.api_start": "login",
@@ -114,7 +118,12 @@ def world(app):  # type: ignore[no-untyped-def]
         supervisor = db.session.get(User, ids["supervisor"])
         assignment = create_assignment(supervisor, cohort.id, "Set", library, chart_count=2)
         run = start_run(assignment, db.session.get(User, ids["owner"]), library)
+        from trainer.services.tokens import create_token, visible_tokens
+
+        owner = db.session.get(User, ids["owner"])
+        create_token(owner, "matrix")
         return {
+            "token": visible_tokens(owner)[0].id,
             "attempt": open_attempt.id,
             "dispute": dispute.id,
             "done": done.id,
@@ -150,6 +159,7 @@ def _url(rule, world) -> str:  # type: ignore[no-untyped-def]
         "kind": "icd10cm",
         "code": "M17.11",
         "filename": "css/app.css",
+        "token_id": world["token"],
     }
     if rule.endpoint.startswith("review."):
         values["attempt_id"] = world["done"]  # only a submitted chart can be reviewed
@@ -180,6 +190,8 @@ def _expect(policy: str, role: str) -> str:
         if role in ("owner", "other_trainee"):
             return "forbidden"
         return "allowed" if role in ("supervisor", "admin") else "hidden"
+    if policy == "token_owner":  # its owner and administrators; nobody else learns it exists
+        return "allowed" if role in ("owner", "admin") else "hidden"
     if policy == "cohort_supervisor":
         if role in ("owner", "other_trainee"):
             return "forbidden"

@@ -32,3 +32,32 @@ def test_oversized_requests_are_413_with_a_message(client, auth):
     assert "too large" in response.get_json()["error"]
     page = client.post("/practice/start", data={"specialty": "x" * (3 * 1024 * 1024)})
     assert page.status_code == 413 and b"too large" in page.data
+
+
+def test_api_answers_and_csv_exports_are_never_cached(client, auth):
+    auth.login()
+    api = client.get("/api/v1/codes/validate?code=M17.11&kind=icd10cm&dos=2026-03-02")
+    assert api.status_code == 200 and api.headers["Cache-Control"] == "no-store"
+    spec = client.get("/api/v1/openapi.json")
+    assert spec.headers["Cache-Control"] == "no-store"
+    auth.logout()
+    auth.login("supervisor")
+    client.post("/supervise/cohorts", data={"name": "Export"})
+    from sqlalchemy import select
+
+    from trainer.extensions import db
+    from trainer.models import Cohort
+
+    with client.application.app_context():
+        cohort_id = db.session.scalar(select(Cohort.id))
+    csv = client.get(f"/supervise/cohorts/{cohort_id}/report.csv")
+    assert csv.mimetype == "text/csv" and csv.headers["Cache-Control"] == "no-store"
+
+
+def test_hsts_only_when_served_over_https(tmp_path, migrated_sqlite, codeset_index, client):
+    from tests.conftest import make_app
+
+    assert "Strict-Transport-Security" not in client.get("/auth/login").headers
+    https = make_app(tmp_path, migrated_sqlite, codeset_index, HTTPS=True)
+    header = https.test_client().get("/auth/login").headers["Strict-Transport-Security"]
+    assert header.startswith("max-age=31536000")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from . import (
+    account,
     api,
     api_attempts,
     assignments,
@@ -29,6 +30,7 @@ def init_app(app: Flask) -> None:
     errors.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(account.bp)
     app.register_blueprint(practice.bp)
     app.register_blueprint(progress.bp)
     app.register_blueprint(lookup.bp)

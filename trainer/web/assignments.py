@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from trainer.core.content.templates import SPECIALTIES
 
 from ..domain import domain
-from ..extensions import db
+from ..extensions import db, limiter
 from ..models import Assignment, AssignmentRun
 from ..services.access import may_see_key
 from ..services.assignments import (
@@ -106,8 +115,21 @@ def finish(run_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for("assignments.run", run_id=item.id), 303)
 
 
+def _join_key() -> str:
+    """Per signed-in user: a guesser cannot spread join-code tries over addresses."""
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return f"address:{request.remote_addr}"
+
+
 @bp.post("/join")
 @login_required
+@limiter.limit(
+    lambda: current_app.config["JOIN_CODE_LIMIT"],
+    key_func=_join_key,
+    deduct_when=lambda response: response.status_code == 400,
+    error_message="Too many wrong join codes. Please wait and check the code with your supervisor.",
+)
 def join():  # type: ignore[no-untyped-def]
     """A trainee joins (or moves to) a cohort with the code their supervisor shared."""
     if not CsrfOnlyForm().validate():

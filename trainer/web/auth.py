@@ -1,4 +1,10 @@
-"""Log-in and log-out, with throttling of repeated failures and role guards for other views."""
+"""Log-in and log-out, login throttling, session loading and role guards for other views.
+
+Throttling has two layers, neither of which can lock the owner out: Flask-Limiter caps failed
+log-ins per client address (over all accounts), and ``services.login_throttle`` backs off one
+address's guesses on one account. A session loads only while its id carries the user's current
+session version, so log-out and password changes end every session of the user.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -24,9 +31,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from ..extensions import db, login_manager
+from ..extensions import db, limiter, login_manager
 from ..models import User
-from ..services.accounts import authenticate, is_locked
+from ..services.accounts import end_sessions
+from ..services.login_throttle import ThrottleRule, authenticate, wait_seconds
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -47,7 +55,28 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
+def _rule() -> ThrottleRule:
+    cfg = current_app.config
+    return ThrottleRule(
+        cfg["LOGIN_MAX_FAILURES"],
+        cfg["LOGIN_FAILURE_WINDOW_MINUTES"],
+        cfg["LOGIN_BACKOFF_MAX_SECONDS"],
+    )
+
+
+def _failed(response) -> bool:  # type: ignore[no-untyped-def]
+    """Only wrong passwords count against an address: a classroom behind one NAT signing in
+    at the start of an exam must not trip the limit."""
+    return response.status_code == 401
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_ADDRESS_LIMIT"],
+    methods=["POST"],
+    deduct_when=_failed,
+    error_message="Too many failed log-ins from this address. Please wait and try again.",
+)
 def login():  # type: ignore[no-untyped-def]
     if current_user.is_authenticated:
         return redirect(url_for("practice.home"))
@@ -57,27 +86,27 @@ def login():  # type: ignore[no-untyped-def]
         if not form.validate():
             status = 400
         else:
-            cfg = current_app.config
-            name = form.username.data or ""
-            if is_locked(name, cfg["LOGIN_MAX_FAILURES"], cfg["LOGIN_LOCK_MINUTES"]):
+            name, address = form.username.data or "", request.remote_addr or ""
+            wait = wait_seconds(name, address, _rule())
+            if wait:
                 flash(
-                    f"Too many failed log-ins for this account. Try again in "
-                    f"{cfg['LOGIN_LOCK_MINUTES']} minutes.",
+                    f"Too many failed log-ins for this account from here. Try again in "
+                    f"{wait} second{'s' if wait != 1 else ''}.",
                     "error",
                 )
-                return render_template("auth/login.html", form=form), 429
-            user = authenticate(
-                name,
-                form.password.data or "",
-                request.remote_addr or "",
-                cfg["LOGIN_MAX_FAILURES"],
-                cfg["LOGIN_LOCK_MINUTES"],
-            )
+                response = current_app.make_response(
+                    (render_template("auth/login.html", form=form), 429)
+                )
+                response.headers["Retry-After"] = str(wait)
+                return response
+            user = authenticate(name, form.password.data or "", address, _rule())
             if user is None:
                 flash("Unknown username or wrong password.", "error")
                 status = 401
             else:
                 login_user(user, remember=bool(form.remember.data))
+                if user.must_change_password:
+                    return redirect(url_for("account.password"))
                 return redirect(_safe_next(request.args.get("next")) or url_for("practice.home"))
     return render_template("auth/login.html", form=form), status
 
@@ -85,8 +114,10 @@ def login():  # type: ignore[no-untyped-def]
 @bp.post("/logout")
 @login_required
 def logout():  # type: ignore[no-untyped-def]
+    """Signing out here signs the user out everywhere, remember-me cookies included."""
+    end_sessions(current_user)
     logout_user()
-    flash("You are signed out.", "info")
+    flash("You are signed out on every device.", "info")
     return redirect(url_for("auth.login"))
 
 
@@ -107,10 +138,15 @@ def role_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., A
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
+def _load_user(session_id: str) -> User | None:
+    """Load from '<id>:<version>' (``User.get_id``) only while the version is current."""
+    user_id, _, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit()) or len(user_id) > 18:
         return None
-    return db.session.get(User, int(user_id))
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_version != int(version):
+        return None
+    return user
 
 
 @login_manager.request_loader
@@ -121,7 +157,9 @@ def _load_user_from_token(req):  # type: ignore[no-untyped-def]
         return None
     from ..services.tokens import user_for_token
 
-    return user_for_token(header[len("Bearer ") :].strip())
+    user = user_for_token(header[len("Bearer ") :].strip())
+    g.token_authenticated = user is not None
+    return user
 
 
 @login_manager.unauthorized_handler
@@ -133,7 +171,28 @@ def _unauthorized():  # type: ignore[no-untyped-def]
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
+# What a user who must change their password may still reach.
+OPEN_WHILE_CHANGING = {"account.password", "auth.logout", "auth.login", "static", "health.healthz"}
+
+
+def _require_password_change():  # type: ignore[no-untyped-def]
+    """Until a reset or first password is replaced, the change page is the only page.
+
+    API clients signed in with a token are not affected: a token is not a password.
+    """
+    if request.endpoint in OPEN_WHILE_CHANGING or not current_user.is_authenticated:
+        return None
+    if g.get("token_authenticated") or not current_user.must_change_password:
+        return None
+    if request.path.startswith("/api/"):
+        return jsonify({"error": "Change your password first.", "status": 403}), 403
+    flash("Choose a new password before you continue.", "info")
+    return redirect(url_for("account.password"))
+
+
 def init_app(app: Flask) -> None:
+    limiter.init_app(app)
+    app.before_request(_require_password_change)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."

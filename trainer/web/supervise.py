@@ -291,11 +291,11 @@ def import_trainees(cohort_id: int):  # type: ignore[no-untyped-def]
     text = upload.read(1_000_000).decode("utf-8", "replace") if upload else ""
     text = text or request.form.get("rows", "")[:1_000_000]
     try:
-        created = import_csv(current_user, cohort, text, set(domain().library.specialties()))
+        results = import_csv(current_user, cohort, text, set(domain().library.specialties()))
     except CohortError as exc:
         flash(str(exc), "error")
         return index_page(400)
-    return render_template("supervise/imported.html", cohort=cohort, created=created)
+    return render_template("supervise/imported.html", cohort=cohort, results=results)
 
 
 @bp.post("/cohorts/move")

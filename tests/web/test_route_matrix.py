@@ -7,8 +7,10 @@ reveals a chart's key while the attempt is still open.
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
+from markupsafe import escape
 from sqlalchemy import select
 
 from trainer.extensions import db
@@ -87,10 +89,41 @@ ROLES = ("anonymous", "owner", "other_trainee", "supervisor", "other_supervisor"
 PASSWORD = "correct-horse-battery"
 
 
+def _key_codes(template) -> set[str]:  # type: ignore[no-untyped-def]
+    """Every code any variant of the template keys (the codes a leak would show)."""
+    from trainer.core.generation import generate
+
+    found: set[str] = set()
+    for choice in template.choices():
+        key = generate(template, 0, choices=choice).key
+        found |= {d.code for d in key.diagnoses} | {k.line.code for k in key.lines}
+    return found
+
+
+def _disjoint_templates(library, count: int, avoid: set[str]) -> list:  # type: ignore[no-untyped-def]
+    """Templates whose keys share no code with each other (nor with ``avoid``), so a code in a
+    response can only have come from that one chart's key."""
+    chosen, used = [], set(avoid)
+    for template in sorted(library.templates.values(), key=lambda t: t.id):
+        codes = _key_codes(template)
+        if "code-update" in template.slug or codes & used:
+            continue  # refresher templates are listed, with their codes, on the update pages
+        chosen.append(template)
+        used |= codes
+        if len(chosen) == count:
+            return chosen
+    raise AssertionError("the library has too few templates with disjoint keys")
+
+
+LOOKUP_CODE = "M17.11"  # the code the lookup routes are called with
+
+
 @pytest.fixture
 def world(app):  # type: ignore[no-untyped-def]
     with app.app_context():
         from trainer.domain import domain
+        from trainer.models import User
+        from trainer.services.assignments import create_assignment, start_run
 
         ids = {
             "owner": create_user("owner", PASSWORD).id,
@@ -105,22 +138,42 @@ def world(app):  # type: ignore[no-untyped-def]
         db.session.add(CohortMember(cohort_id=cohort.id, user_id=ids["owner"]))
         db.session.commit()
         library = domain().library
-        template = sorted(library.templates.values(), key=lambda t: t.id)[0]
-        done = start_attempt(ids["owner"], template, seed=1)
-        submit_attempt(done.id, ids["owner"], variant_of(done).key.as_claim(), 60, domain().catalog)
+        catalog = domain().catalog
+        done_t, open_t, exam_a, exam_b = _disjoint_templates(library, 4, {LOOKUP_CODE})
+        done = start_attempt(ids["owner"], done_t, seed=1)
+        submit_attempt(done.id, ids["owner"], variant_of(done).key.as_claim(), 60, catalog)
         dispute = open_dispute(
             db.session.get(Attempt, done.id), ids["owner"], "", "A citation long enough to count."
         )
-        open_attempt = start_attempt(ids["owner"], template, seed=2)
-        from trainer.models import User
-        from trainer.services.assignments import create_assignment, start_run
-
+        open_attempt = start_attempt(ids["owner"], open_t, seed=2)
         supervisor = db.session.get(User, ids["supervisor"])
-        assignment = create_assignment(supervisor, cohort.id, "Set", library, chart_count=2)
-        run = start_run(assignment, db.session.get(User, ids["owner"]), library)
+        owner = db.session.get(User, ids["owner"])
+        assignment = create_assignment(
+            supervisor, cohort.id, "Set", library, template_ids=[done_t.id], chart_count=2
+        )
+        run = start_run(assignment, owner, library)
+        # An open exam: one chart answered (saved, not yet graded for the trainee), one not.
+        exam = create_assignment(
+            supervisor,
+            cohort.id,
+            "Exam",
+            library,
+            template_ids=[exam_a.id, exam_b.id],
+            chart_count=2,
+            mode="exam",
+            time_limit_minutes=120,
+        )
+        exam_run = start_run(exam, owner, library)
+        exam_saved, exam_open = sorted(
+            db.session.scalars(select(Attempt).where(Attempt.run_id == exam_run.id)),
+            key=lambda a: a.id,
+        )
+        assert exam_saved.template_id != exam_open.template_id
+        submit_attempt(
+            exam_saved.id, ids["owner"], variant_of(exam_saved).key.as_claim(), 60, catalog
+        )
         from trainer.services.tokens import create_token, visible_tokens
 
-        owner = db.session.get(User, ids["owner"])
         create_token(owner, "matrix")
         return {
             "token": visible_tokens(owner)[0].id,
@@ -129,6 +182,9 @@ def world(app):  # type: ignore[no-untyped-def]
             "done": done.id,
             "assignment": assignment.id,
             "run": run.id,
+            "exam_run": exam_run.id,
+            "exam_open": exam_open.id,
+            "exam_saved": exam_saved.id,
             "cohort": cohort.id,
             "trainee": ids["owner"],
             "authored": _authored(supervisor),
@@ -144,8 +200,9 @@ def _authored(supervisor) -> int:  # type: ignore[no-untyped-def]
     return row.id
 
 
-def _url(rule, world) -> str:  # type: ignore[no-untyped-def]
-    """The rule's URL with this world's ids filled in."""
+def _url(rule, world, subject: str | None = None) -> str:  # type: ignore[no-untyped-def]
+    """The rule's URL with this world's ids filled in (``subject``: the chart and run to aim
+    every chart and run route at, review routes included)."""
     values = {
         "attempt_id": world["attempt"],
         "dispute_id": world["dispute"],
@@ -157,12 +214,15 @@ def _url(rule, world) -> str:  # type: ignore[no-untyped-def]
         "slug": "icd10cm-2026",
         "row_id": world["authored"],
         "kind": "icd10cm",
-        "code": "M17.11",
+        "code": LOOKUP_CODE,
         "filename": "css/app.css",
         "token_id": world["token"],
     }
     if rule.endpoint.startswith("review."):
         values["attempt_id"] = world["done"]  # only a submitted chart can be reviewed
+    if subject is not None:
+        chart, run = SUBJECTS[subject][:2]
+        values["attempt_id"], values["run_id"] = world[chart], world[run]
     out = rule.rule
     for name, value in values.items():
         for conv in (f"<int:{name}>", f"<path:{name}>", f"<{name}>"):
@@ -242,23 +302,71 @@ def test_role_and_ownership_matrix(app, world):
     assert leaks == []
 
 
-def test_no_response_reveals_an_open_attempts_key(app, world):
+# ------------------------------------------------------------------ no key before it is earned
+
+# subject: (the chart in the world, its run, the roles that may see its key: reviewers of a
+# submitted chart of their cohort; never the trainee while the exam is open)
+SUBJECTS = {
+    "practice_open": ("attempt", "run", ()),
+    "exam_open": ("exam_open", "exam_run", ()),
+    "exam_saved": ("exam_saved", "exam_run", ("supervisor", "admin")),
+}
+# Requests that end a chart or an exam (after them a key may rightly show): they run last.
+CLOSERS = ("practice.skip", "assignments.finish")
+
+
+def _key_secrets(app, attempt_id: int) -> tuple[set[str], set[str]]:  # type: ignore[no-untyped-def]
+    """The chart's key codes, and its rationales as a page or a JSON body would print them."""
     with app.app_context():
-        attempt = db.session.get(Attempt, world["attempt"])
-        key = variant_of(attempt).key
-        secrets = [d.rationale for d in key.diagnoses] + [k.rationale for k in key.lines]
-        secrets.append(json.dumps(attempt.variant["key"]))
-        assert db.session.scalar(select(Attempt.status).where(Attempt.id == world["attempt"]))
-    client = app.test_client()
-    client.post("/auth/login", data={"username": "owner", "password": PASSWORD})
-    bodies = []
-    for rule in app.url_map.iter_rules():
-        if "GET" in rule.methods and rule.endpoint != "static":
-            bodies.append(client.get(_url(rule, world)).get_data(as_text=True))
-    bodies.append(
-        client.post(f"/practice/attempt/{world['attempt']}/draft", json={"diagnoses": []}).get_data(
-            as_text=True
-        )
-    )
-    for secret in secrets:
-        assert all(secret not in body for body in bodies)
+        key = variant_of(db.session.get(Attempt, attempt_id)).key
+    codes = {d.code for d in key.diagnoses} | {k.line.code for k in key.lines}
+    texts = set()
+    for rationale in [d.rationale for d in key.diagnoses] + [k.rationale for k in key.lines]:
+        for form in (rationale, str(escape(rationale)), json.dumps(rationale)[1:-1]):
+            texts.add(form[:60])
+    return codes, texts
+
+
+def _leaked(body: str, codes: set[str], texts: set[str]) -> list[str]:
+    found = [c for c in sorted(codes) if re.search(rf"(?<![\w.]){re.escape(c)}(?![\w])", body)]
+    return found + [t for t in sorted(texts) if t in body]
+
+
+@pytest.mark.parametrize("subject", sorted(SUBJECTS))
+def test_no_route_reveals_a_key_before_it_is_earned(app, world, subject):
+    """Every route and method of the matrix, as every role, aimed at an unsubmitted practice
+    chart, an unanswered exam chart and an answered chart of an open exam: no response (page,
+    redirect, error page or JSON) holds a key code or a rationale of that chart."""
+    chart, _run, may_see = SUBJECTS[subject]
+    codes, texts = _key_secrets(app, world[chart])
+    assert codes and texts
+    clients = {}
+    for role in ROLES:
+        clients[role] = app.test_client()
+        if role != "anonymous":
+            login = {"username": role, "password": PASSWORD}
+            assert clients[role].post("/auth/login", data=login).status_code == 302
+    rules = [r for r in app.url_map.iter_rules() if r.endpoint not in ("static", "auth.logout")]
+    ordered = [r for r in rules if r.endpoint not in CLOSERS] + [
+        r for r in rules if r.endpoint in CLOSERS
+    ]
+    leaks = []
+    for phase in (False, True):
+        for role in ROLES:
+            if role in may_see:
+                continue
+            for rule in (r for r in ordered if (r.endpoint in CLOSERS) == phase):
+                url = _url(rule, world, subject)
+                for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                    response = clients[role].open(url, method=method, data={})
+                    found = _leaked(response.get_data(as_text=True), codes, texts)
+                    if found:
+                        leaks.append(f"{role} {method} {url} ({response.status_code}): {found}")
+    assert leaks == []
+    # The check can see a key: the chart's reviewers (or, once the exam is over, the trainee)
+    # are shown it on the pages meant for them.
+    if subject == "exam_saved":
+        page = clients["supervisor"].get(f"/supervise/review/{world[chart]}")
+        assert _leaked(page.get_data(as_text=True), codes, texts)
+        owner = clients["owner"].get(f"/practice/attempt/{world[chart]}/result")
+        assert owner.status_code == 200 and _leaked(owner.get_data(as_text=True), codes, texts)

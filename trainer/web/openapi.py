@@ -278,7 +278,9 @@ def spec() -> dict[str, Any]:
                         **_responses(ATTEMPT),
                         "404": NOT_FOUND,
                         "409": {
-                            "description": "Already submitted",
+                            "description": "Already submitted; or the exam closed (by the "
+                            "server's database clock): the answer was not recorded, `error` "
+                            "and `closed_at` say when, and the draft saved before is graded",
                             "content": {"application/json": {"schema": ATTEMPT}},
                         },
                     },

@@ -46,10 +46,10 @@ from .forms import CsrfOnlyForm
 bp = Blueprint("practice", __name__)
 
 SHOWN_LINES = 6
+SHOWN_DIAGNOSES = 6
 NOT_DISPUTABLE = (
     "A key can be disputed once the chart is submitted (an exam chart once the exam is over)."
 )
-SHOWN_DIAGNOSES = 6
 
 
 class StartForm(FlaskForm):

@@ -20,7 +20,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from ..extensions import db, limiter
 from ..models import User
-from ..services.accounts import AccountError, change_password
+from ..services.accounts import AccountError, WrongCurrentPassword, change_password
 from ..services.cohorts import CohortError, reset_trainee_password
 from ..services.passwords import MAX_LENGTH, MIN_LENGTH
 from ..services.tokens import TokenError, revoke_token, token_status, visible_tokens
@@ -65,7 +65,8 @@ def password():  # type: ignore[no-untyped-def]
             try:
                 change_password(current_user, form.current.data or "", form.new.data or "")
             except AccountError as exc:
-                form.new.errors = [str(exc)]
+                field = form.current if isinstance(exc, WrongCurrentPassword) else form.new
+                field.errors = [str(exc)]
                 status = 400
             else:
                 # This client stays signed in under the new session version; every other

@@ -37,6 +37,9 @@ class Defaults:
     LOGIN_BACKOFF_MAX_SECONDS = 900
     # Failed log-ins from one address, over all accounts (Flask-Limiter syntax).
     LOGIN_ADDRESS_LIMIT = "20 per minute; 100 per hour"
+    # Refused password changes per signed-in user (a stolen session cannot guess the current
+    # password through the change form).
+    PASSWORD_CHANGE_LIMIT = "10 per hour"
     # Wrong cohort join codes per signed-in user.
     JOIN_CODE_LIMIT = "5 per minute; 20 per hour"
     # Reverse proxies in front of the app that set X-Forwarded-For (nginx: 1). Without it every

@@ -222,3 +222,13 @@ def test_an_imported_account_must_change_its_first_password(app, client, users):
     with app.app_context():
         alex = db.session.scalar(select(User).where(User.username == "alex"))
         assert alex.must_change_password is True
+
+
+def test_guessing_the_current_password_through_the_change_form_is_limited(app, client, auth):
+    auth.login()
+    for n in range(10):
+        assert _change(client, current=f"guess-number-{n}").status_code == 400
+    assert _change(client).status_code == 429  # even the right one, for this hour
+    other = app.test_client()
+    _login(other, "other")
+    assert _change(other).status_code == 303  # the limit is this user's only

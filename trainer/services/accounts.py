@@ -23,6 +23,10 @@ class AccountError(ValueError):
     """A user-facing reason an account could not be created or changed."""
 
 
+class WrongCurrentPassword(AccountError):
+    """The current password given with a change is not the user's."""
+
+
 def _clean_username(username: str) -> str:
     name = username.strip().lower()
     if (
@@ -118,7 +122,7 @@ def end_sessions(user: User) -> None:
 def change_password(user: User, current: str, new: str) -> None:
     """The user's own change: needs the current password; ends every other session."""
     if not password_matches(user, current):
-        raise AccountError("Your current password is not right.")
+        raise WrongCurrentPassword("Your current password is not right.")
     if normalise(new) == normalise(current):
         raise AccountError("Choose a new password, not the one you have now.")
     password_hash = hash_password(new, user.username, user.email)

@@ -18,9 +18,9 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from ..extensions import db
+from ..extensions import db, limiter
 from ..models import User
-from ..services.accounts import AccountError, change_password
+from ..services.accounts import AccountError, WrongCurrentPassword, change_password
 from ..services.cohorts import CohortError, reset_trainee_password
 from ..services.passwords import MAX_LENGTH, MIN_LENGTH
 from ..services.tokens import TokenError, revoke_token, token_status, visible_tokens
@@ -42,8 +42,19 @@ class PasswordForm(FlaskForm):
     )
 
 
+def _user_key() -> str:
+    return f"user:{current_user.id}" if current_user.is_authenticated else "anonymous"
+
+
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+@limiter.limit(
+    lambda: current_app.config["PASSWORD_CHANGE_LIMIT"],
+    key_func=_user_key,
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code == 400,
+    error_message="Too many failed password changes. Please wait and try again.",
+)
 def password():  # type: ignore[no-untyped-def]
     form = PasswordForm()
     status = 200
@@ -54,7 +65,8 @@ def password():  # type: ignore[no-untyped-def]
             try:
                 change_password(current_user, form.current.data or "", form.new.data or "")
             except AccountError as exc:
-                form.new.errors = [str(exc)]
+                field = form.current if isinstance(exc, WrongCurrentPassword) else form.new
+                field.errors = [str(exc)]
                 status = 400
             else:
                 # This client stays signed in under the new session version; every other

@@ -91,7 +91,7 @@ PASSWORD = "correct-horse-battery"
 
 def _key_codes(template) -> set[str]:  # type: ignore[no-untyped-def]
     """Every code any variant of the template keys (the codes a leak would show)."""
-    from trainer.core.generation import generate
+    from trainer.core.content.generation import generate
 
     found: set[str] = set()
     for choice in template.choices():

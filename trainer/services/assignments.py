@@ -21,6 +21,8 @@ from ..core.refresher import CodeUpdate
 from ..database import write_transaction
 from ..extensions import db
 from ..models import Assignment, AssignmentRun, Attempt, Cohort, CohortMember, User, utcnow
+from .cohorts import can_manage
+from .library import assignment_library, cohort_library
 from .practice import PracticeError, start_attempt, submit_attempt
 
 MODES = ("practice", "exam")
@@ -86,6 +88,13 @@ def run_pool(assignment: Assignment, library: TemplateLibrary) -> list[Template]
     )
 
 
+def _within(library: TemplateLibrary, allowed: TemplateLibrary) -> TemplateLibrary:
+    """The caller's library cut down to what the cohort may draw (``library.may_draw``)."""
+    return TemplateLibrary(
+        {k: t for k, t in library.templates.items() if k in allowed.templates}, []
+    )
+
+
 def create_assignment(
     supervisor: User,
     cohort_id: int,
@@ -106,7 +115,7 @@ def create_assignment(
     refresher: str = "",
 ) -> Assignment:
     cohort = db.session.get(Cohort, cohort_id)
-    if cohort is None or (cohort.supervisor_id != supervisor.id and not supervisor.is_admin):
+    if cohort is None or not can_manage(supervisor, cohort):
         raise AssignmentError("Choose one of your cohorts.")
     if not title.strip() or len(title) > 120:
         raise AssignmentError("Give the assignment a title (at most 120 characters).")
@@ -120,6 +129,16 @@ def create_assignment(
         raise AssignmentError("The target accuracy is 95% (the industry benchmark) to 98% (elite).")
     if refresher and CodeUpdate.from_slug(refresher) is None:
         raise AssignmentError("Unknown code update.")
+    # Whatever the caller offers, only what this cohort may draw is assignable: a supervisor's
+    # private template stays in that supervisor's cohorts unless an administrator published it.
+    library = _within(library, cohort_library(cohort, supervisor))
+    foreign = [i for i in template_ids or [] if library.get(i) is None]
+    if foreign:
+        raise AssignmentError(
+            f"{len(foreign)} chosen template(s) cannot be assigned to this cohort: a "
+            "supervisor's own template is for that supervisor's cohorts unless an "
+            "administrator publishes it."
+        )
     if not pool(library, specialty, difficulty, template_ids or [], skills, code_year):
         raise AssignmentError("No templates match those filters.")
     with write_transaction(db.session) as session:
@@ -175,7 +194,7 @@ def start_run(assignment: Assignment, user: User, library: TemplateLibrary) -> A
     )
     if existing is not None:
         return existing
-    templates = run_pool(assignment, library)
+    templates = run_pool(assignment, _within(library, assignment_library(assignment)))
     if not templates:
         raise AssignmentError("The templates of this assignment are no longer available.")
     update = CodeUpdate.from_slug(assignment.refresher) if assignment.refresher else None
@@ -204,6 +223,7 @@ def start_run(assignment: Assignment, user: User, library: TemplateLibrary) -> A
             year=assignment.code_year,
             between=update.window if update else None,
             course=assignment.refresher,
+            cohort_id=assignment.cohort_id,
         )
         with write_transaction(db.session):
             attempt.run_id = run.id

@@ -7,7 +7,7 @@ import io
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, update
 
 from ..core.mastery import AccuracySummary
 from ..database import write_transaction
@@ -82,8 +82,19 @@ class CohortError(ValueError):
 MAX_IMPORT_ROWS = 500
 
 
-def _owns(viewer: User, cohort: Cohort) -> bool:
+def can_manage(viewer: User, cohort: Cohort) -> bool:
+    """The one rule for authority over a cohort: its own supervisor, or an administrator.
+
+    Everything a supervisor does to a cohort goes through it: assigning (and which authored
+    templates may be drawn, see ``services.library``), importing, moving trainees, and how
+    far a key correction reaches (``managed_cohort_ids``).
+    """
     return viewer.is_admin or cohort.supervisor_id == viewer.id
+
+
+def managed_cohort_ids(viewer: User) -> list[int]:
+    """Ids of the cohorts ``can_manage`` grants the viewer (every cohort for an admin)."""
+    return [c.id for c in visible_cohorts(viewer) if can_manage(viewer, c)]
 
 
 def create_cohort(supervisor: User, name: str) -> Cohort:
@@ -116,6 +127,13 @@ def _place(user_id: int, cohort_id: int, targets: dict[str, float] | None) -> No
             member.cohort_id = cohort_id
             if targets is not None:
                 member.targets = targets
+        # Charts coded before the trainee was in any cohort join their first cohort, so its
+        # supervisor's key corrections reach them; charts of an earlier cohort stay with it.
+        session.execute(
+            update(Attempt)
+            .where(Attempt.user_id == user_id, Attempt.cohort_id.is_(None))
+            .values(cohort_id=cohort_id)
+        )
 
 
 def move_trainee(viewer: User, user_id: int, cohort_id: int) -> None:
@@ -125,8 +143,8 @@ def move_trainee(viewer: User, user_id: int, cohort_id: int) -> None:
     if (
         target is None
         or member is None
-        or not _owns(viewer, target)
-        or not _owns(viewer, member.cohort)
+        or not can_manage(viewer, target)
+        or not can_manage(viewer, member.cohort)
     ):
         raise CohortError("You can move trainees only between your own cohorts.")
     _place(user_id, cohort_id, None)
@@ -150,7 +168,7 @@ def import_csv(
 
     All rows are checked before any account is created, so a bad row changes nothing.
     """
-    if not _owns(viewer, cohort):
+    if not can_manage(viewer, cohort):
         raise CohortError("Import into one of your own cohorts.")
     rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
     if rows and rows[0] and rows[0][0].strip().lower() == "name":

@@ -16,7 +16,7 @@ from ..core.generation import Variant, generate
 from ..core.grading import PatientFacts, grade
 from ..database import write_transaction
 from ..extensions import db
-from ..models import Attempt, AttemptError, AttemptGrade, utcnow
+from ..models import Attempt, AttemptError, AttemptGrade, CohortMember, utcnow
 from .keys import current_key, key_version, variant_of
 
 
@@ -69,13 +69,20 @@ def start_attempt(
     year: int | None = None,
     between: tuple[date, date] | None = None,
     course: str = "",
+    cohort_id: int | None = None,
 ) -> Attempt:
     """Generate a variant and store it whole, so later template edits never change it.
 
     ``year`` (a calendar year of service) or ``between`` (a date range, for a refresher)
     choose the date of service; ``course`` marks a refresher chart, reported apart.
+    ``cohort_id`` is the cohort the chart belongs to (an assignment's); by default the
+    trainee's current cohort. Key corrections reach a chart through it.
     """
     seed = secrets.randbelow(2**31) if seed is None else seed
+    if cohort_id is None:
+        cohort_id = db.session.scalar(
+            select(CohortMember.cohort_id).where(CohortMember.user_id == user_id)
+        )
     variant = generate(template, seed, year=year, between=between)
     with write_transaction(db.session) as session:
         attempt = Attempt(
@@ -91,6 +98,7 @@ def start_attempt(
             variant=variant.to_dict(),
             chosen_because=reason[:300],
             course=course[:32],
+            cohort_id=cohort_id,
         )
         session.add(attempt)
     return attempt
@@ -166,7 +174,7 @@ def submit_attempt(
             )
         ).rowcount
         if flipped:
-            version = key_version(attempt.template_id)
+            version = key_version(attempt)
             session.add(AttemptGrade(attempt_id=attempt_id, key_version=version, result=graded))
             store_errors(session, attempt, graded)
     db.session.refresh(attempt)

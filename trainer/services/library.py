@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from ..core.exercises import Template, TemplateError, TemplateLibrary, parse_template
+from ..core.sandbox import RenderLimitError, render_budget
 from ..core.template_check import CheckReport, check_template
 from ..database import write_transaction
 from ..domain import domain
@@ -26,6 +27,12 @@ from .cohorts import can_manage
 
 MAX_TEXT = 60_000
 CHECK_SEEDS = 2
+# The variables' alternatives multiply: 5 variables of 6 alternatives are 7,776 variants, each
+# rendered and graded by the check. The built-in templates have at most 12.
+MAX_VARIANTS = 48
+# Processor seconds for one whole check (every variant, every seed), on top of each variant's
+# own budget (core.sandbox): a save holds one worker for at most this long.
+CHECK_SECONDS = 5.0
 _parsed: dict[tuple[int, str], Template] = {}
 
 
@@ -44,7 +51,12 @@ def virtual_folder(specialty: str, row_id: int | str) -> Path:
 
 
 def check_source(toml_text: str, body: str, catalog: Any) -> CheckOutcome:
-    """Parse and validate like `trainer exercises check`: every variant, several seeds."""
+    """Parse and validate like `trainer exercises check`: every variant, several seeds.
+
+    Bounded, so a save never stalls the app: a template with more than ``MAX_VARIANTS``
+    variants is refused before any is rendered, each variant renders within its own budget,
+    and the whole check within ``CHECK_SECONDS`` of processor time (``core.sandbox``).
+    """
     try:
         template = parse_template(toml_text, body, Path("authored/new"), check_folder=False)
     except TemplateError as exc:
@@ -52,9 +64,21 @@ def check_source(toml_text: str, body: str, catalog: Any) -> CheckOutcome:
         return CheckOutcome(None, [where + exc.message])
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         return CheckOutcome(None, [f"template.toml: a field has the wrong type ({exc})"])
+    count = template.variant_count()
+    if count > MAX_VARIANTS:
+        return CheckOutcome(
+            template,
+            [
+                f"{count:,} variants (the variables' alternatives multiply): a template may "
+                f"have at most {MAX_VARIANTS}; split it into several templates"
+            ],
+        )
     report = CheckReport()
     try:
-        check_template(template, catalog, report, CHECK_SEEDS)
+        with render_budget(CHECK_SECONDS, "checking every variant"):
+            check_template(template, catalog, report, CHECK_SEEDS)
+    except RenderLimitError as exc:
+        report.add("template", f"cannot render: {exc}")
     except Exception as exc:  # noqa: BLE001 - any failure of an author's template is a problem
         report.add("template", f"cannot render: {type(exc).__name__}: {exc}")
     problems = [f"{m}" if not ln else f"line {ln}: {m}" for _, ln, m in report.problems]

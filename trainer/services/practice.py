@@ -14,6 +14,7 @@ from ..core.claims import Claim
 from ..core.exercises import Template, TemplateLibrary
 from ..core.generation import Variant, generate
 from ..core.grading import PatientFacts, grade
+from ..core.sandbox import RenderLimitError
 from ..database import write_transaction
 from ..extensions import db
 from ..models import Attempt, AttemptError, AttemptGrade, CohortMember, utcnow
@@ -83,7 +84,10 @@ def start_attempt(
         cohort_id = db.session.scalar(
             select(CohortMember.cohort_id).where(CohortMember.user_id == user_id)
         )
-    variant = generate(template, seed, year=year, between=between)
+    try:
+        variant = generate(template, seed, year=year, between=between)
+    except RenderLimitError as exc:  # an authored template over its render budget
+        raise PracticeError(f"The chart {template.title!r} cannot be rendered: {exc}.") from exc
     with write_transaction(db.session) as session:
         attempt = Attempt(
             user_id=user_id,

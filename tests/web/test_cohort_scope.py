@@ -270,3 +270,25 @@ def test_only_an_admin_may_correct_a_key_for_every_cohort(app, two_cohorts):
                 template.id, {}, {keyed: ["Z00.00"]}, "why", supervisor, None, everyone=True
             )
         assert db.session.scalar(select(KeyCorrection.id)) is None
+
+
+def test_charts_coded_before_joining_a_cohort_are_reached_by_its_supervisors_correction(
+    app, two_cohorts
+):
+    with app.app_context():
+        loner = create_user("loner", PASSWORD).id
+        template = sorted(domain().library.templates.values(), key=lambda t: t.id)[0]
+        early = start_attempt(loner, template, seed=5)
+        assert early.cohort_id is None
+        from trainer.services.cohorts import join_cohort
+
+        join_cohort(db.session.get(User, loner), "SCOPEB")
+        keyed = current_key(early).diagnoses[0].code
+        supervisor_b = db.session.get(User, two_cohorts["supervisor_b"])
+        correct_key(template.id, {}, {keyed: ["Z00.00"]}, "Also right.", supervisor_b, None)
+        db.session.refresh(early)
+        assert early.cohort_id == two_cohorts["b"]
+        assert "Z00.00" in current_key(early).diagnoses[0].alternates
+        # A chart of cohort A's trainee, of the same template, is not reached.
+        other = start_attempt(two_cohorts["trainee"], template, seed=5)
+        assert "Z00.00" not in current_key(other).diagnoses[0].alternates

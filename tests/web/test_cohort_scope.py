@@ -3,11 +3,16 @@ cohorts their author has authority over, unless an administrator decides for eve
 
 from __future__ import annotations
 
+import os
+
 import pytest
-from sqlalchemy import select
+from flask_migrate import upgrade
+from sqlalchemy import select, text
 
 from tests.conftest import PASSWORD
+from tests.web.test_migrations import MIGRATIONS
 from tests.web.test_practice import form_for, key_of, start_chart
+from trainer import create_app
 from trainer.core.claims import claim_from_dict
 from trainer.domain import domain
 from trainer.extensions import db
@@ -292,3 +297,52 @@ def test_charts_coded_before_joining_a_cohort_are_reached_by_its_supervisors_cor
         # A chart of cohort A's trainee, of the same template, is not reached.
         other = start_attempt(two_cohorts["trainee"], template, seed=5)
         assert "Z00.00" not in current_key(other).diagnoses[0].alternates
+
+
+@pytest.mark.skipif(bool(os.environ.get("TEST_DATABASE_URL")), reason="uses its own SQLite file")
+def test_the_migration_files_existing_attempts_under_their_cohort(tmp_path, codeset_index):
+    """A run's chart takes its assignment's cohort, a practice chart its trainee's cohort;
+    existing corrections keep reaching everyone, as they did when they were made."""
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite'}",
+            "SECRET_KEY": "x",
+            "CODESET_INDEX": str(codeset_index),
+        }
+    )
+    with app.app_context():
+        upgrade(directory=MIGRATIONS, revision="8191eb6e65c9")
+        with db.engine.begin() as conn:
+            for statement in (
+                "INSERT INTO users (id, username, email, display_name, password_hash, role, "
+                "active, created_at) VALUES (1, 's', '', 'S', 'x', 'supervisor', 1, '2025-01-01'),"
+                " (2, 't', '', 'T', 'x', 'trainee', 1, '2025-01-01')",
+                "INSERT INTO cohorts (id, name, supervisor_id, join_code, review_sample, "
+                "created_at) VALUES (1, 'Old', 1, 'OLD1', 10, '2025-01-01'),"
+                " (2, 'Now', 1, 'NOW2', 10, '2025-01-01')",
+                "INSERT INTO cohort_members (id, cohort_id, user_id, targets, joined_at) "
+                "VALUES (1, 2, 2, '{}', '2025-01-01')",
+                "INSERT INTO assignments (id, cohort_id, title, specialty, template_ids, "
+                "chart_count, mode, policy, target, skills, refresher, created_by, created_at) "
+                "VALUES (1, 1, 'A', '', '[]', 1, 'practice', 'strict', 0.95, '[]', '', 1, "
+                "'2025-01-01')",
+                "INSERT INTO assignment_runs (id, assignment_id, user_id, started_at) "
+                "VALUES (1, 1, 2, '2025-01-01')",
+                "INSERT INTO attempts (id, user_id, template_id, template_version, seed, "
+                "specialty, setting, difficulty, mode, policy, variant, status, code_correct, "
+                "code_total, chart_correct, seconds_spent, started_at, run_id) VALUES "
+                "(1, 2, 't', 1, 1, 'x', 'professional', 1, 'practice', 'strict', '{}', "
+                "'submitted', 0, 0, 0, 0, '2025-01-01', 1), (2, 2, 't', 1, 1, 'x', "
+                "'professional', 1, 'practice', 'strict', '{}', 'submitted', 0, 0, 0, 0, "
+                "'2025-01-01', NULL)",
+                "INSERT INTO key_corrections (id, template_id, version, replace, accept, reason, "
+                "created_by, created_at) VALUES (1, 't', 2, '{}', '{}', 'r', 1, '2025-01-01')",
+            ):
+                conn.execute(text(statement))
+        upgrade(directory=MIGRATIONS)
+        with db.engine.connect() as conn:
+            cohorts = conn.execute(text("SELECT id, cohort_id FROM attempts ORDER BY id")).all()
+            assert [tuple(r) for r in cohorts] == [(1, 1), (2, 2)]
+            reach = conn.execute(text("SELECT applies_to, cohort_ids FROM key_corrections")).one()
+            assert tuple(reach) == ("all", "[]")
+        db.engine.dispose()

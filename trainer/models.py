@@ -184,6 +184,11 @@ class Attempt(db.Model):
     # The code-update refresher this chart belongs to ("icd10cm:2026"), or "" for ordinary
     # practice: refresher results are reported apart from the practice figures.
     course: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    # The cohort the trainee was in when the chart was started: a supervisor's key correction
+    # applies to the charts of that supervisor's cohorts, even after the trainee moves.
+    cohort_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cohorts.id", name="fk_attempts_cohort_id"), nullable=True, index=True
+    )
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(
         DateTime(timezone=True), nullable=True, index=True
@@ -277,7 +282,10 @@ class KeyCorrection(db.Model):
 
     ``replace`` maps a keyed code to the code that should have been keyed; ``accept`` maps a
     keyed code to further codes accepted in its place. Corrections apply, in order, to the key
-    stored with every attempt of the template, which is then regraded; old grades stay.
+    stored with the attempts in their scope, which are then regraded; old grades stay.
+    ``applies_to`` is ``"all"`` (an administrator's decision for every cohort) or
+    ``"cohorts"``: only the attempts started in ``cohort_ids``, the cohorts the correcting
+    supervisor ran when they made it (a snapshot, so its reach never changes later).
     """
 
     __tablename__ = "key_corrections"
@@ -289,6 +297,8 @@ class KeyCorrection(db.Model):
     accept: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
     reason: Mapped[str] = mapped_column(Text)
     dispute_id: Mapped[int | None] = mapped_column(ForeignKey("disputes.id"), nullable=True)
+    applies_to: Mapped[str] = mapped_column(String(16), default="all", server_default="all")
+    cohort_ids: Mapped[list[int]] = mapped_column(JSON, default=list, server_default="[]")
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -342,7 +352,8 @@ class AuthoredTemplate(db.Model):
 
     Kept in the database rather than on disk so several stateless app servers see the same
     templates. Only a template whose last check found no problem (``status == "checked"``) is
-    offered for assignments; its stable ``template_id`` is the uuid inside the TOML.
+    offered for assignments, and only in its owner's own cohorts unless an administrator
+    published it; its stable ``template_id`` is the uuid inside the TOML.
     """
 
     __tablename__ = "authored_templates"
@@ -359,8 +370,14 @@ class AuthoredTemplate(db.Model):
     status: Mapped[str] = mapped_column(String(16), default="draft")  # draft | checked
     problems: Mapped[list[str]] = mapped_column(JSON, default=list)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Set by an administrator who publishes the template to every cohort; None keeps it private
+    # to the owner's own cohorts. Who and when are kept for the audit.
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    published_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", name="fk_authored_templates_published_by"), nullable=True
+    )
 
-    owner: Mapped[User] = relationship()
+    owner: Mapped[User] = relationship(foreign_keys=[owner_id])
 
 
 class ApiToken(db.Model):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from tests.conftest import PASSWORD
@@ -133,3 +134,50 @@ def test_place_of_service_can_follow_a_variable():
         variant = generate(template, 3, choices={"condition": "type 2 diabetes", "level": level})
         assert variant.place_of_service == pos
         assert f"| **Place of service** | {pos} |" in variant.chart_markdown
+
+
+@pytest.mark.parametrize(
+    ("extra_body", "message"),
+    [
+        (
+            "{% for a in range(10000) %}{% for b in range(10000) %}.{% endfor %}{% endfor %}",
+            "cannot render: the template needs more than 10,000 loop steps or calls",
+        ),
+        (
+            "{% for i in range(5000) %}{{ 'abcdefghij' * 100 }}{% endfor %}",
+            "cannot render: the chart would be longer than 200,000 characters",
+        ),
+    ],
+    ids=["nested-loop", "five-megabytes"],
+)
+def test_a_runaway_loop_or_a_five_megabyte_chart_is_refused_with_a_message(
+    app, client, auth, users, extra_body, message
+):
+    auth.login("supervisor")
+    response = _post(client, starter_toml(), STARTER_BODY + extra_body)
+    assert response.status_code == 303
+    row = _row(app)
+    assert row.status == "draft"
+    assert any(message in p for p in row.problems), row.problems
+    page = client.get(f"/supervise/templates/{row.id}").get_data(as_text=True)
+    assert message in page and extra_body.split("%}")[0] in page  # the text typed is kept
+
+
+def test_variant_counts_are_capped_before_anything_is_rendered(app, client, auth, users):
+    auth.login("supervisor")
+    extra = "".join(
+        f'\n[[variables]]\nname = "extra{n}"\n'
+        + "".join(
+            f'[[variables.alternatives]]\nlabel = "option {k}"\nvalues = {{ note{n} = "{k}" }}\n'
+            for k in range(4)
+        )
+        for n in range(2)
+    )
+    toml_text = starter_toml().replace("[[key.diagnoses]]", extra + "\n[[key.diagnoses]]")
+    assert _post(client, toml_text).status_code == 303
+    row = _row(app)
+    assert row.status == "draft"
+    assert row.problems == [
+        "64 variants (the variables' alternatives multiply): a template may have at most 48; "
+        "split it into several templates"
+    ]

@@ -8,7 +8,7 @@ from tests.conftest import PASSWORD
 from tests.web.test_disputes import _cohort, _wrong_submission
 from trainer.domain import domain
 from trainer.extensions import db
-from trainer.models import Attempt, AttemptGrade, Review
+from trainer.models import Attempt, AttemptGrade, Review, User
 from trainer.services.accounts import create_user
 from trainer.services.disputes import correct_key
 
@@ -123,7 +123,7 @@ def test_a_key_correction_keeps_the_reviewers_verdicts(app, client, auth, users)
             {keyed: "M17.9"},
             {},
             "Key fix.",
-            users["supervisor"],
+            db.session.get(User, users["supervisor"]),
             domain().catalog,
         )
         db.session.refresh(attempt)

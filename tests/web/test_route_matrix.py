@@ -80,6 +80,7 @@ POLICY = {
     "authoring.edit": "author",
     "authoring.update": "author",
     "authoring.preview": "author",
+    "authoring.publish": "admin",
     "refreshers.index": "login",
     "refreshers.update": "login",
     "refreshers.practice": "login",
@@ -244,6 +245,8 @@ def _expect(policy: str, role: str) -> str:
         return "allowed"
     if policy in ("owner", "member"):
         return "allowed" if role == "owner" else "hidden"
+    if policy == "admin":
+        return "allowed" if role == "admin" else "forbidden"
     if policy == "supervisor":
         return "allowed" if role in ("supervisor", "other_supervisor", "admin") else "forbidden"
     if policy == "author":  # the supervisor wrote it; an admin may edit any

@@ -26,6 +26,8 @@ from ..extensions import db
 from ..models import Assignment, AssignmentRun, Attempt, Cohort, CohortMember, User
 from . import practice
 from .clock import aware_utc, database_now
+from .cohorts import can_manage
+from .library import assignment_library, cohort_library
 from .practice import PracticeError, new_attempt, submit_saved_draft
 
 MODES = ("practice", "exam")
@@ -92,6 +94,13 @@ def run_pool(assignment: Assignment, library: TemplateLibrary) -> list[Template]
     )
 
 
+def _within(library: TemplateLibrary, allowed: TemplateLibrary) -> TemplateLibrary:
+    """The caller's library cut down to what the cohort may draw (``library.may_draw``)."""
+    return TemplateLibrary(
+        {k: t for k, t in library.templates.items() if k in allowed.templates}, []
+    )
+
+
 def create_assignment(
     supervisor: User,
     cohort_id: int,
@@ -112,7 +121,7 @@ def create_assignment(
     refresher: str = "",
 ) -> Assignment:
     cohort = db.session.get(Cohort, cohort_id)
-    if cohort is None or (cohort.supervisor_id != supervisor.id and not supervisor.is_admin):
+    if cohort is None or not can_manage(supervisor, cohort):
         raise AssignmentError("Choose one of your cohorts.")
     if not title.strip() or len(title) > 120:
         raise AssignmentError("Give the assignment a title (at most 120 characters).")
@@ -126,6 +135,16 @@ def create_assignment(
         raise AssignmentError("The target accuracy is 95% (the industry benchmark) to 98% (elite).")
     if refresher and CodeUpdate.from_slug(refresher) is None:
         raise AssignmentError("Unknown code update.")
+    # Whatever the caller offers, only what this cohort may draw is assignable: a supervisor's
+    # private template stays in that supervisor's cohorts unless an administrator published it.
+    library = _within(library, cohort_library(cohort, supervisor))
+    foreign = [i for i in template_ids or [] if library.get(i) is None]
+    if foreign:
+        raise AssignmentError(
+            f"{len(foreign)} chosen template(s) cannot be assigned to this cohort: a "
+            "supervisor's own template is for that supervisor's cohorts unless an "
+            "administrator publishes it."
+        )
     if not pool(library, specialty, difficulty, template_ids or [], skills, code_year):
         raise AssignmentError("No templates match those filters.")
     with write_transaction(db.session) as session:
@@ -184,7 +203,7 @@ def start_run(
     existing = _run_of(assignment, user)
     if existing is not None:
         return existing
-    templates = run_pool(assignment, library)
+    templates = run_pool(assignment, _within(library, assignment_library(assignment)))
     if not templates:
         raise AssignmentError("The templates of this assignment are no longer available.")
     rng = random.Random(assignment.id * 1_000_003 + user.id)
@@ -215,6 +234,7 @@ def start_run(
                 policy=assignment.policy,
                 reason=f"Assignment: {assignment.title}",
                 course=assignment.refresher,
+                cohort_id=assignment.cohort_id,
             )
             attempt.run_id = run.id
             attempt.started_at = now

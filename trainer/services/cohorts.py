@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, update
 
 from trainer.core.stats.mastery import AccuracySummary
 
@@ -91,8 +91,19 @@ class CohortError(ValueError):
 MAX_IMPORT_ROWS = 500
 
 
-def _owns(viewer: User, cohort: Cohort) -> bool:
+def can_manage(viewer: User, cohort: Cohort) -> bool:
+    """The one rule for authority over a cohort: its own supervisor, or an administrator.
+
+    Everything a supervisor does to a cohort goes through it: assigning (and which authored
+    templates may be drawn, see ``services.library``), importing, moving trainees, and how
+    far a key correction reaches (``managed_cohort_ids``).
+    """
     return viewer.is_admin or cohort.supervisor_id == viewer.id
+
+
+def managed_cohort_ids(viewer: User) -> list[int]:
+    """Ids of the cohorts ``can_manage`` grants the viewer (every cohort for an admin)."""
+    return [c.id for c in visible_cohorts(viewer) if can_manage(viewer, c)]
 
 
 def create_cohort(supervisor: User, name: str) -> Cohort:
@@ -125,6 +136,13 @@ def _place(user_id: int, cohort_id: int, targets: dict[str, float] | None) -> No
             member.cohort_id = cohort_id
             if targets is not None:
                 member.targets = targets
+        # Charts coded before the trainee was in any cohort join their first cohort, so its
+        # supervisor's key corrections reach them; charts of an earlier cohort stay with it.
+        session.execute(
+            update(Attempt)
+            .where(Attempt.user_id == user_id, Attempt.cohort_id.is_(None))
+            .values(cohort_id=cohort_id)
+        )
 
 
 def move_trainee(viewer: User, user_id: int, cohort_id: int) -> None:
@@ -134,8 +152,8 @@ def move_trainee(viewer: User, user_id: int, cohort_id: int) -> None:
     if (
         target is None
         or member is None
-        or not _owns(viewer, target)
-        or not _owns(viewer, member.cohort)
+        or not can_manage(viewer, target)
+        or not can_manage(viewer, member.cohort)
     ):
         raise CohortError("You can move trainees only between your own cohorts.")
     _place(user_id, cohort_id, None)
@@ -246,7 +264,11 @@ def _apply_existing(
     assert user is not None
     if user.role != "trainee":
         return ImportedRow(plan.row, plan.email, user.username, "skipped", "not a trainee account")
-    if member is not None and member.cohort_id != cohort.id and not _owns(viewer, member.cohort):
+    if (
+        member is not None
+        and member.cohort_id != cohort.id
+        and not can_manage(viewer, member.cohort)
+    ):
         return ImportedRow(
             plan.row, plan.email, user.username, "skipped", "in another supervisor's cohort"
         )
@@ -274,7 +296,7 @@ def import_csv(viewer: User, cohort: Cohort, text: str, specialties: set[str]) -
     the passwords are hashed before the transaction opens, so a bad row changes nothing and
     the write lock is held for milliseconds.
     """
-    if not _owns(viewer, cohort):
+    if not can_manage(viewer, cohort):
         raise CohortError("Import into one of your own cohorts.")
     parsed = _parse_rows(text, specialties)
     existing = _existing_by_email([email for _, _, email, _ in parsed])

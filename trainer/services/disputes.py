@@ -1,14 +1,18 @@
 """Disputes and key corrections: a trainee challenges a key, a supervisor accepts or rejects.
 
-Accepting with a correction creates a new key version for the template and regrades every
-submitted attempt of it in the same transaction; each attempt keeps its earlier grades.
+Accepting with a correction creates a new key version for the template and regrades, in the
+same transaction, the submitted attempts it reaches; each attempt keeps its earlier grades and
+its reviewer's overrides. A supervisor's correction reaches the attempts of that supervisor's
+own cohorts (``cohorts.managed_cohort_ids``); one for every cohort is an administrator's
+decision, and the other cohorts' supervisors see it in their list of key corrections.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from trainer.core.codesets.codes import guess_kind, normalize
 from trainer.core.grading.grader import grade
@@ -20,7 +24,6 @@ from ..extensions import db
 from ..models import (
     Attempt,
     AttemptGrade,
-    Cohort,
     CohortMember,
     Dispute,
     KeyCorrection,
@@ -28,7 +31,8 @@ from ..models import (
     utcnow,
 )
 from .access import exam_is_open
-from .keys import current_key, variant_of
+from .cohorts import managed_cohort_ids
+from .keys import EVERYONE, OWN_COHORTS, current_key, reaches, variant_of
 from .practice import PracticeError, patient_facts, store_errors
 from .review import reapply
 
@@ -59,17 +63,25 @@ def open_dispute(attempt: Attempt, user_id: int, item: str, citation: str) -> Di
 
 
 def visible_disputes(viewer: User, status: str | None = "open") -> list[Dispute]:
-    """Disputes of the viewer's cohorts (all of them for an admin), oldest first."""
-    query = select(Dispute).order_by(Dispute.created_at)
+    """Disputes of charts of the viewer's cohorts (all of them for an admin), oldest first.
+
+    A chart belongs to the cohort it was started in, which is also how far its supervisor's
+    key correction reaches; a chart from before the trainee joined any cohort goes by their
+    current cohort.
+    """
+    query = select(Dispute).join(Attempt, Attempt.id == Dispute.attempt_id)
+    query = query.order_by(Dispute.created_at)
     if status:
         query = query.where(Dispute.status == status)
     if not viewer.is_admin:
-        members = (
-            select(CohortMember.user_id)
-            .join(Cohort, Cohort.id == CohortMember.cohort_id)
-            .where(Cohort.supervisor_id == viewer.id)
+        mine = managed_cohort_ids(viewer)
+        members = select(CohortMember.user_id).where(CohortMember.cohort_id.in_(mine))
+        query = query.where(
+            or_(
+                Attempt.cohort_id.in_(mine),
+                Attempt.cohort_id.is_(None) & Dispute.user_id.in_(members),
+            )
         )
-        query = query.where(Dispute.user_id.in_(members))
     return list(db.session.scalars(query))
 
 
@@ -104,17 +116,36 @@ def correct_key(
     replace: dict[str, str],
     accept: dict[str, list[str]],
     reason: str,
-    user_id: int,
+    author: User,
     catalog: Any,
     dispute_id: int | None = None,
+    *,
+    everyone: bool | None = None,
 ) -> tuple[KeyCorrection, int]:
-    """Record a new key version and regrade every submitted attempt of the template."""
+    """Record a new key version and regrade the submitted attempts it reaches.
+
+    A supervisor's correction reaches their own cohorts only; ``everyone`` (the default for an
+    administrator) reaches every cohort and may only be chosen by an administrator.
+    """
+    if everyone is None:
+        everyone = author.is_admin
+    if everyone and not author.is_admin:
+        raise DisputeError(
+            "Only an administrator can correct a key for every cohort; your correction "
+            "applies to your own cohorts."
+        )
+    cohort_ids = [] if everyone else managed_cohort_ids(author)
+    if not everyone and not cohort_ids:
+        raise DisputeError("You run no cohort, so a correction would reach no chart.")
     replace, accept = _clean_codes(replace), _clean_codes(accept)
     if not replace and not accept:
         raise DisputeError("A correction replaces a keyed code or accepts another code.")
     if not reason.strip():
         raise DisputeError("Give the reason for the correction; trainees will read it.")
-    sample = db.session.scalar(select(Attempt).where(Attempt.template_id == template_id).limit(1))
+    in_scope = select(Attempt).where(Attempt.template_id == template_id)
+    if not everyone:
+        in_scope = in_scope.where(Attempt.cohort_id.in_(cohort_ids))
+    sample = db.session.scalar(in_scope.limit(1))
     if sample is not None:
         keyed = key_codes(current_key(sample))
         unknown = [c for c in list(replace) + list(accept) if c not in keyed]
@@ -136,28 +167,39 @@ def correct_key(
             accept=accept,
             reason=reason.strip()[:MAX_TEXT],
             dispute_id=dispute_id,
-            created_by=user_id,
+            applies_to=EVERYONE if everyone else OWN_COHORTS,
+            cohort_ids=cohort_ids,
+            created_by=author.id,
         )
         session.add(correction)
         session.flush()
-        regraded = _regrade(session, template_id, version, catalog)
+        regraded = _regrade(session, correction, catalog)
     return correction, regraded
 
 
-def _regrade(session: Any, template_id: str, version: int, catalog: Any) -> int:
-    fixes = [
-        Correction(dict(r.replace or {}), dict(r.accept or {}), r.reason)
-        for r in session.scalars(
+def _regrade(session: Any, correction: KeyCorrection, catalog: Any) -> int:
+    """Regrade the submitted attempts the new correction reaches, each with the corrections
+    that reach its own cohort (so another cohort's corrections never leak into its key)."""
+    rows = list(
+        session.scalars(
             select(KeyCorrection)
-            .where(KeyCorrection.template_id == template_id)
+            .where(KeyCorrection.template_id == correction.template_id)
             .order_by(KeyCorrection.version)
         )
-    ]
-    count = 0
-    attempts = session.scalars(
-        select(Attempt).where(Attempt.template_id == template_id, Attempt.status == "submitted")
     )
-    for attempt in attempts:
+    query = select(Attempt).where(
+        Attempt.template_id == correction.template_id, Attempt.status == "submitted"
+    )
+    if correction.applies_to != EVERYONE:
+        query = query.where(Attempt.cohort_id.in_(list(correction.cohort_ids or [])))
+    count = 0
+    for attempt in session.scalars(query):
+        fixes = [
+            Correction(dict(r.replace or {}), dict(r.accept or {}), r.reason)
+            for r in rows
+            if reaches(r, attempt.cohort_id)
+        ]
+        version = correction.version
         variant = variant_of(attempt)
         key = apply_corrections(variant.key, fixes)
         answer = claim_from_dict(attempt.answer or {})
@@ -184,6 +226,42 @@ def _regrade(session: Any, template_id: str, version: int, catalog: Any) -> int:
     return count
 
 
+@dataclass(frozen=True)
+class CorrectionNotice:
+    """A key correction as a supervisor sees it: what changed, why, by whom, how far."""
+
+    correction: KeyCorrection
+    author: str
+    everyone: bool
+    template_title: str
+
+
+def corrections_seen_by(viewer: User, limit: int = 50) -> list[CorrectionNotice]:
+    """Key corrections that reach any of the viewer's cohorts (all for an admin), newest
+    first: a supervisor sees the administrator's corrections for everyone, with the reason,
+    as well as their own."""
+    mine = set(managed_cohort_ids(viewer))
+    rows = db.session.scalars(select(KeyCorrection).order_by(KeyCorrection.id.desc()))
+    notices = []
+    for row in rows:
+        mine_too = any(reaches(row, c) for c in mine)
+        if not (viewer.is_admin or row.created_by == viewer.id or mine_too):
+            continue
+        author = db.session.get(User, row.created_by)
+        sample = db.session.scalar(
+            select(Attempt.variant).where(Attempt.template_id == row.template_id).limit(1)
+        )
+        title = str((sample or {}).get("title", "")) or row.template_id
+        notices.append(
+            CorrectionNotice(
+                row, author.display_name if author else "?", row.applies_to == EVERYONE, title
+            )
+        )
+        if len(notices) >= limit:
+            break
+    return notices
+
+
 def accept_dispute(
     dispute: Dispute,
     reviewer: User,
@@ -192,7 +270,9 @@ def accept_dispute(
     response: str,
     catalog: Any,
 ) -> int:
-    """Accept: correct the key (new version, every attempt regraded) and answer the trainee."""
+    """Accept: correct the key (new version; the attempts it reaches regraded) and answer the
+    trainee. A supervisor's acceptance corrects the key for their own cohorts, an
+    administrator's for every cohort."""
     if dispute.status != "open":
         raise DisputeError("This dispute is already resolved.")
     attempt = db.session.get(Attempt, dispute.attempt_id)
@@ -202,7 +282,7 @@ def accept_dispute(
         replace,
         accept,
         response or dispute.citation,
-        reviewer.id,
+        reviewer,
         catalog,
         dispute.id,
     )

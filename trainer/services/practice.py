@@ -22,9 +22,10 @@ from trainer.core.grading.entry import entry_from_mapping, parse_entry
 from trainer.core.grading.grader import PatientFacts, grade
 
 from ..core.claims import Claim
+from ..core.content.sandbox import RenderLimitError
 from ..database import write_transaction
 from ..extensions import db
-from ..models import AssignmentRun, Attempt, AttemptError, AttemptGrade, utcnow
+from ..models import AssignmentRun, Attempt, AttemptError, AttemptGrade, CohortMember, utcnow
 from .clock import aware_utc, database_now
 from .keys import current_key, key_version, variant_of
 
@@ -113,16 +114,25 @@ def start_attempt(
     year: int | None = None,
     between: tuple[date, date] | None = None,
     course: str = "",
+    cohort_id: int | None = None,
 ) -> Attempt:
     """Generate a variant and store it whole, so later template edits never change it.
 
     ``year`` (a calendar year of service) or ``between`` (a date range, for a refresher)
     choose the date of service; ``course`` marks a refresher chart, reported apart.
+    ``cohort_id`` is the cohort the chart belongs to (an assignment's); by default the
+    trainee's current cohort. Key corrections reach a chart through it.
     """
     seed = secrets.randbelow(2**31) if seed is None else seed
+    if cohort_id is None:
+        cohort_id = db.session.scalar(
+            select(CohortMember.cohort_id).where(CohortMember.user_id == user_id)
+        )
     variant = make_variant(template, seed, year=year, between=between)
     with write_transaction(db.session) as session:
-        attempt = new_attempt(user_id, template, variant, mode, policy, reason, course)
+        attempt = new_attempt(
+            user_id, template, variant, mode, policy, reason, course, cohort_id=cohort_id
+        )
         session.add(attempt)
     return attempt
 
@@ -134,8 +144,14 @@ def make_variant(
     year: int | None = None,
     between: tuple[date, date] | None = None,
 ) -> Variant:
-    """Render one chart of a template (kept apart so a run can render all its charts first)."""
-    return generate(template, seed, year=year, between=between)
+    """Render one chart of a template (kept apart so a run can render all its charts first).
+
+    An authored template over its render budget is a PracticeError with the reason, not a 500.
+    """
+    try:
+        return generate(template, seed, year=year, between=between)
+    except RenderLimitError as exc:
+        raise PracticeError(f"The chart {template.title!r} cannot be rendered: {exc}.") from exc
 
 
 def new_attempt(
@@ -146,6 +162,8 @@ def new_attempt(
     policy: str = "strict",
     reason: str = "",
     course: str = "",
+    *,
+    cohort_id: int | None = None,
 ) -> Attempt:
     """An unsaved attempt holding the whole variant; the caller adds it in its transaction."""
     return Attempt(
@@ -161,6 +179,7 @@ def new_attempt(
         variant=variant.to_dict(),
         chosen_because=reason[:300],
         course=course[:32],
+        cohort_id=cohort_id,
     )
 
 
@@ -281,7 +300,7 @@ def _record(
             )
         ).rowcount
         if flipped:
-            version = key_version(attempt.template_id)
+            version = key_version(attempt)
             session.add(AttemptGrade(attempt_id=attempt.id, key_version=version, result=graded))
             store_errors(session, attempt, graded)
     db.session.refresh(attempt)

@@ -182,7 +182,7 @@ def record_review(
             session.add(
                 AttemptGrade(
                     attempt_id=attempt.id,
-                    key_version=key_version(attempt.template_id),
+                    key_version=key_version(attempt),
                     reason="review" if regraded is not None else "review_withdrawn",
                     result=result,
                 )

@@ -16,7 +16,7 @@ from ..models import AssignmentRun, Attempt, Cohort
 from ..services import practice as service
 from ..services.access import may_see_key
 from ..services.assignments import run_status
-from ..services.cohorts import cohort_rows
+from ..services.cohorts import can_manage, cohort_rows
 from .api import ApiInputError, input_error
 
 bp = Blueprint("api_clients", __name__, url_prefix="/api/v1")
@@ -104,7 +104,7 @@ def api_cohort_report(cohort_id: int):  # type: ignore[no-untyped-def]
     if not current_user.is_supervisor:
         abort(403)
     cohort = db.session.get(Cohort, cohort_id)
-    if cohort is None or not (current_user.is_admin or cohort.supervisor_id == current_user.id):
+    if cohort is None or not can_manage(current_user, cohort):
         abort(404)
     cfg = current_app.config
     rows = cohort_rows(cohort, cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"])

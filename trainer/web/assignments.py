@@ -30,7 +30,7 @@ from ..services.assignments import (
     start_run,
 )
 from ..services.cohorts import CohortError, join_cohort
-from ..services.library import assignable_library
+from ..services.library import assignment_library
 from .forms import CsrfOnlyForm
 
 bp = Blueprint("assignments", __name__, url_prefix="/assignments")
@@ -74,7 +74,7 @@ def start(assignment_id: int):  # type: ignore[no-untyped-def]
     if assignment is None:
         abort(404)
     try:
-        run = start_run(assignment, current_user, assignable_library())
+        run = start_run(assignment, current_user, assignment_library(assignment))
     except RunBuildError as exc:
         flash(str(exc), "error")
         return index_page(503)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from trainer.core.content.generation import generate
 
 from ..extensions import db
-from ..models import AuthoredTemplate
+from ..models import AuthoredTemplate, User
 from ..services.library import (
     STARTER_BODY,
     AuthoringError,
     assignable_library,
     authored_rows,
+    publish_template,
     save_template,
     starter_toml,
 )
@@ -33,9 +35,18 @@ def _own(row_id: int) -> AuthoredTemplate:
 @bp.get("/")
 @role_required("supervisor")
 def index():  # type: ignore[no-untyped-def]
+    rows = authored_rows(current_user)
+    publishers = {
+        u.id: u.display_name
+        for u in db.session.scalars(
+            select(User).where(User.id.in_({r.published_by for r in rows if r.published_by}))
+        )
+    }
     return render_template(
         "supervise/templates.html",
-        rows=authored_rows(current_user),
+        rows=rows,
+        publishers=publishers,
+        form=CsrfOnlyForm(),
         builtin=len(assignable_library(current_user).templates),
     )
 
@@ -94,6 +105,30 @@ def edit(row_id: int):  # type: ignore[no-untyped-def]
 @role_required("supervisor")
 def update(row_id: int):  # type: ignore[no-untyped-def]
     return _save(_own(row_id))
+
+
+@bp.post("/<int:row_id>/publish")
+@role_required("admin")
+def publish(row_id: int):  # type: ignore[no-untyped-def]
+    """An administrator publishes a checked template to every cohort (or takes it back)."""
+    if not CsrfOnlyForm().validate():
+        abort(400)
+    row = db.session.get(AuthoredTemplate, row_id)
+    if row is None:
+        abort(404)
+    wanted = request.form.get("publish", "1") != "0"
+    try:
+        publish_template(current_user, row, wanted)
+    except AuthoringError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("authoring.index"), 303)
+    flash(
+        "Published: every cohort can be assigned it now."
+        if wanted
+        else "Unpublished: only its author's cohorts can be assigned it.",
+        "info",
+    )
+    return redirect(url_for("authoring.index"), 303)
 
 
 @bp.get("/<int:row_id>/preview")

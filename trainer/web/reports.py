@@ -13,7 +13,7 @@ from ..extensions import db
 from ..models import Cohort, CohortMember, User
 from ..services.charts import trend_svg
 from ..services.cohorts import visible_cohorts
-from ..services.library import assignable_library
+from ..services.library import cohort_library
 from ..services.progress import error_ranking, specialty_summaries, weekly_trend
 from ..services.reports import cohort_report
 from .auth import role_required
@@ -32,7 +32,7 @@ def _cohort(cohort_id: int) -> Cohort:
 def _report(cohort: Cohort):  # type: ignore[no-untyped-def]
     cfg = current_app.config
     return cohort_report(
-        cohort, assignable_library(), cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"]
+        cohort, cohort_library(cohort, current_user), cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"]
     )
 
 

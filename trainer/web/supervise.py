@@ -44,6 +44,7 @@ from ..services.disputes import (
     DisputeError,
     accept_dispute,
     can_review,
+    corrections_seen_by,
     reject_dispute,
     visible_disputes,
 )
@@ -97,7 +98,12 @@ def _queue(status: int = 200):  # type: ignore[no-untyped-def]
         attempt = db.session.get(Attempt, dispute.attempt_id)
         shown = attempt is not None and may_see_key(current_user, attempt)
         items.append((dispute, attempt, current_key(attempt) if shown else None))
-    return render_template("supervise/disputes.html", items=items, form=CsrfOnlyForm()), status
+    return render_template(
+        "supervise/disputes.html",
+        items=items,
+        form=CsrfOnlyForm(),
+        corrections=corrections_seen_by(current_user),
+    ), status
 
 
 @bp.get("/disputes")
@@ -144,7 +150,12 @@ def accept(dispute_id: int):  # type: ignore[no-untyped-def]
     except DisputeError as exc:
         flash(str(exc), "error")
         return _queue(400)
-    flash(f"Key corrected: {regraded} attempt(s) regraded; earlier grades stay in history.", "info")
+    reach = "every cohort" if current_user.is_admin else "your cohorts"
+    flash(
+        f"Key corrected for {reach}: {regraded} attempt(s) regraded; earlier grades stay in "
+        "history.",
+        "info",
+    )
     return redirect(url_for("supervise.disputes"), 303)
 
 

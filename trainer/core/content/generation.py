@@ -16,21 +16,21 @@ from typing import Any
 from faker import Faker
 from jinja2 import StrictUndefined
 from jinja2 import Template as JinjaTemplate
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from trainer.core.claims import AnswerKey, key_from_dict
 from trainer.core.content.rendering import render_markdown
 from trainer.core.content.templates import Template
+
+from .sandbox import BoundedEnvironment, render_bounded, render_budget
 
 # Dates of service the catalog covers: ICD-10-CM FY2025-FY2026, CPT/HCPCS 2025-2026.
 DOS_WINDOW = (date(2024, 10, 1), date(2026, 9, 30))
 CREDENTIALS = ("MD", "DO", "MD", "NP", "PA-C")
 
 # Sandboxed: supervisors write templates in the browser, and a template must never reach
-# Python internals (no attribute walks to __class__ or __globals__, no mutation of values).
-_env = ImmutableSandboxedEnvironment(
-    undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True
-)
+# Python internals (no attribute walks to __class__ or __globals__, no mutation of values),
+# nor run long or print megabytes (every variant renders within a budget: core.sandbox).
+_env = BoundedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
 _faker = Faker("en_US")
 
 
@@ -112,7 +112,7 @@ def _expression(source: str):  # type: ignore[no-untyped-def]
 
 def _render(value: Any, context: Mapping[str, Any]) -> Any:
     if isinstance(value, str):
-        return _compiled(value).render(context) if "{" in value else value
+        return render_bounded(_compiled(value), context) if "{" in value else value
     if isinstance(value, list):
         return [_render(v, context) for v in value]
     if isinstance(value, dict):
@@ -275,8 +275,20 @@ def generate(
     """Render one variant of a template, deterministically from the seed.
 
     ``between`` limits the date of service to a range (inclusive), for refreshers and for
-    checking a per-year key.
+    checking a per-year key. Rendering is metered (``core.sandbox``): a template that loops
+    too long or prints too much raises ``RenderLimitError`` with the reason.
     """
+    with render_budget():
+        return _generate(template, seed, choices, year, between)
+
+
+def _generate(
+    template: Template,
+    seed: int,
+    choices: Mapping[str, str] | None,
+    year: int | None,
+    between: tuple[date, date] | None,
+) -> Variant:
     rng = random.Random(seed)
     _faker.seed_instance(seed)
     picked, values = _pick(template, rng, choices)
@@ -319,7 +331,7 @@ def generate(
     title = (
         f"## {template.chart_type.title() or 'Clinical Note'}\n\n" if template.chart_type else ""
     )
-    markdown_text = title + header + _compiled(template.body).render(context)
+    markdown_text = title + header + render_bounded(_compiled(template.body), context)
     return Variant(
         template_id=template.id,
         template_version=template.version,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import case, func, select
 
+from ..core.csv_files import CsvFormatError, read_rows
+from ..core.integers import IntegerInputError, parse_int
 from ..core.mastery import AccuracySummary
 from ..database import write_transaction
 from ..extensions import db
@@ -137,9 +137,13 @@ def _targets(text: str, known: set[str]) -> dict[str, float]:
     found: dict[str, float] = {}
     for part in filter(None, (p.strip() for p in text.replace(",", ";").split(";"))):
         name, _, value = part.partition("=")
-        if name.strip() not in known or not value.strip().isdigit() or not (95 <= int(value) <= 98):
+        try:
+            percent = parse_int(value, "target", 95, 98)
+        except IntegerInputError:
+            percent = None
+        if name.strip() not in known or percent is None:
             raise CohortError(f"Target {part!r}: use specialty=95..98 with a listed specialty.")
-        found[name.strip()] = int(value) / 100
+        found[name.strip()] = percent / 100
     return found
 
 
@@ -152,7 +156,10 @@ def import_csv(
     """
     if not _owns(viewer, cohort):
         raise CohortError("Import into one of your own cohorts.")
-    rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
+    try:
+        rows = read_rows(text)
+    except CsvFormatError as exc:
+        raise CohortError(str(exc)) from exc
     if rows and rows[0] and rows[0][0].strip().lower() == "name":
         rows = rows[1:]
     if not rows or len(rows) > MAX_IMPORT_ROWS:

@@ -8,8 +8,6 @@ reported in their own table.
 
 from __future__ import annotations
 
-import csv
-import io
 import statistics
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -17,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import DateTime, bindparam, case, func, select
 
+from ..core.csv_files import write_csv
 from ..core.exercises import SPECIALTIES, TemplateLibrary
 from ..core.item_analysis import Cell, analyse
 from ..core.mastery import STATUS_LABELS, AccuracySummary
@@ -49,11 +48,7 @@ class Table:
     note: str = ""
 
     def csv(self) -> str:
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(self.columns)
-        writer.writerows(self.rows)
-        return out.getvalue()
+        return write_csv(self.columns, self.rows)
 
 
 @dataclass

@@ -7,7 +7,7 @@ import random
 from flask import Blueprint, abort, current_app, jsonify, request
 from flask_login import current_user, login_required
 
-from ..core.claims import claim_from_dict
+from ..core.claims import ClaimFormatError, claim_from_dict
 from ..core.exercises import SPECIALTIES
 from ..domain import domain
 from ..extensions import csrf, db
@@ -15,11 +15,12 @@ from ..models import Attempt, Cohort
 from ..services import practice as service
 from ..services.assignments import feedback_hidden
 from ..services.cohorts import cohort_rows
-from .api import ApiInputError, input_error
+from .api import ApiInputError, claim_error, input_error
 
 bp = Blueprint("api_clients", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # JSON for integrations, authenticated by Bearer token or session
 bp.register_error_handler(ApiInputError, input_error)
+bp.register_error_handler(ClaimFormatError, claim_error)
 
 
 def _own(attempt_id: int) -> Attempt:

@@ -24,6 +24,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from ..core.integers import IntegerInputError, parse_id
 from ..extensions import db, login_manager
 from ..models import User
 from ..services.accounts import authenticate, is_locked
@@ -37,9 +38,15 @@ class LoginForm(FlaskForm):
     remember = BooleanField("Keep me signed in")
 
 
+UNSAFE_IN_NEXT = frozenset("\\ " + "".join(map(chr, range(32))) + chr(127))
+
+
 def _safe_next(target: str | None) -> str | None:
     """Only same-site relative paths: an open redirect would help phishing."""
-    if not target:
+    if not target or not target.isascii() or any(ch in UNSAFE_IN_NEXT for ch in target):
+        # Browsers drop tabs and newlines from URLs and read a backslash as '/', so
+        # '/<backslash>evil.com' or '/<tab>/evil.com' would leave the site; CR/LF would also
+        # split the Location header (a 500 from Werkzeug).
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
@@ -108,9 +115,10 @@ def role_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., A
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
+    try:
+        return db.session.get(User, parse_id(user_id, "user_id"))
+    except IntegerInputError:
         return None
-    return db.session.get(User, int(user_id))
 
 
 @login_manager.request_loader

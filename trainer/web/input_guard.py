@@ -1,0 +1,60 @@
+"""Limits on request bodies, checked once before any view reads them.
+
+A JSON body is parsed here, so a view's later ``get_json()`` reads the cached value: a body
+nested deeper than ``JSON_MAX_DEPTH`` (Python's decoder raises RecursionError, a 500, at about
+a thousand levels), larger than ``JSON_MAX_BYTES`` or not JSON at all is refused with a JSON
+400/413 that says why, before any view code runs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app, request
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
+
+from .errors import error_response
+
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def json_depth(value: Any) -> int:
+    """How many objects/arrays deep ``value`` nests (a scalar is 0), without recursion."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def _check_json_body():  # type: ignore[no-untyped-def]
+    if request.method not in BODY_METHODS or not request.is_json:
+        return None
+    limit = current_app.config["JSON_MAX_BYTES"]
+    if request.content_length is not None and request.content_length > limit:
+        return error_response(413, f"A JSON body is at most {limit // 1024} KB.")
+    request.max_content_length = limit  # also bounds a chunked body without a length
+    max_depth = current_app.config["JSON_MAX_DEPTH"]
+    try:
+        body = request.get_json()
+    except RequestEntityTooLarge:
+        return error_response(413, f"A JSON body is at most {limit // 1024} KB.")
+    except RecursionError:
+        return error_response(400, f"The JSON body nests deeper than {max_depth} levels.")
+    except BadRequest:
+        return error_response(400, "The body is not valid JSON (UTF-8, one JSON value).")
+    if json_depth(body) > max_depth:
+        return error_response(400, f"The JSON body nests deeper than {max_depth} levels.")
+    return None
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_check_json_body)

@@ -19,7 +19,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import DateField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..core.csv_files import CsvFormatError, decode_upload, write_csv
 from ..core.exercises import SPECIALTIES
@@ -155,7 +155,7 @@ class AssignmentForm(FlaskForm):
         "Difficulty (1-5, optional)", validators=[Optional(), NumberRange(1, 5)]
     )
     chart_count = WholeNumberField(
-        "Charts", default=5, validators=[DataRequired(), NumberRange(1, 50)]
+        "Charts", default=5, validators=[InputRequired(), NumberRange(1, 50)]
     )
     mode = SelectField(
         "Mode", choices=[SelectChoice("practice", "Practice"), SelectChoice("exam", "Timed exam")]
@@ -175,7 +175,7 @@ class AssignmentForm(FlaskForm):
         "Target accuracy % (95 benchmark to 98 elite)",
         default=95,
         validators=[
-            DataRequired(),
+            InputRequired(),
             NumberRange(95, 98, "The target is 95%% (benchmark) to 98%% (elite)."),
         ],
     )

@@ -28,6 +28,7 @@ from ..core.integers import IntegerInputError, parse_id
 from ..extensions import db, login_manager
 from ..models import User
 from ..services.accounts import authenticate, is_locked
+from ..services.demo import demo_logins_present
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -87,6 +88,13 @@ def login():  # type: ignore[no-untyped-def]
                 login_user(user, remember=bool(form.remember.data))
                 return redirect(_safe_next(request.args.get("next")) or url_for("practice.home"))
     return render_template("auth/login.html", form=form), status
+
+
+@bp.context_processor
+def _demo_logins() -> dict[str, object]:
+    """The demo's log-ins on its sign-in page, only while the marked demo accounts exist."""
+    shown = demo_logins_present() if request.endpoint == "auth.login" else []
+    return {"demo_logins": shown}
 
 
 @bp.post("/logout")

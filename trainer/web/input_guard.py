@@ -64,13 +64,13 @@ def _check_json_body():  # type: ignore[no-untyped-def]
         return None
     limit = current_app.config["JSON_MAX_BYTES"]
     if request.content_length is not None and request.content_length > limit:
-        return error_response(413, f"A JSON body is at most {limit // 1024} KB.")
+        return error_response(413, f"That JSON body is too large: at most {limit // 1024} KB.")
     request.max_content_length = limit  # also bounds a chunked body without a length
     max_depth = current_app.config["JSON_MAX_DEPTH"]
     try:
         body = request.get_json()
     except RequestEntityTooLarge:
-        return error_response(413, f"A JSON body is at most {limit // 1024} KB.")
+        return error_response(413, f"That JSON body is too large: at most {limit // 1024} KB.")
     except RecursionError:
         return error_response(400, f"The JSON body nests deeper than {max_depth} levels.")
     except BadRequest:

@@ -5,8 +5,10 @@ Every command is also available as ``flask --app trainer <command>``.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
+import socket
 import sys
 from pathlib import Path
 
@@ -95,12 +97,32 @@ def print_logins(logins: list[tuple[str, str, str]]) -> None:
         click.echo(f"  {role:<10} {username:<12} {password}")
 
 
+def ensure_port_free(host: str, port: int) -> None:
+    """Say plainly that the port is taken (and how to pick another) instead of letting
+    gunicorn retry and print its own errors. Bound the way gunicorn binds (SO_REUSEADDR), so
+    a port only in TIME_WAIT is not reported as busy."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            command = click.get_current_context().command_path
+            reason = "is already in use" if exc.errno == errno.EADDRINUSE else f"fails: {exc}"
+            raise click.ClickException(
+                f"Port {port} on {host} {reason} (another server is running there?). Stop "
+                f"that server, or choose a free port with --port, e.g. "
+                f"'{command} --port {port + 1}'."
+            ) from None
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--workers", default=2, show_default=True, type=int)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
 def serve_command(host: str, port: int, workers: int) -> None:
     """Serve with gunicorn (sync workers; two fit a 2-core machine)."""
+    ensure_port_free(host, port)
     gunicorn = shutil.which("gunicorn") or str(Path(sys.executable).with_name("gunicorn"))
     args = [
         gunicorn,
@@ -117,15 +139,44 @@ def serve_command(host: str, port: int, workers: int) -> None:
     os.execv(gunicorn, args)
 
 
+def _masked_url() -> str:
+    """The database URL with any password hidden, for the confirmation prompt."""
+    return db.engine.url.render_as_string(hide_password=True)
+
+
 @click.command("demo")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--force", is_flag=True, help="Delete ALL data in the database and seed the demo afresh."
+)
+@click.option("--yes", is_flag=True, help="With --force: do not ask for confirmation.")
+@with_appcontext
 @click.pass_context
-def demo_command(ctx: click.Context, host: str, port: int) -> None:
+def demo_command(ctx: click.Context, host: str, port: int, force: bool, yes: bool) -> None:
     """Set up the database and index, seed demo data if empty, print log-ins, and serve."""
+    ensure_port_free(host, port)  # before any slow step: a busy port is known at once
+    if force:
+        from .services.demo import wipe_database
+
+        users = db.session.scalar(select(func.count(User.id))) if _has_schema() else 0
+        if not yes:
+            click.confirm(
+                f"This deletes every table of {_masked_url()} ({users or 0} account(s) and all "
+                "their work) and seeds the demo again. Continue?",
+                abort=True,
+            )
+        wipe_database()
+        click.echo("Database emptied; rebuilding it.")
     ctx.invoke(init_db_command)
     ctx.invoke(seed_demo_command)
     ctx.invoke(serve_command, host=host, port=port, workers=2)
+
+
+def _has_schema() -> bool:
+    from sqlalchemy import inspect
+
+    return inspect(db.engine).has_table("users")
 
 
 @click.group("exercises")

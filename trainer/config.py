@@ -30,6 +30,8 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = 8 * 3600  # a practice session lasts hours
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 512 * 1024
+    JSON_MAX_BYTES = 256 * 1024  # a claim with 50 lines is under 10 KB
+    JSON_MAX_DEPTH = 16  # the deepest real body (a graded key) nests 5 levels
     # Failed log-ins on one account from one address before that address backs off (1 s,
     # 2 s, 4 s, ... at most LOGIN_BACKOFF_MAX_SECONDS); forgotten after the window.
     LOGIN_MAX_FAILURES = 5

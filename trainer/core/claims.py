@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from .integers import IntegerInputError, parse_int
+
 Setting = Literal["professional", "facility"]
 ClaimForm = Literal["CMS-1500", "UB-04"]
 CodeKind = Literal["icd10cm", "cpt", "hcpcs", "modifier", "revenue", "pos"]
@@ -177,17 +179,10 @@ def _as_code(value: Any, field_name: str) -> str:
 
 
 def _as_int(value: Any, field_name: str, low: int, high: int) -> int:
-    if isinstance(value, bool):
-        raise ClaimFormatError(field_name, "must be a whole number")
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if not isinstance(value, int):
-        raise ClaimFormatError(field_name, "must be a whole number")
-    if not low <= value <= high:
-        raise ClaimFormatError(field_name, f"must be between {low} and {high}")
-    return value
+    try:
+        return parse_int(value, field_name, low, high)
+    except IntegerInputError as exc:
+        raise ClaimFormatError(field_name, f"must be {exc.message}") from exc
 
 
 def line_from_dict(data: Any, where: str = "lines[0]") -> ServiceLine:

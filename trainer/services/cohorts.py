@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import secrets
 from dataclasses import dataclass
 from typing import Literal
@@ -12,6 +10,8 @@ from sqlalchemy import case, func, select, update
 
 from trainer.core.stats.mastery import AccuracySummary
 
+from ..core.csv_files import CsvFormatError, read_rows
+from ..core.integers import IntegerInputError, parse_int
 from ..database import write_transaction
 from ..extensions import db
 from ..models import Attempt, Cohort, CohortMember, User
@@ -164,9 +164,13 @@ def _targets(text: str, known: set[str]) -> dict[str, float]:
     found: dict[str, float] = {}
     for part in filter(None, (p.strip() for p in text.replace(",", ";").split(";"))):
         name, _, value = part.partition("=")
-        if name.strip() not in known or not value.strip().isdigit() or not (95 <= int(value) <= 98):
+        try:
+            percent = parse_int(value, "target", 95, 98)
+        except IntegerInputError:
+            percent = None
+        if name.strip() not in known or percent is None:
             raise CohortError(f"Target {part!r}: use specialty=95..98 with a listed specialty.")
-        found[name.strip()] = int(value) / 100
+        found[name.strip()] = percent / 100
     return found
 
 
@@ -218,7 +222,10 @@ class _Planned:
 
 
 def _parse_rows(text: str, specialties: set[str]) -> list[tuple[int, str, str, dict[str, float]]]:
-    rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
+    try:
+        rows = read_rows(text)
+    except CsvFormatError as exc:
+        raise CohortError(str(exc)) from exc
     if rows and rows[0] and rows[0][0].strip().lower() == "name":
         rows = rows[1:]
     if not rows or len(rows) > MAX_IMPORT_ROWS:

@@ -12,7 +12,7 @@ import secrets
 from datetime import timedelta
 
 from faker import Faker
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from trainer.core.content.refresher import updates
 
@@ -20,7 +20,7 @@ from ..core.claims import Claim, ServiceLine
 from ..database import write_transaction
 from ..domain import domain
 from ..extensions import db
-from ..models import Attempt, Cohort, CohortMember, utcnow
+from ..models import Attempt, Cohort, CohortMember, User, utcnow
 from . import practice
 from .accounts import create_user
 from .assignments import create_assignment
@@ -33,6 +33,35 @@ DEMO_LOGINS: list[tuple[str, str, str]] = [
 ]
 EXTRA_TRAINEES = 5
 PASSWORD_EXTRA = "trainee-demo-2026"
+# The demo marker lives in the data itself: demo accounts get an e-mail address under the
+# reserved ".invalid" top-level domain (RFC 2606), which no real account can have. The sign-in
+# page lists the demo log-ins only while such accounts exist, so never on production data.
+DEMO_EMAIL_DOMAIN = "demo.invalid"
+
+
+def demo_email(username: str) -> str:
+    return f"{username}@{DEMO_EMAIL_DOMAIN}"
+
+
+def demo_logins_present() -> list[tuple[str, str, str]]:
+    """The demo log-ins whose marked demo account still exists (none on real data)."""
+    marked = set(
+        db.session.scalars(
+            select(User.username).where(
+                User.username.in_([username for _, username, _ in DEMO_LOGINS]),
+                User.email.endswith("@" + DEMO_EMAIL_DOMAIN),
+            )
+        )
+    )
+    return [login for login in DEMO_LOGINS if login[1] in marked]
+
+
+def wipe_database() -> None:
+    """Drop every table, Alembic's version table included, so migrations rebuild from zero."""
+    db.drop_all()
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    db.session.remove()
 
 
 def _slip(claim: Claim, rng: random.Random) -> Claim:
@@ -84,11 +113,16 @@ def seed_demo(seed: int = 2026, charts_per_trainee: int = 24) -> str:
     rng = random.Random(seed)
     fake = Faker("en_US")
     fake.seed_instance(seed)
-    create_user("admin", DEMO_LOGINS[0][2], "admin", "Avery Admin")
-    supervisor = create_user("supervisor", DEMO_LOGINS[1][2], "supervisor", fake.name())
-    trainees = [create_user("trainee", DEMO_LOGINS[2][2], "trainee", fake.name())]
+    create_user("admin", DEMO_LOGINS[0][2], "admin", "Avery Admin", demo_email("admin"))
+    supervisor = create_user(
+        "supervisor", DEMO_LOGINS[1][2], "supervisor", fake.name(), demo_email("supervisor")
+    )
+    trainees = [
+        create_user("trainee", DEMO_LOGINS[2][2], "trainee", fake.name(), demo_email("trainee"))
+    ]
     for n in range(EXTRA_TRAINEES):
-        trainees.append(create_user(f"trainee{n + 2}", PASSWORD_EXTRA, "trainee", fake.name()))
+        name = f"trainee{n + 2}"
+        trainees.append(create_user(name, PASSWORD_EXTRA, "trainee", fake.name(), demo_email(name)))
     with write_transaction(db.session) as session:
         cohort = Cohort(
             name="Demo cohort (new coders)",

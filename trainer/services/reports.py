@@ -8,8 +8,6 @@ reported in their own table.
 
 from __future__ import annotations
 
-import csv
-import io
 import statistics
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -21,6 +19,7 @@ from trainer.core.content.templates import SPECIALTIES, TemplateLibrary
 from trainer.core.stats.item_analysis import Cell, analyse
 from trainer.core.stats.mastery import STATUS_LABELS, AccuracySummary
 
+from ..core.csv_files import write_csv
 from ..extensions import db
 from ..models import (
     Assignment,
@@ -51,11 +50,7 @@ class Table:
     note: str = ""
 
     def csv(self) -> str:
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(self.columns)
-        writer.writerows(self.rows)
-        return out.getvalue()
+        return write_csv(self.columns, self.rows)
 
 
 @dataclass

@@ -11,8 +11,10 @@ from . import (
     assignments,
     auth,
     authoring,
+    converters,
     errors,
     health,
+    input_guard,
     lookup,
     practice,
     progress,
@@ -25,9 +27,11 @@ from . import (
 
 
 def init_app(app: Flask) -> None:
+    converters.init_app(app)  # before any blueprint: rules bind their converters when added
     auth.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    input_guard.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)

@@ -12,6 +12,7 @@ from trainer.core.codesets.catalog import CodeYearError
 from trainer.core.grading.grader import grade
 
 from ..core.claims import CODE_KINDS, SETTINGS, ClaimFormatError, claim_from_dict, key_from_dict
+from ..core.integers import IntegerInputError, parse_int
 from ..domain import domain
 from ..extensions import csrf
 from .openapi import spec
@@ -35,7 +36,7 @@ def input_error(exc: ApiInputError):  # type: ignore[no-untyped-def]
 
 
 @bp.errorhandler(ClaimFormatError)
-def _claim_error(exc: ClaimFormatError):  # type: ignore[no-untyped-def]
+def claim_error(exc: ClaimFormatError):  # type: ignore[no-untyped-def]
     return jsonify({"error": str(exc), "field": exc.field}), 400
 
 
@@ -67,6 +68,17 @@ def _kind(raw: Any, required: bool) -> str | None:
     return str(raw)
 
 
+def _int_arg(name: str, low: int, high: int, default: int | None = None) -> int:
+    """A whole-number query argument, parsed by the one integer parser."""
+    raw = request.args.get(name)
+    if raw is None and default is not None:
+        return default
+    try:
+        return parse_int(raw, name, low, high)
+    except IntegerInputError as exc:
+        raise ApiInputError(name, exc.message) from exc
+
+
 @bp.get("/codes/search")
 @login_required
 def search_codes():  # type: ignore[no-untyped-def]
@@ -77,10 +89,8 @@ def search_codes():  # type: ignore[no-untyped-def]
         raise ApiInputError("q", "at most 100 characters")
     kind = _kind(request.args.get("kind"), required=False)
     dos = _dos(request.args.get("dos"), required=False)
-    limit_raw = request.args.get("limit", "20")
-    if not limit_raw.isdigit() or not 1 <= int(limit_raw) <= 100:
-        raise ApiInputError("limit", "a whole number from 1 to 100")
-    hits = domain().catalog.search(query, kind, dos, int(limit_raw))  # type: ignore[arg-type]
+    limit = _int_arg("limit", 1, 100, default=20)
+    hits = domain().catalog.search(query, kind, dos, limit)  # type: ignore[arg-type]
     return jsonify(
         {
             "query": query,
@@ -115,10 +125,7 @@ def codeset_diff():  # type: ignore[no-untyped-def]
         raise ApiInputError("set", f"required, one of {', '.join(CODE_KINDS)}")
     years = []
     for name in ("from", "to"):
-        raw = request.args.get(name, "")
-        if not raw.isdigit() or len(raw) != 4:
-            raise ApiInputError(name, "a four-digit year")
-        years.append(int(raw))
+        years.append(_int_arg(name, 1000, 9999))
     catalog = domain().catalog
     for name, year in zip(("from", "to"), years, strict=True):
         if year not in catalog.years(kind):  # type: ignore[arg-type]

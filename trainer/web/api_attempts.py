@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from trainer.core.content.templates import SPECIALTIES
 
-from ..core.claims import claim_from_dict
+from ..core.claims import ClaimFormatError, claim_from_dict
 from ..domain import domain
 from ..extensions import csrf, db
 from ..models import AssignmentRun, Attempt, Cohort
@@ -17,11 +17,12 @@ from ..services import practice as service
 from ..services.access import may_see_key
 from ..services.assignments import run_status
 from ..services.cohorts import can_manage, cohort_rows
-from .api import ApiInputError, input_error
+from .api import ApiInputError, claim_error, input_error
 
 bp = Blueprint("api_clients", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # JSON for integrations, authenticated by Bearer token or session
 bp.register_error_handler(ApiInputError, input_error)
+bp.register_error_handler(ClaimFormatError, claim_error)
 
 
 def _own(attempt_id: int) -> Attempt:

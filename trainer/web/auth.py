@@ -31,9 +31,11 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from ..core.integers import IntegerInputError, parse_id, parse_int
 from ..extensions import db, limiter, login_manager
 from ..models import User
 from ..services.accounts import end_sessions
+from ..services.demo import demo_logins_present
 from ..services.login_throttle import ThrottleRule, authenticate, wait_seconds
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -45,9 +47,15 @@ class LoginForm(FlaskForm):
     remember = BooleanField("Keep me signed in")
 
 
+UNSAFE_IN_NEXT = frozenset("\\ " + "".join(map(chr, range(32))) + chr(127))
+
+
 def _safe_next(target: str | None) -> str | None:
     """Only same-site relative paths: an open redirect would help phishing."""
-    if not target:
+    if not target or not target.isascii() or any(ch in UNSAFE_IN_NEXT for ch in target):
+        # Browsers drop tabs and newlines from URLs and read a backslash as '/', so
+        # '/<backslash>evil.com' or '/<tab>/evil.com' would leave the site; CR/LF would also
+        # split the Location header (a 500 from Werkzeug).
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
@@ -111,6 +119,13 @@ def login():  # type: ignore[no-untyped-def]
     return render_template("auth/login.html", form=form), status
 
 
+@bp.context_processor
+def _demo_logins() -> dict[str, object]:
+    """The demo's log-ins on its sign-in page, only while the marked demo accounts exist."""
+    shown = demo_logins_present() if request.endpoint == "auth.login" else []
+    return {"demo_logins": shown}
+
+
 @bp.post("/logout")
 @login_required
 def logout():  # type: ignore[no-untyped-def]
@@ -141,10 +156,13 @@ def role_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., A
 def _load_user(session_id: str) -> User | None:
     """Load from '<id>:<version>' (``User.get_id``) only while the version is current."""
     user_id, _, version = session_id.partition(":")
-    if not (user_id.isdigit() and version.isdigit()) or len(user_id) > 18:
+    try:
+        uid = parse_id(user_id, "user_id")
+        ver = parse_int(version, "session_version", 0, 2**31)
+    except IntegerInputError:
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_version != int(version):
+    user = db.session.get(User, uid)
+    if user is None or user.session_version != ver:
         return None
     return user
 

@@ -6,6 +6,8 @@ from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from ..core.integers import IntegerInputError
+
 MESSAGES = {
     400: "The request could not be read.",
     403: "You do not have access to that page.",
@@ -17,7 +19,12 @@ MESSAGES = {
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+    """API paths, clients that ask for JSON, and clients that sent JSON get JSON errors."""
+    return (
+        request.path.startswith("/api/")
+        or request.is_json
+        or request.accept_mimetypes.best == "application/json"
+    )
 
 
 def error_response(status: int, message: str):  # type: ignore[no-untyped-def]
@@ -46,7 +53,13 @@ def _server_error(exc: Exception):  # type: ignore[no-untyped-def]
     return error_response(500, "Something went wrong on our side; your saved work is safe.")
 
 
+def _integer_error(exc: IntegerInputError):  # type: ignore[no-untyped-def]
+    """A safety net: a view that lets the integer parser's error through still answers 400."""
+    return error_response(400, f"{exc.field}: must be {exc.message}.")
+
+
 def init_app(app: Flask) -> None:
+    app.register_error_handler(IntegerInputError, _integer_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(InternalServerError, _server_error)

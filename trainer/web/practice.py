@@ -21,7 +21,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
-from wtforms import IntegerField, SelectField
+from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange, Optional
 
@@ -29,6 +29,7 @@ from trainer.core.content.templates import SPECIALTIES
 from trainer.core.grading.entry import EntryLine, entry_from_mapping, parse_entry
 
 from ..core.claims import MAX_DIAGNOSES, MAX_LINES, MAX_MODIFIERS
+from ..core.integers import IntegerInputError, parse_int
 from ..domain import domain
 from ..extensions import db
 from ..models import AssignmentRun, Attempt, Dispute
@@ -41,11 +42,12 @@ from ..services.mastery import drill_target, next_chart
 from ..services.progress import specialty_summaries, specialty_summary
 from ..services.review import review_of
 from .assignments import run_page
-from .forms import CsrfOnlyForm
+from .forms import CsrfOnlyForm, WholeNumberField
 
 bp = Blueprint("practice", __name__)
 
 SHOWN_LINES = 6
+MAX_SECONDS = 24 * 3600
 SHOWN_DIAGNOSES = 6
 NOT_DISPUTABLE = (
     "A key can be disputed once the chart is submitted (an exam chart once the exam is over)."
@@ -54,7 +56,7 @@ NOT_DISPUTABLE = (
 
 class StartForm(FlaskForm):
     specialty = SelectField("Specialty", validators=[DataRequired()])
-    difficulty = IntegerField("Difficulty", validators=[Optional(), NumberRange(1, 5)])
+    difficulty = WholeNumberField("Difficulty", validators=[Optional(), NumberRange(1, 5)])
 
 
 WEAKEST = "weakest"
@@ -213,8 +215,10 @@ def _form_entry(form: MultiDict[str, str]) -> tuple[list[str], list[EntryLine]]:
 
 
 def _seconds(form: MultiDict[str, str]) -> int:
-    raw = form.get("seconds", "0")
-    return int(raw) if raw.isdigit() and len(raw) < 7 else 0
+    try:
+        return parse_int(form.get("seconds", "0"), "seconds", 0, MAX_SECONDS)
+    except IntegerInputError:
+        return 0  # the timer is the page's estimate; a bad value must not cost the answer
 
 
 @bp.post("/practice/attempt/<int:attempt_id>/submit")

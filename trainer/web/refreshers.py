@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from trainer.core.content.refresher import KIND_LABELS, CodeUpdate, updates
 from trainer.core.content.templates import SPECIALTIES
 
+from ..core.integers import IntegerInputError, parse_int
 from ..domain import domain
 from ..services.assignments import AssignmentError, create_assignment
 from ..services.cohorts import visible_cohorts
@@ -102,7 +103,9 @@ def assign(slug: str):  # type: ignore[no-untyped-def]
     if cohort is None:
         flash("Choose one of your cohorts.", "error")
         return _page(code_update, 400)
-    if not raw_count.isdigit() or not 1 <= int(raw_count) <= MAX_CHARTS:
+    try:
+        chart_count = parse_int(raw_count, "chart_count", 1, MAX_CHARTS)
+    except IntegerInputError:
         flash(f"A refresher has 1 to {MAX_CHARTS} charts.", "error")
         return _page(code_update, 400)
     due = None
@@ -121,7 +124,7 @@ def assign(slug: str):  # type: ignore[no-untyped-def]
             f"{code_update.label} refresher",
             domain().library,
             template_ids=[i.template_id for i in items],
-            chart_count=int(raw_count),
+            chart_count=chart_count,
             mode="practice",
             policy="strict",
             due_at=due,

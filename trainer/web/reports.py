@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, render_template
+from flask import Blueprint, abort, current_app, render_template
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -17,6 +17,7 @@ from ..services.library import cohort_library
 from ..services.progress import error_ranking, specialty_summaries, weekly_trend
 from ..services.reports import cohort_report
 from .auth import role_required
+from .downloads import csv_download
 from .progress import svg_response
 
 bp = Blueprint("reports", __name__, url_prefix="/supervise")
@@ -49,12 +50,7 @@ def table_csv(cohort_id: int, table: str):  # type: ignore[no-untyped-def]
     report = _report(_cohort(cohort_id))
     if table not in report.tables:
         abort(404)
-    name = "".join(ch if ch.isalnum() else "-" for ch in report.cohort.name).strip("-")
-    return Response(
-        report.tables[table].csv(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name or "cohort"}-{table}.csv"'},
-    )
+    return csv_download(report.tables[table].csv(), report.cohort.name, f"-{table}.csv")
 
 
 def _trainee(trainee_id: int) -> User:

@@ -13,6 +13,7 @@ from trainer.core.stats.review_sampling import (
     ReviewError,
 )
 
+from ..core.integers import IntegerInputError, parse_int
 from ..database import write_transaction
 from ..extensions import db
 from ..models import Attempt, Cohort
@@ -136,11 +137,14 @@ def sample_size(cohort_id: int):  # type: ignore[no-untyped-def]
         abort(404)
     if not CsrfOnlyForm().validate():
         abort(400)
-    raw = request.form.get("per_quarter", "").strip()
-    if not raw.isdigit() or not 0 <= int(raw) <= MAX_SAMPLE_PER_QUARTER:
+    try:
+        per_quarter = parse_int(
+            request.form.get("per_quarter", ""), "per_quarter", 0, MAX_SAMPLE_PER_QUARTER
+        )
+    except IntegerInputError:
         flash(f"The quarterly sample is 0 to {MAX_SAMPLE_PER_QUARTER} charts per trainee.", "error")
         return redirect(url_for("review.queue"), 303)
     with write_transaction(db.session):
-        cohort.review_sample = int(raw)
-    flash(f"{cohort.name}: {raw} charts per trainee per quarter are sampled.", "info")
+        cohort.review_sample = per_quarter
+    flash(f"{cohort.name}: {per_quarter} charts per trainee per quarter are sampled.", "info")
     return redirect(url_for("review.queue"), 303)

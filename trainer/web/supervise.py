@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import UTC, datetime, time
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -20,13 +17,15 @@ from flask import (
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms import DateField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from trainer.core.content.templates import SPECIALTIES
 from trainer.core.stats.mastery import STATUS_LABELS
 
+from ..core.csv_files import CsvFormatError, decode_upload, write_csv
+from ..core.integers import IntegerInputError, parse_id
 from ..domain import domain
 from ..extensions import db
 from ..models import Assignment, Attempt, Cohort, Dispute
@@ -51,7 +50,8 @@ from ..services.disputes import (
 from ..services.keys import current_key
 from ..services.library import assignable_library
 from .auth import role_required
-from .forms import CsrfOnlyForm
+from .downloads import csv_download
+from .forms import CsrfOnlyForm, WholeNumberField, coerce_id
 
 bp = Blueprint("supervise", __name__, url_prefix="/supervise")
 
@@ -162,13 +162,15 @@ def accept(dispute_id: int):  # type: ignore[no-untyped-def]
 class AssignmentForm(FlaskForm):
     """A new exercise set for one of the supervisor's cohorts."""
 
-    cohort = SelectField("Cohort", coerce=int, validators=[DataRequired()])
+    cohort = SelectField("Cohort", coerce=coerce_id, validators=[DataRequired()])
     title = StringField("Title", validators=[DataRequired(), Length(max=120)])
     specialty = SelectField("Specialty", validators=[Optional()])
-    difficulty = IntegerField(
+    difficulty = WholeNumberField(
         "Difficulty (1-5, optional)", validators=[Optional(), NumberRange(1, 5)]
     )
-    chart_count = IntegerField("Charts", default=5, validators=[DataRequired(), NumberRange(1, 50)])
+    chart_count = WholeNumberField(
+        "Charts", default=5, validators=[InputRequired(), NumberRange(1, 50)]
+    )
     mode = SelectField(
         "Mode", choices=[SelectChoice("practice", "Practice"), SelectChoice("exam", "Timed exam")]
     )
@@ -180,14 +182,14 @@ class AssignmentForm(FlaskForm):
             SelectChoice("exam", "Exam"),
         ],
     )
-    time_limit_minutes = IntegerField(
+    time_limit_minutes = WholeNumberField(
         "Time limit, minutes (exam)", validators=[Optional(), NumberRange(1, 600)]
     )
-    target = IntegerField(
+    target = WholeNumberField(
         "Target accuracy % (95 benchmark to 98 elite)",
         default=95,
         validators=[
-            DataRequired(),
+            InputRequired(),
             NumberRange(95, 98, "The target is 95%% (benchmark) to 98%% (elite)."),
         ],
     )
@@ -292,6 +294,9 @@ def create_cohort_view():  # type: ignore[no-untyped-def]
     return redirect(url_for("supervise.index"), 303)
 
 
+MAX_IMPORT_BYTES = 1_000_000
+
+
 @bp.post("/cohorts/<int:cohort_id>/import")
 @role_required("supervisor")
 def import_trainees(cohort_id: int):  # type: ignore[no-untyped-def]
@@ -299,8 +304,15 @@ def import_trainees(cohort_id: int):  # type: ignore[no-untyped-def]
         abort(400)
     cohort = _own_cohort(cohort_id)
     upload = request.files.get("file")
-    text = upload.read(1_000_000).decode("utf-8", "replace") if upload else ""
-    text = text or request.form.get("rows", "")[:1_000_000]
+    try:
+        data = upload.read(MAX_IMPORT_BYTES + 1) if upload else b""
+        if len(data) > MAX_IMPORT_BYTES:
+            raise CsvFormatError(f"A CSV import is at most {MAX_IMPORT_BYTES // 1000} KB.")
+        text = decode_upload(data)
+    except CsvFormatError as exc:
+        flash(str(exc), "error")
+        return index_page(400)
+    text = text or request.form.get("rows", "")[:MAX_IMPORT_BYTES]
     try:
         results = import_csv(current_user, cohort, text, set(domain().library.specialties()))
     except CohortError as exc:
@@ -314,17 +326,34 @@ def import_trainees(cohort_id: int):  # type: ignore[no-untyped-def]
 def move():  # type: ignore[no-untyped-def]
     if not CsrfOnlyForm().validate():
         abort(400)
-    user_raw, cohort_raw = request.form.get("user_id", ""), request.form.get("cohort_id", "")
-    if not (user_raw.isdigit() and cohort_raw.isdigit()):
+    try:
+        user_id = parse_id(request.form.get("user_id"), "user_id")
+        cohort_id = parse_id(request.form.get("cohort_id"), "cohort_id")
+    except IntegerInputError:
         flash("Choose a trainee and a cohort.", "error")
         return index_page(400)
     try:
-        move_trainee(current_user, int(user_raw), int(cohort_raw))
+        move_trainee(current_user, user_id, cohort_id)
     except CohortError as exc:
         flash(str(exc), "error")
         return index_page(400)
     flash("Trainee moved.", "info")
     return redirect(url_for("supervise.index"), 303)
+
+
+COHORT_CSV_COLUMNS = (
+    "trainee",
+    "username",
+    "specialty",
+    "charts",
+    "charts_correct",
+    "codes_correct",
+    "codes_total",
+    "code_accuracy",
+    "ci_low",
+    "ci_high",
+    "status",
+)
 
 
 @bp.get("/cohorts/<int:cohort_id>/report.csv")
@@ -333,27 +362,11 @@ def cohort_csv(cohort_id: int):  # type: ignore[no-untyped-def]
     """The cohort-by-specialty table as CSV, one row per trainee and specialty."""
     cohort = _own_cohort(cohort_id)
     cfg = current_app.config
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "trainee",
-            "username",
-            "specialty",
-            "charts",
-            "charts_correct",
-            "codes_correct",
-            "codes_total",
-            "code_accuracy",
-            "ci_low",
-            "ci_high",
-            "status",
-        ]
-    )
+    rows = []
     for row in cohort_rows(cohort, cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"]):
         for specialty, s in sorted(row.by_specialty.items()):
             low, high = s.code_interval
-            writer.writerow(
+            rows.append(
                 [
                     row.user.display_name,
                     row.user.username,
@@ -368,9 +381,4 @@ def cohort_csv(cohort_id: int):  # type: ignore[no-untyped-def]
                     s.status,
                 ]
             )
-    name = "".join(ch if ch.isalnum() else "-" for ch in cohort.name).strip("-") or "cohort"
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}-accuracy.csv"'},
-    )
+    return csv_download(write_csv(COHORT_CSV_COLUMNS, rows), cohort.name, "-accuracy.csv")

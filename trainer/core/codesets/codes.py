@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from trainer.core.claims import CodeKind
+from trainer.core.integers import is_ascii_digits
 
 _ICD = re.compile(r"^[A-Z][0-9][0-9A-Z][0-9A-Z]{0,4}$")
 _CPT = re.compile(r"^[0-9]{4}[0-9FTU]$")
@@ -33,7 +34,7 @@ def normalize(code: str, kind: CodeKind | None = None) -> str:
         if "." in text and text.index(".") != 3:
             return text  # a dot in the wrong place is not silently moved
         return bare if len(bare) <= 3 else f"{bare[:3]}.{bare[3:]}"
-    if kind == "revenue" and text.isdigit() and len(text) == 3:
+    if kind == "revenue" and is_ascii_digits(text) and len(text) == 3:
         return "0" + text
     return text
 

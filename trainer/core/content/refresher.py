@@ -18,6 +18,7 @@ from typing import Any
 from trainer.core.codesets.codes import guess_kind
 from trainer.core.content.generation import DOS_WINDOW, generate
 from trainer.core.content.templates import Template, TemplateLibrary
+from trainer.core.integers import is_ascii_digits
 
 KIND_LABELS = {"icd10cm": "ICD-10-CM", "cpt": "CPT", "hcpcs": "HCPCS Level II"}
 
@@ -93,7 +94,7 @@ class CodeUpdate:
     @classmethod
     def from_slug(cls, slug: str) -> CodeUpdate | None:
         kind, _, year = slug.partition("-")
-        if kind not in KIND_LABELS or not year.isdigit() or len(year) != 4:
+        if kind not in KIND_LABELS or not is_ascii_digits(year) or len(year) != 4:
             return None
         return cls(kind, int(year))
 

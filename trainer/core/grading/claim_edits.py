@@ -19,6 +19,7 @@ from datetime import date
 from trainer.core.claims import ServiceLine
 from trainer.core.grading.lookups import Lookups, proc_kind
 from trainer.core.grading.types import Action, EditResult, PatientFacts
+from trainer.core.integers import is_ascii_digits
 
 DISTINCT = frozenset({"59", "XE", "XS", "XP", "XU"})
 X_MODIFIERS = frozenset({"XE", "XS", "XP", "XU"})
@@ -68,7 +69,7 @@ PC_TC_NONE = frozenset({"93000", "93005", "93010", "93015", "93016", "93017", "9
 
 
 def _numeric(code: str) -> int | None:
-    return int(code) if len(code) == 5 and code.isdigit() else None
+    return int(code) if len(code) == 5 and is_ascii_digits(code) else None
 
 
 def _in(code: str, ranges: Sequence[tuple[int, int]]) -> bool:

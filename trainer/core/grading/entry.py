@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from trainer.core.claims import MAX_DIAGNOSES, MAX_MODIFIERS, MAX_UNITS, Claim, ServiceLine
 from trainer.core.codesets.codes import normalize
+from trainer.core.integers import IntegerInputError, is_ascii_digits, parse_int
 
 RAW_ICD = re.compile(r"^[A-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$")  # a trailing dot is a typo
 ICD_SHAPE = re.compile(r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
@@ -90,7 +91,7 @@ def parse_pointers(raw: str) -> tuple[int, ...] | None:
         tokens = list(tokens[0])
     result: list[int] = []
     for token in tokens:
-        if token.isdigit() and 1 <= int(token) <= MAX_DIAGNOSES:
+        if is_ascii_digits(token) and 1 <= int(token) <= MAX_DIAGNOSES:
             result.append(int(token))
         elif len(token) == 1 and token in POINTER_LETTERS:
             result.append(POINTER_LETTERS.index(token) + 1)
@@ -123,12 +124,12 @@ def _line(
     units_text = entry.units.strip()
     units = 1
     if units_text:
-        if not units_text.isdigit() or not 1 <= int(units_text) <= MAX_UNITS:
+        try:
+            units = parse_int(units_text, f"{where}-units", 1, MAX_UNITS)
+        except IntegerInputError:
             problems.add(
                 f"{where}-units", f"{label}: units must be a whole number from 1 to {MAX_UNITS}."
             )
-        else:
-            units = int(units_text)
     revenue: str | None = None
     rev_text = _clean(entry.revenue_code)
     if rev_text:

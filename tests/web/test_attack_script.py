@@ -7,8 +7,6 @@ form), another cohort's exports, and open redirects through ``next=``. Each test
 the attempt finds nothing: a 4xx (or a redirect back), and no key code, rationale or grade
 in any body she received.
 
-Checks that depend on fixes made on other branches (key visibility, exam clock) are marked
-``xfail(strict=True)``: they fail here today and the lead flips them when the branches merge.
 """
 
 from __future__ import annotations
@@ -36,8 +34,6 @@ from trainer.services.assignments import create_assignment
 from trainer.services.practice import start_attempt, variant_of
 
 PASSWORD = "correct-horse-battery"
-KEYS_BRANCH = pytest.mark.xfail(strict=True, reason="fixed on branch h14-keys")
-CLOCK_BRANCH = pytest.mark.xfail(strict=True, reason="fixed on branch h14-keys (exam clock)")
 EVIL = "evil.example"
 
 
@@ -206,7 +202,6 @@ def _signed_in(target: Target, username: str = "mallory") -> Attacker:
     return attacker
 
 
-@KEYS_BRANCH
 def test_dispute_before_submit_reveals_no_key(target):
     mallory = _signed_in(target)
     attempt_id = _start_practice(mallory)
@@ -293,7 +288,6 @@ def _graded_answer(target: Target, attempt_id: int) -> dict[str, Any] | None:
         return attempt.answer if attempt.status == "submitted" else None
 
 
-@CLOCK_BRANCH
 def test_an_api_submit_after_the_bell_is_refused(target):
     mallory = _signed_in(target)
     run_id, attempts = _start_exam(mallory, target)
@@ -308,7 +302,6 @@ def test_an_api_submit_after_the_bell_is_refused(target):
     assert _graded_answer(target, attempts[0]) != _answer(target.app, attempts[0])
 
 
-@CLOCK_BRANCH
 def test_an_autosave_after_the_bell_is_refused(target):
     mallory = _signed_in(target)
     run_id, attempts = _start_exam(mallory, target)

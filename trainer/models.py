@@ -14,7 +14,7 @@ from flask_login import UserMixin
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .extensions import db
+from .extensions import Model
 
 Role = Literal["trainee", "supervisor", "admin"]
 ROLES: tuple[Role, ...] = ("trainee", "supervisor", "admin")
@@ -25,7 +25,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -40,7 +40,7 @@ class User(UserMixin, db.Model):
     memberships: Mapped[list[CohortMember]] = relationship(back_populates="user")
 
     @property
-    def is_active(self) -> bool:  # type: ignore[override]
+    def is_active(self) -> bool:
         return self.active
 
     @property
@@ -52,7 +52,7 @@ class User(UserMixin, db.Model):
         return self.role == "admin"
 
 
-class LoginFailure(db.Model):
+class LoginFailure(Model):
     """Failed log-ins, kept in the database so every app server throttles alike."""
 
     __tablename__ = "login_failures"
@@ -63,7 +63,7 @@ class LoginFailure(db.Model):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
 
-class Cohort(db.Model):
+class Cohort(Model):
     __tablename__ = "cohorts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -77,7 +77,7 @@ class Cohort(db.Model):
     members: Mapped[list[CohortMember]] = relationship(back_populates="cohort")
 
 
-class CohortMember(db.Model):
+class CohortMember(Model):
     """A trainee belongs to one cohort at a time; moving them rewrites this row."""
 
     __tablename__ = "cohort_members"
@@ -92,7 +92,7 @@ class CohortMember(db.Model):
     user: Mapped[User] = relationship(back_populates="memberships")
 
 
-class Attempt(db.Model):
+class Attempt(Model):
     """One chart a trainee coded (or is coding)."""
 
     __tablename__ = "attempts"
@@ -162,7 +162,7 @@ class Attempt(db.Model):
     )
 
 
-class AttemptGrade(db.Model):
+class AttemptGrade(Model):
     """Every grade an attempt has had: the first, and one per key correction or override."""
 
     __tablename__ = "attempt_grades"
@@ -177,7 +177,7 @@ class AttemptGrade(db.Model):
     attempt: Mapped[Attempt] = relationship(back_populates="grades")
 
 
-class AttemptError(db.Model):
+class AttemptError(Model):
     """Error types of an attempt's current grade, flattened so progress pages can rank them."""
 
     __tablename__ = "attempt_errors"
@@ -191,7 +191,7 @@ class AttemptError(db.Model):
     explanation: Mapped[str] = mapped_column(Text, default="")
 
 
-class Dispute(db.Model):
+class Dispute(Model):
     """A trainee's challenge to a key, with the citation; a supervisor accepts or rejects it."""
 
     __tablename__ = "disputes"
@@ -211,7 +211,7 @@ class Dispute(db.Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
-class Review(db.Model):
+class Review(Model):
     """A second-tier reviewer's decision on one submitted chart (one current review per chart).
 
     ``overrides`` holds the reviewer's line verdicts (``core.review.Override`` dicts); applying
@@ -239,7 +239,7 @@ class Review(db.Model):
     reviewer: Mapped[User] = relationship()
 
 
-class KeyCorrection(db.Model):
+class KeyCorrection(Model):
     """A supervisor's correction of a template's key; each one is a new key version.
 
     ``replace`` maps a keyed code to the code that should have been keyed; ``accept`` maps a
@@ -260,7 +260,7 @@ class KeyCorrection(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class Assignment(db.Model):
+class Assignment(Model):
     """An exercise set a supervisor gives a cohort: practice, or a timed exam."""
 
     __tablename__ = "assignments"
@@ -288,7 +288,7 @@ class Assignment(db.Model):
     cohort: Mapped[Cohort] = relationship()
 
 
-class AssignmentRun(db.Model):
+class AssignmentRun(Model):
     """One trainee's sitting of an assignment: its charts, deadline and completion."""
 
     __tablename__ = "assignment_runs"
@@ -304,7 +304,7 @@ class AssignmentRun(db.Model):
     assignment: Mapped[Assignment] = relationship()
 
 
-class AuthoredTemplate(db.Model):
+class AuthoredTemplate(Model):
     """A template a supervisor wrote in the browser, stored in the database.
 
     Kept in the database rather than on disk so several stateless app servers see the same
@@ -330,7 +330,7 @@ class AuthoredTemplate(db.Model):
     owner: Mapped[User] = relationship()
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A bearer token for API clients (LMS and other integrations); only its hash is stored."""
 
     __tablename__ = "api_tokens"

@@ -18,7 +18,7 @@ from trainer.core.content.refresher import CodeUpdate
 from trainer.core.content.templates import Template, TemplateLibrary
 from trainer.core.grading.entry import entry_from_mapping, parse_entry
 
-from ..core.claims import Claim
+from ..core.claims import Claim, ServiceLine
 from ..database import write_transaction
 from ..extensions import db
 from ..models import Assignment, AssignmentRun, Attempt, Cohort, CohortMember, User, utcnow
@@ -220,7 +220,7 @@ def _draft_claim(attempt: Attempt) -> Claim:
         return claim
     keep_dx = [d for d in dx if d.strip() and parse_entry([d], [], facility)[0] is not None]
     kept = parse_entry(keep_dx, [], facility)[0]
-    keep_lines = []
+    keep_lines: list[ServiceLine] = []
     for line in lines:
         parsed, _ = parse_entry(keep_dx, [line], facility)
         if parsed is not None:

@@ -15,7 +15,7 @@ from trainer.core.content.templates import Template, TemplateLibrary
 from trainer.core.grading.grader import PatientFacts, grade
 
 from ..core.claims import Claim
-from ..database import write_transaction
+from ..database import rows_changed, write_transaction
 from ..extensions import db
 from ..models import Attempt, AttemptError, AttemptGrade, utcnow
 from .keys import current_key, key_version, variant_of
@@ -115,7 +115,7 @@ def save_draft(attempt: Attempt, draft: dict[str, Any]) -> bool:
             .where(Attempt.id == attempt.id, Attempt.status == "in_progress")
             .values(draft=draft)
         )
-    return bool(result.rowcount)
+    return bool(rows_changed(result))
 
 
 def patient_facts(variant: Variant) -> PatientFacts:
@@ -152,20 +152,22 @@ def submit_attempt(
         raise PracticeError("That chart does not exist.")
     graded = grade_attempt(attempt, answer, catalog)
     with write_transaction(db.session) as session:
-        flipped = session.execute(
-            update(Attempt)
-            .where(Attempt.id == attempt_id, Attempt.status == "in_progress")
-            .values(
-                status="submitted",
-                answer=answer.to_dict(),
-                submitted_at=utcnow(),
-                seconds_spent=max(0, min(int(seconds), 24 * 3600)),
-                score=float(graded["score"]),
-                code_correct=int(graded["code_correct"]),
-                code_total=int(graded["code_total"]),
-                chart_correct=bool(graded["chart_correct"]),
+        flipped = rows_changed(
+            session.execute(
+                update(Attempt)
+                .where(Attempt.id == attempt_id, Attempt.status == "in_progress")
+                .values(
+                    status="submitted",
+                    answer=answer.to_dict(),
+                    submitted_at=utcnow(),
+                    seconds_spent=max(0, min(int(seconds), 24 * 3600)),
+                    score=float(graded["score"]),
+                    code_correct=int(graded["code_correct"]),
+                    code_total=int(graded["code_total"]),
+                    chart_correct=bool(graded["chart_correct"]),
+                )
             )
-        ).rowcount
+        )
         if flipped:
             version = key_version(attempt.template_id)
             session.add(AttemptGrade(attempt_id=attempt_id, key_version=version, result=graded))

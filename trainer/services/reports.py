@@ -37,6 +37,10 @@ from ..models import (
 TREND_WEEKS = 8
 
 
+PerTrainee = dict[int, dict[str, tuple[AccuracySummary, int]]]
+"""Per trainee id, per specialty: the accuracy summary and the seconds spent."""
+
+
 @dataclass
 class Table:
     """One report table: what the page shows and the CSV export writes, cell for cell."""
@@ -105,7 +109,7 @@ def cohort_report(
             acc[2] += cc
             acc[3] += ct
             acc[4] += secs
-    per: dict[int, dict[str, tuple[AccuracySummary, int]]] = {i: {} for i in ids}
+    per: PerTrainee = {i: {} for i in ids}
     for (user_id, specialty), (n, ok, cc, ct, secs) in sums.items():
         own = float(targets[user_id].get(specialty, target))
         summary = AccuracySummary(n, ok, cc, ct, own, max(own, elite))
@@ -161,7 +165,7 @@ def _plain_rows(statement: Any, runs: list[dict[str, Any]] | None = None) -> lis
     dialect = db.engine.dialect
     compiled = statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
     sql = str(compiled)
-    results = []
+    results: list[list[Any]] = []
     cursor = db.session.connection().connection.cursor()
     try:
         for values in runs or [{}]:
@@ -169,7 +173,7 @@ def _plain_rows(statement: Any, runs: list[dict[str, Any]] | None = None) -> lis
             if compiled.positional:
                 params = tuple(params[name] for name in compiled.positiontup or ())
             cursor.execute(sql, params)
-            results.append(cursor.fetchall())
+            results.append(list(cursor.fetchall()))
     finally:
         cursor.close()
     return results
@@ -185,7 +189,7 @@ def _overall(cells: dict[str, tuple[AccuracySummary, int]], target: float) -> Ac
     )
 
 
-def _matrix(users: list[User], per: dict, specialties: list[str]) -> Table:  # type: ignore[type-arg]
+def _matrix(users: list[User], per: PerTrainee, specialties: list[str]) -> Table:
     table = Table(
         "matrix",
         "Accuracy by specialty against target",
@@ -221,7 +225,7 @@ def _matrix(users: list[User], per: dict, specialties: list[str]) -> Table:  # t
     return table
 
 
-def _ready(users: list[User], per: dict) -> Table:  # type: ignore[type-arg]
+def _ready(users: list[User], per: PerTrainee) -> Table:
     table = Table(
         "ready",
         "Ready: at target per specialty",
@@ -340,7 +344,7 @@ def _errors(ids: list[int]) -> Table:
     return table
 
 
-def _productivity(users: list[User], per: dict) -> Table:  # type: ignore[type-arg]
+def _productivity(users: list[User], per: PerTrainee) -> Table:
     table = Table(
         "productivity",
         "Productivity",
@@ -375,7 +379,7 @@ def _productivity(users: list[User], per: dict) -> Table:  # type: ignore[type-a
     return table
 
 
-def _peers(users: list[User], per: dict, specialties: list[str]) -> Table:  # type: ignore[type-arg]
+def _peers(users: list[User], per: PerTrainee, specialties: list[str]) -> Table:
     table = Table(
         "peers",
         "Peer comparison",

@@ -16,11 +16,13 @@ from typing import Any
 from faker import Faker
 from jinja2 import StrictUndefined
 from jinja2 import Template as JinjaTemplate
+from jinja2.environment import TemplateExpression
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from trainer.core.claims import AnswerKey, key_from_dict
 from trainer.core.content.rendering import render_markdown
 from trainer.core.content.templates import Template
+from trainer.core.grading.types import Sex
 
 # Dates of service the catalog covers: ICD-10-CM FY2025-FY2026, CPT/HCPCS 2025-2026.
 DOS_WINDOW = (date(2024, 10, 1), date(2026, 9, 30))
@@ -39,7 +41,7 @@ class Patient:
     name: str
     first_name: str
     last_name: str
-    sex: str
+    sex: Sex
     dob: date
     age: int
     mrn: str
@@ -106,7 +108,7 @@ def _compiled(source: str) -> JinjaTemplate:
 
 
 @lru_cache(maxsize=4096)
-def _expression(source: str):  # type: ignore[no-untyped-def]
+def _expression(source: str) -> TemplateExpression:
     return _env.compile_expression(source)
 
 
@@ -183,7 +185,8 @@ def _years_before(day: date, years: int) -> date:
 
 def _patient(template: Template, dos: date, rng: random.Random) -> Patient:
     rules = template.patient
-    sex = rules.sex if rules.sex in ("F", "M") else rng.choice(("F", "M"))
+    sexes: tuple[Sex, Sex] = ("F", "M")
+    sex: Sex = "F" if rules.sex == "F" else "M" if rules.sex == "M" else rng.choice(sexes)
     age = rng.randint(rules.min_age, rules.max_age)
     latest = _years_before(dos, age)  # birthday on the date of service at the latest
     earliest = _years_before(dos, age + 1) + timedelta(days=1)

@@ -43,12 +43,15 @@ ERROR_TYPES: tuple[str, ...] = (
 )
 
 
+Sex = Literal["F", "M"]
+
+
 @dataclass(frozen=True, slots=True)
 class PatientFacts:
     """The demographics the age and sex edits need."""
 
     age: int
-    sex: Literal["F", "M"]
+    sex: Sex
     payer: str = ""
 
 
@@ -215,6 +218,7 @@ __all__ = [
     "LineVerdict",
     "POLICIES",
     "PatientFacts",
+    "Sex",
     "Policy",
     "Target",
 ]

@@ -146,7 +146,7 @@ def choose_next(
     if not available:
         return None
     due = sorted(
-        (f for f in families if f.due_on() is not None and f.due_on() <= today),  # type: ignore[operator]
+        (f for f in families if (due_on := f.due_on()) is not None and due_on <= today),
         key=lambda f: (f.due_on(), f.family),
     )
     for item in due:

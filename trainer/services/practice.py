@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -70,14 +71,16 @@ def start_attempt(
     year: int | None = None,
     between: tuple[date, date] | None = None,
     course: str = "",
+    choices: Mapping[str, str] | None = None,
 ) -> Attempt:
     """Generate a variant and store it whole, so later template edits never change it.
 
     ``year`` (a calendar year of service) or ``between`` (a date range, for a refresher)
-    choose the date of service; ``course`` marks a refresher chart, reported apart.
+    choose the date of service; ``course`` marks a refresher chart, reported apart;
+    ``choices`` (variable -> alternative label) fixes the variant, for a review or a drill.
     """
     seed = secrets.randbelow(2**31) if seed is None else seed
-    variant = generate(template, seed, year=year, between=between)
+    variant = generate(template, seed, choices=choices, year=year, between=between)
     with write_transaction(db.session) as session:
         attempt = Attempt(
             user_id=user_id,

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, jsonify, request
+from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from trainer.core.codesets.catalog import CodeYearError
@@ -30,17 +31,17 @@ class ApiInputError(ValueError):
 
 
 @bp.errorhandler(ApiInputError)
-def input_error(exc: ApiInputError):  # type: ignore[no-untyped-def]
+def input_error(exc: ApiInputError) -> ResponseReturnValue:
     return jsonify({"error": f"{exc.field}: {exc.message}", "field": exc.field}), 400
 
 
 @bp.errorhandler(ClaimFormatError)
-def _claim_error(exc: ClaimFormatError):  # type: ignore[no-untyped-def]
+def _claim_error(exc: ClaimFormatError) -> ResponseReturnValue:
     return jsonify({"error": str(exc), "field": exc.field}), 400
 
 
 @bp.errorhandler(CodeYearError)
-def _year_error(exc: CodeYearError):  # type: ignore[no-untyped-def]
+def _year_error(exc: CodeYearError) -> ResponseReturnValue:
     return jsonify({"error": f"dos: {exc}", "field": "dos"}), 400
 
 
@@ -69,7 +70,7 @@ def _kind(raw: Any, required: bool) -> str | None:
 
 @bp.get("/codes/search")
 @login_required
-def search_codes():  # type: ignore[no-untyped-def]
+def search_codes() -> ResponseReturnValue:
     query = request.args.get("q", "")
     if not query.strip():
         raise ApiInputError("q", "required: a code prefix or words")
@@ -95,7 +96,7 @@ def search_codes():  # type: ignore[no-untyped-def]
 
 @bp.get("/codes/validate")
 @login_required
-def validate_code():  # type: ignore[no-untyped-def]
+def validate_code() -> ResponseReturnValue:
     code = request.args.get("code", "")
     if not code.strip():
         raise ApiInputError("code", "required")
@@ -109,7 +110,7 @@ def validate_code():  # type: ignore[no-untyped-def]
 
 @bp.get("/codesets/diff")
 @login_required
-def codeset_diff():  # type: ignore[no-untyped-def]
+def codeset_diff() -> ResponseReturnValue:
     kind = _kind(request.args.get("set"), required=True) if request.args.get("set") else None
     if kind is None:
         raise ApiInputError("set", f"required, one of {', '.join(CODE_KINDS)}")
@@ -129,7 +130,7 @@ def codeset_diff():  # type: ignore[no-untyped-def]
 
 @bp.post("/grade")
 @login_required
-def grade_claim():  # type: ignore[no-untyped-def]
+def grade_claim() -> ResponseReturnValue:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise ApiInputError("body", "send a JSON object with key, answer, policy, date_of_service")
@@ -149,6 +150,6 @@ def grade_claim():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/openapi.json")
-def openapi():  # type: ignore[no-untyped-def]
+def openapi() -> ResponseReturnValue:
     """The API's contract, public so integrators can read it before they hold a token."""
     return jsonify(spec())

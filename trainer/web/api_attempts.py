@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 from flask import Blueprint, abort, current_app, jsonify, request
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from trainer.core.content.templates import SPECIALTIES
@@ -49,7 +50,7 @@ def _summary(attempt: Attempt) -> dict[str, object]:
 
 @bp.post("/exercises/start")
 @login_required
-def api_start():  # type: ignore[no-untyped-def]
+def api_start() -> ResponseReturnValue:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise ApiInputError("body", "send a JSON object with 'specialty'")
@@ -67,7 +68,7 @@ def api_start():  # type: ignore[no-untyped-def]
 
 @bp.post("/attempts/<int:attempt_id>/submit")
 @login_required
-def api_submit(attempt_id: int):  # type: ignore[no-untyped-def]
+def api_submit(attempt_id: int) -> ResponseReturnValue:
     attempt = _own(attempt_id)
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
@@ -84,13 +85,13 @@ def api_submit(attempt_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/attempts/<int:attempt_id>")
 @login_required
-def api_attempt(attempt_id: int):  # type: ignore[no-untyped-def]
+def api_attempt(attempt_id: int) -> ResponseReturnValue:
     return jsonify(_summary(_own(attempt_id)))
 
 
 @bp.get("/cohorts/<int:cohort_id>/report")
 @login_required
-def api_cohort_report(cohort_id: int):  # type: ignore[no-untyped-def]
+def api_cohort_report(cohort_id: int) -> ResponseReturnValue:
     if not current_user.is_supervisor:
         abort(403)
     cohort = db.session.get(Cohort, cohort_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -34,11 +35,11 @@ def _own_run(run_id: int) -> AssignmentRun:
 
 @bp.get("/")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     return index_page()
 
 
-def index_page(status: int = 200):  # type: ignore[no-untyped-def]
+def index_page(status: int = 200) -> ResponseReturnValue:
     rows = []
     for assignment in assignments_for(current_user):
         run = db.session.scalar(
@@ -56,7 +57,7 @@ def index_page(status: int = 200):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:assignment_id>/start")
 @login_required
-def start(assignment_id: int):  # type: ignore[no-untyped-def]
+def start(assignment_id: int) -> ResponseReturnValue:
     if not CsrfOnlyForm().validate():
         abort(400)
     assignment = db.session.get(Assignment, assignment_id)
@@ -71,7 +72,7 @@ def start(assignment_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/run/<int:run_id>")
 @login_required
-def run(run_id: int):  # type: ignore[no-untyped-def]
+def run(run_id: int) -> ResponseReturnValue:
     item = _own_run(run_id)
     status = run_status(item, domain().catalog)
     return render_template(
@@ -85,7 +86,7 @@ def run(run_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/run/<int:run_id>/finish")
 @login_required
-def finish(run_id: int):  # type: ignore[no-untyped-def]
+def finish(run_id: int) -> ResponseReturnValue:
     if not CsrfOnlyForm().validate():
         abort(400)
     item = _own_run(run_id)
@@ -97,7 +98,7 @@ def finish(run_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/join")
 @login_required
-def join():  # type: ignore[no-untyped-def]
+def join() -> ResponseReturnValue:
     """A trainee joins (or moves to) a cohort with the code their supervisor shared."""
     if not CsrfOnlyForm().validate():
         abort(400)

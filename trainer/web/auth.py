@@ -19,6 +19,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
@@ -48,7 +49,7 @@ def _safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login():  # type: ignore[no-untyped-def]
+def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("practice.home"))
     form = LoginForm()
@@ -84,7 +85,7 @@ def login():  # type: ignore[no-untyped-def]
 
 @bp.post("/logout")
 @login_required
-def logout():  # type: ignore[no-untyped-def]
+def logout() -> ResponseReturnValue:
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
@@ -114,7 +115,7 @@ def _load_user(user_id: str) -> User | None:
 
 
 @login_manager.request_loader
-def _load_user_from_token(req):  # type: ignore[no-untyped-def]
+def _load_user_from_token(req: Request) -> User | None:
     """API clients authenticate with 'Authorization: Bearer <token>' (no session, no CSRF)."""
     header = req.headers.get("Authorization", "")
     if not req.path.startswith("/api/") or not header.startswith("Bearer "):
@@ -125,7 +126,7 @@ def _load_user_from_token(req):  # type: ignore[no-untyped-def]
 
 
 @login_manager.unauthorized_handler
-def _unauthorized():  # type: ignore[no-untyped-def]
+def _unauthorized() -> ResponseReturnValue:
     """People are sent to the log-in page; API clients get a 401 they can act on."""
     if request.path.startswith("/api/"):
         return jsonify({"error": "Authentication required.", "status": 401}), 401

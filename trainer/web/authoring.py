@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from trainer.core.content.generation import generate
@@ -32,7 +33,7 @@ def _own(row_id: int) -> AuthoredTemplate:
 
 @bp.get("/")
 @role_required("supervisor")
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     return render_template(
         "supervise/templates.html",
         rows=authored_rows(current_user),
@@ -40,7 +41,9 @@ def index():  # type: ignore[no-untyped-def]
     )
 
 
-def _editor(row: AuthoredTemplate | None, toml_text: str, body: str, status: int = 200):  # type: ignore[no-untyped-def]
+def _editor(
+    row: AuthoredTemplate | None, toml_text: str, body: str, status: int = 200
+) -> ResponseReturnValue:
     return render_template(
         "supervise/template_edit.html",
         row=row,
@@ -52,11 +55,11 @@ def _editor(row: AuthoredTemplate | None, toml_text: str, body: str, status: int
 
 @bp.get("/new")
 @role_required("supervisor")
-def new():  # type: ignore[no-untyped-def]
+def new() -> ResponseReturnValue:
     return _editor(None, starter_toml(), STARTER_BODY)
 
 
-def _save(row: AuthoredTemplate | None):  # type: ignore[no-untyped-def]
+def _save(row: AuthoredTemplate | None) -> ResponseReturnValue:
     if not CsrfOnlyForm().validate():
         abort(400)
     toml_text = request.form.get("toml_text", "")[:200_000]
@@ -79,26 +82,26 @@ def _save(row: AuthoredTemplate | None):  # type: ignore[no-untyped-def]
 
 @bp.post("/new")
 @role_required("supervisor")
-def create():  # type: ignore[no-untyped-def]
+def create() -> ResponseReturnValue:
     return _save(None)
 
 
 @bp.get("/<int:row_id>")
 @role_required("supervisor")
-def edit(row_id: int):  # type: ignore[no-untyped-def]
+def edit(row_id: int) -> ResponseReturnValue:
     row = _own(row_id)
     return _editor(row, row.toml_text, row.body_text)
 
 
 @bp.post("/<int:row_id>")
 @role_required("supervisor")
-def update(row_id: int):  # type: ignore[no-untyped-def]
+def update(row_id: int) -> ResponseReturnValue:
     return _save(_own(row_id))
 
 
 @bp.get("/<int:row_id>/preview")
 @role_required("supervisor")
-def preview(row_id: int):  # type: ignore[no-untyped-def]
+def preview(row_id: int) -> ResponseReturnValue:
     """Every variant's chart and key, as a trainee would see the chart (seed 0)."""
     row = _own(row_id)
     if row.status != "checked":

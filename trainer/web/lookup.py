@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from trainer.core.codesets.catalog import KIND_NAMES
@@ -26,7 +27,7 @@ def _dos_arg() -> date | None:
 
 @bp.get("/")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     query = request.args.get("q", "")[:100]
     kind = request.args.get("kind", "")
     kind = kind if kind in CODE_KINDS else ""
@@ -44,7 +45,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.get("/<kind>/<code>")
 @login_required
-def detail(kind: str, code: str):  # type: ignore[no-untyped-def]
+def detail(kind: str, code: str) -> ResponseReturnValue:
     if kind not in CODE_KINDS or len(code) > 16:
         abort(404)
     found = domain().catalog.detail(normalize(code, kind), kind)  # type: ignore[arg-type]

@@ -17,6 +17,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -70,7 +71,7 @@ def _own_attempt(attempt_id: int) -> Attempt:
     return attempt
 
 
-def _home(form: StartForm, status: int = 200):  # type: ignore[no-untyped-def]
+def _home(form: StartForm, status: int = 200) -> ResponseReturnValue:
     cfg = current_app.config
     summaries = specialty_summaries(current_user.id, cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"])
     return render_template(
@@ -80,7 +81,7 @@ def _home(form: StartForm, status: int = 200):  # type: ignore[no-untyped-def]
 
 @bp.get("/")
 @login_required
-def home():  # type: ignore[no-untyped-def]
+def home() -> ResponseReturnValue:
     form = StartForm()
     form.specialty.choices = _specialty_choices()
     return _home(form)
@@ -88,7 +89,7 @@ def home():  # type: ignore[no-untyped-def]
 
 @bp.post("/practice/start")
 @login_required
-def start():  # type: ignore[no-untyped-def]
+def start() -> ResponseReturnValue:
     form = StartForm()
     form.specialty.choices = _specialty_choices()
     if not form.validate():
@@ -96,15 +97,15 @@ def start():  # type: ignore[no-untyped-def]
         return _home(form, 400)
     specialty = form.specialty.data or ""
     library = domain().library
-    reason, template = "", None
+    reason, template, review = "", None, None
     if specialty == WEAKEST:
         cfg = current_app.config
         picked = next_chart(current_user.id, library, cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"])
         if picked is None:
             abort(404, description="No exercises are available yet.")
-        choice, template_id = picked
+        choice, review = picked
         specialty, reason = choice.specialty, choice.reason
-        template = library.get(template_id) if template_id else None
+        template = library.get(review.template_id) if review else None
     resume = service.open_attempt(current_user.id, specialty)
     if resume is not None:
         return redirect(url_for("practice.attempt", attempt_id=resume.id), 303)
@@ -112,13 +113,14 @@ def start():  # type: ignore[no-untyped-def]
         template = service.choose_template(
             library, specialty, random.Random(), form.difficulty.data
         )
-    attempt = service.start_attempt(current_user.id, template, reason=reason)
+    choices = review.choices if review and template else None
+    attempt = service.start_attempt(current_user.id, template, reason=reason, choices=choices)
     return redirect(url_for("practice.attempt", attempt_id=attempt.id), 303)
 
 
 @bp.post("/practice/attempt/<int:attempt_id>/skip")
 @login_required
-def skip(attempt_id: int):  # type: ignore[no-untyped-def]
+def skip(attempt_id: int) -> ResponseReturnValue:
     if not CsrfOnlyForm().validate():
         abort(400)
     attempt = _own_attempt(attempt_id)
@@ -137,7 +139,7 @@ def _entry_rows(attempt: Attempt) -> tuple[list[str], list[EntryLine]]:
 
 def _render_chart(
     attempt: Attempt, dx: list[str], lines: list[EntryLine], problems: Any, status: int
-):  # type: ignore[no-untyped-def] # noqa: E501
+) -> ResponseReturnValue:
     variant = service.variant_of(attempt)
     return (
         render_template(
@@ -170,7 +172,7 @@ def _exam_deadline(attempt: Attempt) -> str | None:
 
 @bp.get("/practice/attempt/<int:attempt_id>")
 @login_required
-def attempt(attempt_id: int):  # type: ignore[no-untyped-def]
+def attempt(attempt_id: int) -> ResponseReturnValue:
     item = _own_attempt(attempt_id)
     if item.run_id is not None:
         status = run_status(db.session.get(AssignmentRun, item.run_id), domain().catalog)
@@ -214,7 +216,7 @@ def _seconds(form: MultiDict[str, str]) -> int:
 
 @bp.post("/practice/attempt/<int:attempt_id>/submit")
 @login_required
-def submit(attempt_id: int):  # type: ignore[no-untyped-def]
+def submit(attempt_id: int) -> ResponseReturnValue:
     item = _own_attempt(attempt_id)
     if not CsrfOnlyForm().validate():
         abort(400)
@@ -249,7 +251,7 @@ def _after_submit(item: Attempt) -> str:
 
 @bp.post("/practice/attempt/<int:attempt_id>/draft")
 @login_required
-def draft(attempt_id: int):  # type: ignore[no-untyped-def]
+def draft(attempt_id: int) -> ResponseReturnValue:
     """Autosave: the page posts what is typed so a reload or lost connection keeps it."""
     item = _own_attempt(attempt_id)
     payload = request.get_json(silent=True)
@@ -281,7 +283,7 @@ def _revenue_titles(item: Attempt) -> dict[str, str]:
     return {c: catalog.title(c, "revenue") or "" for c in codes if c}
 
 
-def _result_page(item: Attempt, status: int = 200):  # type: ignore[no-untyped-def]
+def _result_page(item: Attempt, status: int = 200) -> ResponseReturnValue:
     cfg = current_app.config
     summary = specialty_summary(
         item.user_id, item.specialty, cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"]
@@ -305,7 +307,7 @@ def _result_page(item: Attempt, status: int = 200):  # type: ignore[no-untyped-d
 
 @bp.get("/practice/attempt/<int:attempt_id>/result")
 @login_required
-def result(attempt_id: int):  # type: ignore[no-untyped-def]
+def result(attempt_id: int) -> ResponseReturnValue:
     item = _own_attempt(attempt_id)
     if item.status != "submitted":
         return redirect(url_for("practice.attempt", attempt_id=item.id))
@@ -317,7 +319,7 @@ def result(attempt_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/practice/attempt/<int:attempt_id>/dispute")
 @login_required
-def dispute(attempt_id: int):  # type: ignore[no-untyped-def]
+def dispute(attempt_id: int) -> ResponseReturnValue:
     """The trainee challenges the key with a citation; it reaches their supervisor's queue."""
     item = _own_attempt(attempt_id)
     if not CsrfOnlyForm().validate():
@@ -338,7 +340,7 @@ def dispute(attempt_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/practice/drill")
 @login_required
-def drill():  # type: ignore[no-untyped-def]
+def drill() -> ResponseReturnValue:
     """One click from an error type on the progress page to a chart that exercises it."""
     if not CsrfOnlyForm().validate():
         abort(400)
@@ -347,12 +349,13 @@ def drill():  # type: ignore[no-untyped-def]
     target = drill_target(current_user.id, error_type, library)
     if target is None:
         abort(400, description="There is no error of that type in your history to drill.")
-    specialty, template_id, reason = target
+    specialty, review, reason = target
     resume = service.open_attempt(current_user.id, specialty)
     if resume is not None:
         service.abandon_attempt(resume)
-    template = library.get(template_id) if template_id else None
+    template = library.get(review.template_id) if review else None
+    choices = review.choices if review and template else None
     if template is None:
         template = service.choose_template(library, specialty, random.Random())
-    attempt = service.start_attempt(current_user.id, template, reason=reason)
+    attempt = service.start_attempt(current_user.id, template, reason=reason, choices=choices)
     return redirect(url_for("practice.attempt", attempt_id=attempt.id), 303)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, render_template
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -29,7 +30,7 @@ def _cohort(cohort_id: int) -> Cohort:
     return cohort
 
 
-def _report(cohort: Cohort):  # type: ignore[no-untyped-def]
+def _report(cohort: Cohort) -> ResponseReturnValue:
     cfg = current_app.config
     return cohort_report(
         cohort, assignable_library(), cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"]
@@ -38,14 +39,14 @@ def _report(cohort: Cohort):  # type: ignore[no-untyped-def]
 
 @bp.get("/cohorts/<int:cohort_id>/report")
 @role_required("supervisor")
-def cohort(cohort_id: int):  # type: ignore[no-untyped-def]
+def cohort(cohort_id: int) -> ResponseReturnValue:
     report = _report(_cohort(cohort_id))
     return render_template("supervise/report.html", report=report)
 
 
 @bp.get("/cohorts/<int:cohort_id>/report/<table>.csv")
 @role_required("supervisor")
-def table_csv(cohort_id: int, table: str):  # type: ignore[no-untyped-def]
+def table_csv(cohort_id: int, table: str) -> ResponseReturnValue:
     report = _report(_cohort(cohort_id))
     if table not in report.tables:
         abort(404)
@@ -72,7 +73,7 @@ def _trainee(trainee_id: int) -> User:
 
 @bp.get("/trainees/<int:trainee_id>")
 @role_required("supervisor")
-def trainee(trainee_id: int):  # type: ignore[no-untyped-def]
+def trainee(trainee_id: int) -> ResponseReturnValue:
     user = _trainee(trainee_id)
     cfg = current_app.config
     return render_template(
@@ -87,7 +88,7 @@ def trainee(trainee_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/trainees/<int:trainee_id>/trend.svg")
 @role_required("supervisor")
-def trainee_trend(trainee_id: int):  # type: ignore[no-untyped-def]
+def trainee_trend(trainee_id: int) -> ResponseReturnValue:
     user = _trainee(trainee_id)
     cfg = current_app.config
     weeks, series = weekly_trend(user.id)

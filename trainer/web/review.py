@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from trainer.core.stats.review_sampling import (
@@ -34,7 +35,7 @@ bp = Blueprint("review", __name__, url_prefix="/supervise/review")
 
 @bp.get("/")
 @role_required("supervisor")
-def queue():  # type: ignore[no-untyped-def]
+def queue() -> ResponseReturnValue:
     cfg = current_app.config
     items = review_queue(current_user, cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"])
     return render_template(
@@ -56,7 +57,7 @@ def _reviewable(attempt_id: int) -> Attempt:
     return attempt
 
 
-def _page(attempt: Attempt, status: int = 200):  # type: ignore[no-untyped-def]
+def _page(attempt: Attempt, status: int = 200) -> ResponseReturnValue:
     return render_template(
         "supervise/review_chart.html",
         attempt=attempt,
@@ -73,7 +74,7 @@ def _page(attempt: Attempt, status: int = 200):  # type: ignore[no-untyped-def]
 
 @bp.get("/<int:attempt_id>")
 @role_required("supervisor")
-def chart(attempt_id: int):  # type: ignore[no-untyped-def]
+def chart(attempt_id: int) -> ResponseReturnValue:
     return _page(_reviewable(attempt_id))
 
 
@@ -104,7 +105,7 @@ def _overrides(grade: dict) -> list[Override]:  # type: ignore[type-arg]
 
 @bp.post("/<int:attempt_id>")
 @role_required("supervisor")
-def save(attempt_id: int):  # type: ignore[no-untyped-def]
+def save(attempt_id: int) -> ResponseReturnValue:
     attempt = _reviewable(attempt_id)
     if not CsrfOnlyForm().validate():
         abort(400)
@@ -126,7 +127,7 @@ def save(attempt_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/cohorts/<int:cohort_id>/sample")
 @role_required("supervisor")
-def sample_size(cohort_id: int):  # type: ignore[no-untyped-def]
+def sample_size(cohort_id: int) -> ResponseReturnValue:
     cohort = db.session.get(Cohort, cohort_id)
     if cohort is None or cohort not in visible_cohorts(current_user):
         abort(404)

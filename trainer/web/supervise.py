@@ -17,6 +17,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -54,7 +55,7 @@ from .forms import CsrfOnlyForm
 bp = Blueprint("supervise", __name__, url_prefix="/supervise")
 
 
-def index_page(status: int = 200):  # type: ignore[no-untyped-def]
+def index_page(status: int = 200) -> ResponseReturnValue:
     cfg = current_app.config
     cohorts = [
         (cohort, cohort_rows(cohort, cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"]))
@@ -71,7 +72,7 @@ def index_page(status: int = 200):  # type: ignore[no-untyped-def]
 
 @bp.get("/")
 @role_required("supervisor")
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     return index_page()
 
 
@@ -90,7 +91,7 @@ def _reviewable(dispute_id: int) -> Dispute:
     return dispute
 
 
-def _queue(status: int = 200):  # type: ignore[no-untyped-def]
+def _queue(status: int = 200) -> ResponseReturnValue:
     items = []
     for dispute in visible_disputes(current_user):
         attempt = db.session.get(Attempt, dispute.attempt_id)
@@ -100,13 +101,13 @@ def _queue(status: int = 200):  # type: ignore[no-untyped-def]
 
 @bp.get("/disputes")
 @role_required("supervisor")
-def disputes():  # type: ignore[no-untyped-def]
+def disputes() -> ResponseReturnValue:
     return _queue()
 
 
 @bp.post("/disputes/<int:dispute_id>/reject")
 @role_required("supervisor")
-def reject(dispute_id: int):  # type: ignore[no-untyped-def]
+def reject(dispute_id: int) -> ResponseReturnValue:
     dispute = _reviewable(dispute_id)
     if not CsrfOnlyForm().validate():
         abort(400)
@@ -121,7 +122,7 @@ def reject(dispute_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/disputes/<int:dispute_id>/accept")
 @role_required("supervisor")
-def accept(dispute_id: int):  # type: ignore[no-untyped-def]
+def accept(dispute_id: int) -> ResponseReturnValue:
     dispute = _reviewable(dispute_id)
     if not CsrfOnlyForm().validate():
         abort(400)
@@ -210,7 +211,7 @@ def _assignment_form() -> AssignmentForm:
     return form
 
 
-def _assignments_page(form: AssignmentForm, status: int = 200):  # type: ignore[no-untyped-def]
+def _assignments_page(form: AssignmentForm, status: int = 200) -> ResponseReturnValue:
     cohorts = visible_cohorts(current_user)
     rows = [
         (a, completion(a))
@@ -227,13 +228,13 @@ def _assignments_page(form: AssignmentForm, status: int = 200):  # type: ignore[
 
 @bp.get("/assignments")
 @role_required("supervisor")
-def assignments():  # type: ignore[no-untyped-def]
+def assignments() -> ResponseReturnValue:
     return _assignments_page(_assignment_form())
 
 
 @bp.post("/assignments")
 @role_required("supervisor")
-def create_assignment_view():  # type: ignore[no-untyped-def]
+def create_assignment_view() -> ResponseReturnValue:
     form = _assignment_form()
     if not form.validate():
         return _assignments_page(form, 400)
@@ -267,7 +268,7 @@ def create_assignment_view():  # type: ignore[no-untyped-def]
 
 @bp.post("/cohorts")
 @role_required("supervisor")
-def create_cohort_view():  # type: ignore[no-untyped-def]
+def create_cohort_view() -> ResponseReturnValue:
     if not CsrfOnlyForm().validate():
         abort(400)
     try:
@@ -281,7 +282,7 @@ def create_cohort_view():  # type: ignore[no-untyped-def]
 
 @bp.post("/cohorts/<int:cohort_id>/import")
 @role_required("supervisor")
-def import_trainees(cohort_id: int):  # type: ignore[no-untyped-def]
+def import_trainees(cohort_id: int) -> ResponseReturnValue:
     if not CsrfOnlyForm().validate():
         abort(400)
     cohort = _own_cohort(cohort_id)
@@ -298,7 +299,7 @@ def import_trainees(cohort_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/cohorts/move")
 @role_required("supervisor")
-def move():  # type: ignore[no-untyped-def]
+def move() -> ResponseReturnValue:
     if not CsrfOnlyForm().validate():
         abort(400)
     user_raw, cohort_raw = request.form.get("user_id", ""), request.form.get("cohort_id", "")
@@ -316,7 +317,7 @@ def move():  # type: ignore[no-untyped-def]
 
 @bp.get("/cohorts/<int:cohort_id>/report.csv")
 @role_required("supervisor")
-def cohort_csv(cohort_id: int):  # type: ignore[no-untyped-def]
+def cohort_csv(cohort_id: int) -> ResponseReturnValue:
     """The cohort-by-specialty table as CSV, one row per trainee and specialty."""
     cohort = _own_cohort(cohort_id)
     cfg = current_app.config

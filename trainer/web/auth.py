@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from flask import (
     Blueprint,
     Flask,
+    Request,
     abort,
     current_app,
     flash,

@@ -14,6 +14,7 @@ from flask_login import UserMixin
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .core.stats.mastery import TARGET
 from .extensions import Model
 
 Role = Literal["trainee", "supervisor", "admin"]
@@ -275,7 +276,7 @@ class Assignment(Model):
     mode: Mapped[str] = mapped_column(String(16), default="practice")
     policy: Mapped[str] = mapped_column(String(16), default="strict")
     time_limit_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    target: Mapped[float] = mapped_column(Float, default=0.95)
+    target: Mapped[float] = mapped_column(Float, default=TARGET)
     due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     skills: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     code_year: Mapped[int | None] = mapped_column(Integer, nullable=True)

@@ -17,6 +17,8 @@ from sqlalchemy import func, select
 from trainer.core.content.refresher import CodeUpdate
 from trainer.core.content.templates import Template, TemplateLibrary
 from trainer.core.grading.entry import entry_from_mapping, parse_entry
+from trainer.core.grading.types import POLICIES
+from trainer.core.stats.mastery import TARGET, TARGET_CEILING
 
 from ..core.claims import Claim, ServiceLine
 from ..database import write_transaction
@@ -25,7 +27,6 @@ from ..models import Assignment, AssignmentRun, Attempt, Cohort, CohortMember, U
 from .practice import PracticeError, start_attempt, submit_attempt
 
 MODES = ("practice", "exam")
-POLICIES = ("strict", "audit", "exam")
 MAX_CHARTS = 50
 
 
@@ -100,7 +101,7 @@ def create_assignment(
     mode: str = "practice",
     policy: str = "strict",
     time_limit_minutes: int | None = None,
-    target: float = 0.95,
+    target: float = TARGET,
     due_at: datetime | None = None,
     skills: list[str] | None = None,
     code_year: int | None = None,
@@ -117,8 +118,11 @@ def create_assignment(
         raise AssignmentError(f"An assignment has 1 to {MAX_CHARTS} charts.")
     if mode == "exam" and not (time_limit_minutes and 1 <= time_limit_minutes <= 600):
         raise AssignmentError("A timed exam needs a time limit from 1 to 600 minutes.")
-    if not 0.95 <= target <= 0.98:
-        raise AssignmentError("The target accuracy is 95% (the industry benchmark) to 98% (elite).")
+    if not TARGET <= target <= TARGET_CEILING:
+        raise AssignmentError(
+            f"The target accuracy is {TARGET:.0%} (the industry benchmark) to "
+            f"{TARGET_CEILING:.0%} (elite)."
+        )
     if refresher and CodeUpdate.from_slug(refresher) is None:
         raise AssignmentError("Unknown code update.")
     if not pool(library, specialty, difficulty, template_ids or [], skills, code_year):

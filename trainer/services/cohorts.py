@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import case, func, select
 
-from trainer.core.stats.mastery import AccuracySummary
+from trainer.core.stats.mastery import TARGET_PERCENTS, AccuracySummary
 
 from ..database import write_transaction
 from ..extensions import db
@@ -134,12 +134,19 @@ def move_trainee(viewer: User, user_id: int, cohort_id: int) -> None:
 
 
 def _targets(text: str, known: set[str]) -> dict[str, float]:
-    """'orthopaedics=97;radiology=96' -> {'orthopaedics': 0.97, ...}; 95-98 only."""
+    """'orthopaedics=97;radiology=96' -> {'orthopaedics': 0.97, ...}; TARGET_PERCENTS only."""
+    low, high = TARGET_PERCENTS
     found: dict[str, float] = {}
     for part in filter(None, (p.strip() for p in text.replace(",", ";").split(";"))):
         name, _, value = part.partition("=")
-        if name.strip() not in known or not value.strip().isdigit() or not (95 <= int(value) <= 98):
-            raise CohortError(f"Target {part!r}: use specialty=95..98 with a listed specialty.")
+        if (
+            name.strip() not in known
+            or not value.strip().isdigit()
+            or not (low <= int(value) <= high)
+        ):
+            raise CohortError(
+                f"Target {part!r}: use specialty={low}..{high} with a listed specialty."
+            )
         found[name.strip()] = int(value) / 100
     return found
 

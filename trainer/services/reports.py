@@ -120,8 +120,8 @@ def cohort_report(
         "ready": _ready(users, per),
         "trend": _trend(users, ids),
         "errors": _errors(ids),
-        "productivity": _productivity(users, per),
-        "peers": _peers(users, per, specialties),
+        "productivity": _productivity(users, per, target),
+        "peers": _peers(users, per, specialties, target),
         "items": _items(ids, cells, library),
         "refreshers": _refreshers(cohort, names),
     }
@@ -344,7 +344,7 @@ def _errors(ids: list[int]) -> Table:
     return table
 
 
-def _productivity(users: list[User], per: PerTrainee) -> Table:
+def _productivity(users: list[User], per: PerTrainee, target: float) -> Table:
     table = Table(
         "productivity",
         "Productivity",
@@ -363,7 +363,7 @@ def _productivity(users: list[User], per: PerTrainee) -> Table:
         cells = per[user.id]
         charts = sum(s.charts for s, _ in cells.values())
         seconds = sum(secs for _, secs in cells.values())
-        overall = _overall(cells, 0.95)
+        overall = _overall(cells, target)
         hours = seconds / 3600
         table.rows.append(
             [
@@ -379,7 +379,7 @@ def _productivity(users: list[User], per: PerTrainee) -> Table:
     return table
 
 
-def _peers(users: list[User], per: PerTrainee, specialties: list[str]) -> Table:
+def _peers(users: list[User], per: PerTrainee, specialties: list[str], target: float) -> Table:
     table = Table(
         "peers",
         "Peer comparison",
@@ -394,7 +394,7 @@ def _peers(users: list[User], per: PerTrainee, specialties: list[str]) -> Table:
         ],
         note="Each trainee against the cohort's median; percentile = share of peers below.",
     )
-    overall = {u.id: _overall(per[u.id], 0.95) for u in users}
+    overall = {u.id: _overall(per[u.id], target) for u in users}
     values = [s.code_accuracy for s in overall.values() if s.code_accuracy is not None]
     median = statistics.median(values) if values else None
     for user in users:

@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from trainer.core.codesets.catalog import CodeYearError
-from trainer.core.grading.grader import grade
+from trainer.core.grading.grader import POLICIES, grade
 
 from ..core.claims import CODE_KINDS, SETTINGS, ClaimFormatError, claim_from_dict, key_from_dict
 from ..domain import domain
@@ -19,8 +19,6 @@ from .openapi import spec
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # JSON only; no endpoint here changes stored state through a browser session
-
-POLICIES = ("strict", "audit", "exam")
 
 
 class ApiInputError(ValueError):
@@ -144,6 +142,7 @@ def grade_claim() -> ResponseReturnValue:
     key = key_from_dict(body.get("key"), setting, where="key")
     answer = claim_from_dict(body.get("answer"), where="answer")
     catalog = domain().catalog
+    assert dos is not None  # a required date: _dos raised ApiInputError when it was missing
     catalog.year_for("icd10cm", dos)  # raises CodeYearError (400) outside the loaded years
     result = grade(key, answer, policy, dos, catalog=catalog)
     return jsonify(result.to_dict())

@@ -31,7 +31,11 @@ def error_response(status: int, message: str) -> ResponseReturnValue:
 def _http_error(exc: HTTPException) -> ResponseReturnValue:
     status = exc.code or 500
     custom = exc.description != type(exc).description and status < 500
-    message = exc.description if custom else MESSAGES.get(status, "Something went wrong.")
+    message = (
+        exc.description
+        if custom and exc.description
+        else MESSAGES.get(status, "Something went wrong.")
+    )
     return error_response(status, message)
 
 

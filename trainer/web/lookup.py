@@ -11,7 +11,7 @@ from flask_login import login_required
 from trainer.core.codesets.catalog import KIND_NAMES
 from trainer.core.codesets.codes import normalize
 
-from ..core.claims import CODE_KINDS
+from ..core.claims import CODE_KINDS, MAX_CODE_LENGTH, is_code_kind
 from ..domain import domain
 
 bp = Blueprint("lookup", __name__, url_prefix="/lookup")
@@ -30,8 +30,9 @@ def _dos_arg() -> date | None:
 def index() -> ResponseReturnValue:
     query = request.args.get("q", "")[:100]
     kind = request.args.get("kind", "")
-    kind = kind if kind in CODE_KINDS else ""
-    hits = domain().catalog.search(query, kind or None, _dos_arg(), 30) if query.strip() else []
+    kind = kind if is_code_kind(kind) else ""
+    set_kind = kind if is_code_kind(kind) else None
+    hits = domain().catalog.search(query, set_kind, _dos_arg(), 30) if query.strip() else []
     status = 200 if len(request.args.get("q", "")) <= 100 else 400
     return render_template(
         "lookup/index.html",
@@ -46,9 +47,9 @@ def index() -> ResponseReturnValue:
 @bp.get("/<kind>/<code>")
 @login_required
 def detail(kind: str, code: str) -> ResponseReturnValue:
-    if kind not in CODE_KINDS or len(code) > 16:
+    if not is_code_kind(kind) or len(code) > MAX_CODE_LENGTH:
         abort(404)
-    found = domain().catalog.detail(normalize(code, kind), kind)  # type: ignore[arg-type]
+    found = domain().catalog.detail(normalize(code, kind), kind)
     if found is None:
         abort(404, description=f"{code[:16]} is not {KIND_NAMES[kind]} in the loaded years.")
     return render_template("lookup/detail.html", d=found, kind_names=KIND_NAMES)

@@ -175,7 +175,7 @@ def _exam_deadline(attempt: Attempt) -> str | None:
 def attempt(attempt_id: int) -> ResponseReturnValue:
     item = _own_attempt(attempt_id)
     if item.run_id is not None:
-        status = run_status(db.session.get(AssignmentRun, item.run_id), domain().catalog)
+        status = run_status(db.get_or_404(AssignmentRun, item.run_id), domain().catalog)
         if status.finished and item.mode == "exam":
             flash("Time is up: the exam was submitted with what you had typed.", "info")
             return redirect(url_for("assignments.run", run_id=item.run_id))
@@ -221,7 +221,7 @@ def submit(attempt_id: int) -> ResponseReturnValue:
     if not CsrfOnlyForm().validate():
         abort(400)
     if item.run_id is not None:
-        run_status(db.session.get(AssignmentRun, item.run_id), domain().catalog)
+        run_status(db.get_or_404(AssignmentRun, item.run_id), domain().catalog)
         db.session.refresh(item)
     if item.status != "in_progress":
         flash("This chart was already submitted.", "info")

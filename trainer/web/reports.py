@@ -16,7 +16,7 @@ from ..services.charts import trend_svg
 from ..services.cohorts import visible_cohorts
 from ..services.library import assignable_library
 from ..services.progress import error_ranking, specialty_summaries, weekly_trend
-from ..services.reports import cohort_report
+from ..services.reports import CohortReport, cohort_report
 from .auth import role_required
 from .progress import svg_response
 
@@ -30,7 +30,7 @@ def _cohort(cohort_id: int) -> Cohort:
     return cohort
 
 
-def _report(cohort: Cohort) -> ResponseReturnValue:
+def _report(cohort: Cohort) -> CohortReport:
     cfg = current_app.config
     return cohort_report(
         cohort, assignable_library(), cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -78,7 +80,7 @@ def chart(attempt_id: int) -> ResponseReturnValue:
     return _page(_reviewable(attempt_id))
 
 
-def _overrides(grade: dict) -> list[Override]:  # type: ignore[type-arg]
+def _overrides(grade: dict[str, Any]) -> list[Override]:
     """Read the per-item verdict selects: '' keeps the grader's verdict."""
     found = []
     for prefix, target, pool in (

@@ -26,7 +26,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from trainer.core.content.templates import SPECIALTIES
-from trainer.core.stats.mastery import STATUS_LABELS
+from trainer.core.grading.types import POLICIES, POLICY_LABELS
+from trainer.core.stats.mastery import STATUS_LABELS, TARGET_PERCENTS
 
 from ..domain import domain
 from ..extensions import db
@@ -163,20 +164,20 @@ class AssignmentForm(FlaskForm):
     policy = SelectField(
         "Scoring",
         choices=[
-            SelectChoice("strict", "Strict (Practicode-style)"),
-            SelectChoice("audit", "Audit"),
-            SelectChoice("exam", "Exam"),
+            *(SelectChoice(p, POLICY_LABELS[p]) for p in POLICIES),
         ],
     )
     time_limit_minutes = IntegerField(
         "Time limit, minutes (exam)", validators=[Optional(), NumberRange(1, 600)]
     )
     target = IntegerField(
-        "Target accuracy % (95 benchmark to 98 elite)",
-        default=95,
+        f"Target accuracy % ({TARGET_PERCENTS[0]} benchmark to {TARGET_PERCENTS[1]} elite)",
+        default=TARGET_PERCENTS[0],
         validators=[
             DataRequired(),
-            NumberRange(95, 98, "The target is 95%% (benchmark) to 98%% (elite)."),
+            NumberRange(
+                *TARGET_PERCENTS, "The target is %(min)s%% (benchmark) to %(max)s%% (elite)."
+            ),
         ],
     )
     due = DateField("Due date (optional)", validators=[Optional()])

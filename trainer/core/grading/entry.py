@@ -12,7 +12,15 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from trainer.core.claims import MAX_DIAGNOSES, MAX_MODIFIERS, MAX_UNITS, Claim, ServiceLine
+from trainer.core.claims import (
+    MAX_DIAGNOSES,
+    MAX_MODIFIERS,
+    MAX_POINTERS,
+    MAX_UNITS,
+    MIN_UNITS,
+    Claim,
+    ServiceLine,
+)
 from trainer.core.codesets.codes import normalize
 
 RAW_ICD = re.compile(r"^[A-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$")  # a trailing dot is a typo
@@ -96,7 +104,7 @@ def parse_pointers(raw: str) -> tuple[int, ...] | None:
             result.append(POINTER_LETTERS.index(token) + 1)
         else:
             return None
-    if len(result) > MAX_MODIFIERS or len(set(result)) != len(result):
+    if len(result) > MAX_POINTERS or len(set(result)) != len(result):
         return None
     return tuple(result)
 
@@ -121,11 +129,12 @@ def _line(
         else:
             modifiers.append(text)
     units_text = entry.units.strip()
-    units = 1
+    units = MIN_UNITS
     if units_text:
-        if not units_text.isdigit() or not 1 <= int(units_text) <= MAX_UNITS:
+        if not units_text.isdigit() or not MIN_UNITS <= int(units_text) <= MAX_UNITS:
             problems.add(
-                f"{where}-units", f"{label}: units must be a whole number from 1 to {MAX_UNITS}."
+                f"{where}-units",
+                f"{label}: units must be a whole number from {MIN_UNITS} to {MAX_UNITS}.",
             )
         else:
             units = int(units_text)

@@ -14,6 +14,11 @@ from trainer.core.grading.em import EMExplanation
 
 Policy = Literal["strict", "audit", "exam"]
 POLICIES: tuple[Policy, ...] = ("strict", "audit", "exam")
+POLICY_LABELS: dict[Policy, str] = {
+    "strict": "Strict (Practicode-style)",
+    "audit": "Audit",
+    "exam": "Exam",
+}
 Direction = Literal["under", "over", "neutral"]
 Target = Literal["diagnosis", "line"]
 Element = Literal["code", "modifier", "units", "sequence", "pointers", "revenue_code"]
@@ -217,6 +222,7 @@ __all__ = [
     "GradeError",
     "LineVerdict",
     "POLICIES",
+    "POLICY_LABELS",
     "PatientFacts",
     "Sex",
     "Policy",

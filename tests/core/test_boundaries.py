@@ -159,3 +159,64 @@ def test_elite_starts_where_the_lower_bound_reaches_the_elite_level() -> None:
     assert accuracy_status(125, 125, 30) == "elite"  # lower bound 0.9702
     assert accuracy_status(124, 125, 30) == "at_target"
     assert accuracy_status(125, 125, 30, target=0.95, elite=0.971) == "at_target"
+
+
+# ------------------------------------------------------------------ survivors of mutmut
+
+
+def test_wilson_interval_edges() -> None:
+    assert wilson_interval(0, 10)[0] == 0.0
+    assert wilson_interval(0, 10)[1] == pytest.approx(0.2775, abs=1e-4)
+    assert wilson_interval(1, 1) == pytest.approx((0.2065, 1.0), abs=1e-4)
+    assert accuracy_status(1, 1, 30) == "below_target"  # one code is evidence, if little
+
+
+def test_an_unknown_mdm_element_level_counts_as_straightforward() -> None:
+    from trainer.core.grading.em import mdm_level
+
+    assert mdm_level("unheard-of", "unheard-of", "low") == "straightforward"
+    assert mdm_level("unheard-of", "low", "low") == "low"
+
+
+def test_the_em_explanation_serialises_every_field_under_its_name() -> None:
+    from trainer.core.claims import EMFacts
+    from trainer.core.grading.em import explain_em
+
+    facts = EMFacts("office_established", "moderate", "low", "moderate", total_minutes=25)
+    data = explain_em(facts, "99213").to_dict()
+    assert {k: data[k] for k in ("category", "code", "basis", "mdm_level", "mdm_code")} == {
+        "category": "office_established",
+        "code": "99214",
+        "basis": "mdm",
+        "mdm_level": "moderate",
+        "mdm_code": "99214",
+    }
+    assert (data["total_minutes"], data["time_code"]) == (25, "99213")
+    assert (data["given_code"], data["given_level"]) == ("99213", "low")
+    assert data["deciding"] == ["problems", "risk"]
+    assert data["departs"] == ["problems", "risk"]
+    assert [e["element"] for e in data["elements"]] == ["problems", "data", "risk"]
+    problems = data["elements"][0]
+    assert (problems["level"], problems["sets_level"], problems["departs"]) == (
+        "moderate",
+        True,
+        True,
+    )
+    assert problems["words"].startswith("a chronic illness with exacerbation")
+    assert data["elements"][1]["sets_level"] is False
+    assert "99214" in data["summary"] and "99213" in data["summary"]
+    assert set(data) == {
+        "category", "code", "basis", "mdm_level", "mdm_code", "elements", "deciding",
+        "total_minutes", "time_code", "given_code", "given_level", "departs", "summary",
+    }  # fmt: skip
+
+
+def test_the_level_a_given_code_claims() -> None:
+    from trainer.core.claims import EMFacts
+    from trainer.core.grading.em import explain_em
+
+    facts = EMFacts("office_established", "low", "low", "low")
+    assert explain_em(facts, "99211").given_level == "below straightforward"
+    assert explain_em(facts, "99203").given_level is None  # a new-patient code: no level here
+    assert explain_em(facts, None).given_level is None
+    assert explain_em(facts, "99215").given_level == "high"

@@ -109,7 +109,7 @@ NOT_FOUND = {
 }
 
 
-def ID(name: str) -> dict[str, Any]:  # noqa: N802 - reads like a schema constructor
+def ID(name: str) -> dict[str, Any]:  # capitalised: reads like a schema constructor
     return {
         "name": name,
         "in": "path",

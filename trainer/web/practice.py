@@ -1,4 +1,8 @@
-"""Practice: pick a specialty, code a generated chart, submit once, read the feedback."""
+"""Practice: pick a specialty, code a generated chart, submit once, read the feedback.
+
+Over 350 lines because the practice views are being reworked for issue 14 (key visibility,
+exam clock); split the entry panel from the feedback views after that merge.
+"""
 
 from __future__ import annotations
 

@@ -2,6 +2,10 @@
 
 An attempt stores the whole variant (chart text and key) so a later template edit never
 changes what a trainee was graded on; the seed and choices are kept for audit and regrading.
+
+A little over 350 lines on purpose: the draws from the seeded sequence (choices, date,
+patient, provider) must keep their order for a seed to give the same chart, and keeping them
+in one module keeps that order in view.
 """
 
 from __future__ import annotations

@@ -12,6 +12,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from .core.stats.mastery import ELITE, TARGET
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
 
@@ -51,8 +53,8 @@ class Defaults:
     RATELIMIT_STRATEGY = "moving-window"
     EXERCISES_DIR = str(PROJECT_ROOT / "exercises")
     CODESET_INDEX: str | None = None  # default: instance/codesets.sqlite
-    ACCURACY_TARGET = 0.95
-    ACCURACY_ELITE = 0.97
+    ACCURACY_TARGET = TARGET
+    ACCURACY_ELITE = ELITE
     HTTPS = False
 
 

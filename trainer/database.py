@@ -12,12 +12,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, CursorResult, Engine, Result
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import Session, scoped_session
 
 WRITE_OPTION = "trainer_write"
+_S = TypeVar("_S", bound=Session | scoped_session[Any])
 
 
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
@@ -26,7 +29,7 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         return
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    def _on_connect(dbapi_connection: DBAPIConnection, _record: object) -> None:
         # Let SQLAlchemy, not pysqlite, decide when a transaction begins (see module doc).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -40,7 +43,7 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
+    def _on_begin(connection: Connection) -> None:
         if connection.get_execution_options().get(WRITE_OPTION):
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:
@@ -48,7 +51,7 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
 
 @contextmanager
-def write_transaction(session: Session | scoped_session) -> Iterator[Session]:
+def write_transaction(session: _S) -> Iterator[_S]:
     """Run a read-then-write unit of work atomically; commit on success, roll back on error.
 
     Any transaction the request already opened for reading is ended first, so the write
@@ -64,6 +67,15 @@ def write_transaction(session: Session | scoped_session) -> Iterator[Session]:
     except BaseException:
         session.rollback()
         raise
+
+
+def rows_changed(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE touched.
+
+    ``Session.execute`` is typed as returning a plain ``Result``, but for DML it is a
+    ``CursorResult``, the one that carries ``rowcount``.
+    """
+    return cast(CursorResult[Any], result).rowcount
 
 
 MIGRATIONS = Path(__file__).parent / "migrations"

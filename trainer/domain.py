@@ -31,7 +31,8 @@ class DomainContext:
     index_path: Path
     _library: TemplateLibrary | None = None
     _catalog: Catalog | None = None
-    _lock: threading.Lock = threading.Lock()
+    # One lock per context (a plain default would be one lock shared by every instance).
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
     _refreshers: dict[str, tuple[ChangeSet, list[RefresherItem]]] = field(default_factory=dict)
 
     @property

@@ -25,7 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .extensions import db
+from .core.stats.mastery import TARGET
+from .extensions import Model
 
 Role = Literal["trainee", "supervisor", "admin"]
 ROLES: tuple[Role, ...] = ("trainee", "supervisor", "admin")
@@ -41,7 +42,7 @@ def as_utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,7 +65,7 @@ class User(UserMixin, db.Model):
     memberships: Mapped[list[CohortMember]] = relationship(back_populates="user")
 
     @property
-    def is_active(self) -> bool:  # type: ignore[override]
+    def is_active(self) -> bool:
         return self.active
 
     def get_id(self) -> str:
@@ -80,7 +81,7 @@ class User(UserMixin, db.Model):
         return self.role == "admin"
 
 
-class LoginFailure(db.Model):
+class LoginFailure(Model):
     """Failed log-ins, kept in the database so every app server backs off alike.
 
     Counted per account *and* client address, so guessing from one address slows that
@@ -96,7 +97,7 @@ class LoginFailure(db.Model):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
 
-class Cohort(db.Model):
+class Cohort(Model):
     __tablename__ = "cohorts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -110,7 +111,7 @@ class Cohort(db.Model):
     members: Mapped[list[CohortMember]] = relationship(back_populates="cohort")
 
 
-class CohortMember(db.Model):
+class CohortMember(Model):
     """A trainee belongs to one cohort at a time; moving them rewrites this row."""
 
     __tablename__ = "cohort_members"
@@ -125,7 +126,7 @@ class CohortMember(db.Model):
     user: Mapped[User] = relationship(back_populates="memberships")
 
 
-class Attempt(db.Model):
+class Attempt(Model):
     """One chart a trainee coded (or is coding)."""
 
     __tablename__ = "attempts"
@@ -200,7 +201,7 @@ class Attempt(db.Model):
     )
 
 
-class AttemptGrade(db.Model):
+class AttemptGrade(Model):
     """Every grade an attempt has had: the first, and one per key correction or override."""
 
     __tablename__ = "attempt_grades"
@@ -215,7 +216,7 @@ class AttemptGrade(db.Model):
     attempt: Mapped[Attempt] = relationship(back_populates="grades")
 
 
-class AttemptError(db.Model):
+class AttemptError(Model):
     """Error types of an attempt's current grade, flattened so progress pages can rank them."""
 
     __tablename__ = "attempt_errors"
@@ -229,7 +230,7 @@ class AttemptError(db.Model):
     explanation: Mapped[str] = mapped_column(Text, default="")
 
 
-class Dispute(db.Model):
+class Dispute(Model):
     """A trainee's challenge to a key, with the citation; a supervisor accepts or rejects it."""
 
     __tablename__ = "disputes"
@@ -249,7 +250,7 @@ class Dispute(db.Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
-class Review(db.Model):
+class Review(Model):
     """A second-tier reviewer's decision on one submitted chart (one current review per chart).
 
     ``overrides`` holds the reviewer's line verdicts (``core.review.Override`` dicts); applying
@@ -277,7 +278,7 @@ class Review(db.Model):
     reviewer: Mapped[User] = relationship()
 
 
-class KeyCorrection(db.Model):
+class KeyCorrection(Model):
     """A supervisor's correction of a template's key; each one is a new key version.
 
     ``replace`` maps a keyed code to the code that should have been keyed; ``accept`` maps a
@@ -303,7 +304,7 @@ class KeyCorrection(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class Assignment(db.Model):
+class Assignment(Model):
     """An exercise set a supervisor gives a cohort: practice, or a timed exam."""
 
     __tablename__ = "assignments"
@@ -318,7 +319,7 @@ class Assignment(db.Model):
     mode: Mapped[str] = mapped_column(String(16), default="practice")
     policy: Mapped[str] = mapped_column(String(16), default="strict")
     time_limit_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    target: Mapped[float] = mapped_column(Float, default=0.95)
+    target: Mapped[float] = mapped_column(Float, default=TARGET)
     due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     skills: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     code_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
@@ -331,7 +332,7 @@ class Assignment(db.Model):
     cohort: Mapped[Cohort] = relationship()
 
 
-class AssignmentRun(db.Model):
+class AssignmentRun(Model):
     """One trainee's sitting of an assignment: its charts, deadline and completion."""
 
     __tablename__ = "assignment_runs"
@@ -347,7 +348,7 @@ class AssignmentRun(db.Model):
     assignment: Mapped[Assignment] = relationship()
 
 
-class AuthoredTemplate(db.Model):
+class AuthoredTemplate(Model):
     """A template a supervisor wrote in the browser, stored in the database.
 
     Kept in the database rather than on disk so several stateless app servers see the same
@@ -380,7 +381,7 @@ class AuthoredTemplate(db.Model):
     owner: Mapped[User] = relationship(foreign_keys=[owner_id])
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A bearer token for API clients (LMS and other integrations); only its hash is stored."""
 
     __tablename__ = "api_tokens"

@@ -23,6 +23,35 @@ def test_same_seed_same_chart_and_key():
     assert generate(template, 42).chart_markdown != generate(template, 43).chart_markdown
 
 
+def test_same_seed_same_chart_when_two_threads_generate_at_once():
+    """Each generation draws names and text from its own seeded Faker: two threads generating
+    different seeds concurrently get exactly what generating them one after the other gives."""
+    import sys
+    import threading
+
+    template = load_template(KNEE)
+    seeds = {"a": list(range(0, 60)), "b": list(range(1000, 1060))}
+    expected = {name: [generate(template, s) for s in run] for name, run in seeds.items()}
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible, to interleave the draws
+    try:
+        start = threading.Barrier(2)
+        got: dict[str, list[Variant]] = {}
+
+        def run(name: str) -> None:
+            start.wait()
+            got[name] = [generate(template, s) for s in seeds[name]]
+
+        threads = [threading.Thread(target=run, args=(name,)) for name in seeds]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(previous)
+    assert got == expected
+
+
 def test_choices_decide_the_key():
     template = load_template(KNEE)
     right = generate(template, 1, choices={"side": "right knee", "drug": "triamcinolone 40 mg"})

@@ -6,10 +6,9 @@ import multiprocessing
 import os
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from trainer import create_app
-from trainer.database import write_transaction
 from trainer.extensions import db
 from trainer.models import Attempt, AttemptGrade, LoginFailure
 
@@ -44,18 +43,32 @@ def test_backup_refuses_postgres_urls(tmp_path):
 
 
 def _crash_mid_submit(uri: str, index: str, attempt_id: int) -> None:
+    """Submit through the real service and die the moment the grade row reaches the database.
+
+    If the submit committed the status flip before writing the grade, the flip would survive
+    the crash: a submitted attempt without a grade.
+    """
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from trainer.domain import domain
+    from trainer.services.practice import submit_attempt, variant_of
+
     app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "SECRET_KEY": "x", "CODESET_INDEX": index})
-    with app.app_context(), write_transaction(db.session) as session:
-        session.execute(
-            update(Attempt).where(Attempt.id == attempt_id).values(status="submitted", score=1.0)
-        )
-        session.add(AttemptGrade(attempt_id=attempt_id, key_version=1, result={"score": 1}))
-        session.flush()
-        os._exit(1)  # the worker dies before commit, as a SIGKILL would leave it
+
+    @event.listens_for(Session, "after_flush")
+    def _die_once_the_grade_is_flushed(session: Session, _context: object) -> None:
+        if any(isinstance(item, AttemptGrade) for item in session.new):
+            os._exit(1)  # the worker dies before commit, as a SIGKILL would leave it
+
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        answer = variant_of(attempt).key.as_claim()
+        submit_attempt(attempt_id, attempt.user_id, answer, 60, domain().catalog)
 
 
 def test_a_worker_killed_mid_submit_leaves_no_partial_attempt(app, client, auth):
-    from tests.web.test_practice import start_chart
+    from tests.web.test_practice import form_for, key_of, start_chart
 
     auth.login()
     attempt_id = start_chart(client)
@@ -66,7 +79,13 @@ def test_a_worker_killed_mid_submit_leaves_no_partial_attempt(app, client, auth)
     )
     proc.start()
     proc.join(timeout=60)
-    assert proc.exitcode == 1
+    assert proc.exitcode == 1  # the submit reached the grade, then the worker died
     with app.app_context():
         assert db.session.get(Attempt, attempt_id).status == "in_progress"
         assert db.session.scalar(select(func.count(AttemptGrade.id))) == 0
+    # Nothing was lost: the same chart can still be submitted, once.
+    data = form_for(key_of(app, attempt_id))
+    assert client.post(f"/practice/attempt/{attempt_id}/submit", data=data).status_code == 303
+    with app.app_context():
+        assert db.session.get(Attempt, attempt_id).status == "submitted"
+        assert db.session.scalar(select(func.count(AttemptGrade.id))) == 1

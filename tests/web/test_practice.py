@@ -254,6 +254,67 @@ def test_a_missed_family_comes_back_the_next_day(app, client, auth):
     assert family in "".join(d.code for d in key_of(app, again).diagnoses).replace(".", "")
 
 
+MENISCUS = "e7266bd1-6b4a-41c8-8fbd-9dde9bbd74ad"  # keys M23.2- (old tear) or S83.2- (acute)
+
+
+def _miss_first_diagnosis(app, client, attempt_id: int) -> None:  # type: ignore[no-untyped-def]
+    """Submit the key with R69 in place of its first diagnosis, dated yesterday (due today)."""
+    from datetime import timedelta
+
+    from trainer.models import utcnow
+
+    data = form_for(key_of(app, attempt_id))
+    data["diagnoses-0"] = "R69"
+    client.post(f"/practice/attempt/{attempt_id}/submit", data=data)
+    with app.app_context():
+        db.session.get(Attempt, attempt_id).submitted_at = utcnow() - timedelta(days=1)
+        db.session.commit()
+
+
+def test_a_missed_m23_code_comes_back_as_the_m23_variant_every_time(app, client, auth, users):
+    """The meniscus template keys M23 in its old-tear variants and S83 in its acute ones: the
+    review of a missed M23 code must draw an old-tear variant, not a coin toss between them."""
+    from trainer.domain import domain
+    from trainer.services.practice import start_attempt
+
+    auth.login()
+    with app.app_context():
+        template = domain().library.get(MENISCUS)
+        old_tear = {"cause": "old tear, degenerative derangement"}
+        missed = start_attempt(users["trainee"], template, choices=old_tear).id
+    assert key_of(app, missed).diagnoses[0].code.startswith("M23.22")
+    _miss_first_diagnosis(app, client, missed)
+    for _ in range(8):  # the old code served S83 half the time: 8 draws all M23 is 1 in 256
+        again = start_chart(client, "weakest")
+        page = client.get(f"/practice/attempt/{again}").get_data(as_text=True)
+        assert "you missed a M23 code" in page
+        assert any(d.code.startswith("M23") for d in key_of(app, again).diagnoses)
+        client.post(f"/practice/attempt/{again}/skip")
+
+
+def test_a_drill_serves_the_variant_holding_the_family_of_the_last_error(app, client, auth, users):
+    from trainer.domain import domain
+    from trainer.services.practice import start_attempt
+
+    auth.login()
+    with app.app_context():
+        template = domain().library.get(MENISCUS)
+        acute = {"cause": "acute twisting injury"}
+        missed = start_attempt(users["trainee"], template, choices=acute).id
+    assert key_of(app, missed).diagnoses[0].code.startswith("S83.23")
+    _miss_first_diagnosis(app, client, missed)
+    with app.app_context():
+        from trainer.models import AttemptError
+
+        error_type = db.session.scalars(
+            select(AttemptError.error_type).where(AttemptError.code_family == "S83")
+        ).first()
+    for _ in range(8):
+        response = client.post("/practice/drill", data={"error_type": error_type})
+        drill_id = int(response.headers["Location"].rsplit("/", 1)[1])
+        assert any(d.code.startswith("S83") for d in key_of(app, drill_id).diagnoses)
+
+
 def test_one_click_drill_on_an_error_type(app, client, auth):
     auth.login()
     attempt_id = start_chart(client, "orthopaedics")

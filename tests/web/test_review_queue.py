@@ -36,6 +36,8 @@ def test_override_rescores_the_chart_and_the_trainee_reads_why(app, client, auth
         score_before = before.score
     auth.logout()
     auth.login("supervisor")
+    queued = f"/supervise/review/{attempt_id}?"  # the queue links carry ?why=<reason>
+    assert queued in client.get("/supervise/review/").get_data(as_text=True)
     assert client.get(f"/supervise/review/{attempt_id}").status_code == 200
     response = client.post(
         f"/supervise/review/{attempt_id}",
@@ -55,10 +57,14 @@ def test_override_rescores_the_chart_and_the_trainee_reads_why(app, client, auth
         assert reasons == ["submitted", "review"]  # the automatic grade stays in history
         review = db.session.scalar(select(Review).where(Review.attempt_id == attempt_id))
         assert review.decision == "overridden"
-    # The reviewed chart leaves the queue.
-    assert f'/supervise/review/{attempt_id}"' not in client.get("/supervise/review/").get_data(
-        as_text=True
-    )
+    # The reviewed chart leaves the queue (the same link that was there before the review).
+    assert queued not in client.get("/supervise/review/").get_data(as_text=True)
+    with app.app_context():
+        from trainer.models import User
+        from trainer.services.review import review_queue
+
+        supervisor = db.session.get(User, users["supervisor"])
+        assert attempt_id not in {item.attempt.id for item in review_queue(supervisor, 0.95, 0.97)}
     auth.logout()
     auth.login()
     page = client.get(f"/practice/attempt/{attempt_id}/result").get_data(as_text=True)

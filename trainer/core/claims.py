@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeGuard, get_args
 
 from .integers import IntegerInputError, parse_int
 
@@ -20,12 +20,22 @@ ClaimForm = Literal["CMS-1500", "UB-04"]
 CodeKind = Literal["icd10cm", "cpt", "hcpcs", "modifier", "revenue", "pos"]
 
 SETTINGS: tuple[Setting, ...] = ("professional", "facility")
-CODE_KINDS: tuple[CodeKind, ...] = ("icd10cm", "cpt", "hcpcs", "modifier", "revenue", "pos")
+CODE_KINDS: tuple[CodeKind, ...] = get_args(CodeKind)
+
+
+def is_code_kind(value: object) -> TypeGuard[CodeKind]:
+    """Whether a request's value names one of the code sets (narrows it for the type checker)."""
+    return value in CODE_KINDS
+
 
 MAX_DIAGNOSES = 12  # CMS-1500 box 21 holds A-L; the UB-04 holds more but trainees key 12 at most
 MAX_LINES = 50
 MAX_MODIFIERS = 4  # CMS-1500 24D and UB-04 FL44 both carry four
+MAX_POINTERS = 4  # 24E points at up to four of box 21's diagnoses
+MIN_UNITS = 1  # 24G/FL46: a service line reports at least one unit
 MAX_UNITS = 9999
+MAX_CODE_LENGTH = 16  # longer than any code, so a typo is read and graded, not refused
+MAX_ALTERNATES = 10  # codes or whole claims a key accepts in place of its own
 
 
 class ClaimFormatError(ValueError):
@@ -173,8 +183,8 @@ def _as_code(value: Any, field_name: str) -> str:
     if not isinstance(value, str):
         raise ClaimFormatError(field_name, "must be a string code")
     text = value.strip()
-    if len(text) > 16:
-        raise ClaimFormatError(field_name, "a code is at most 16 characters")
+    if len(text) > MAX_CODE_LENGTH:
+        raise ClaimFormatError(field_name, f"a code is at most {MAX_CODE_LENGTH} characters")
     return text
 
 
@@ -196,12 +206,14 @@ def line_from_dict(data: Any, where: str = "lines[0]") -> ServiceLine:
         if not (isinstance(m, str) and not m.strip())
     )
     units_raw = data.get("units", 1)
-    units = 1 if units_raw in (None, "") else _as_int(units_raw, f"{where}.units", 0, MAX_UNITS)
+    units = (
+        1 if units_raw in (None, "") else _as_int(units_raw, f"{where}.units", MIN_UNITS, MAX_UNITS)
+    )
     rev = data.get("revenue_code")
     revenue = None if rev in (None, "") else _as_code(rev, f"{where}.revenue_code")
     pointers = tuple(
         _as_int(p, f"{where}.pointers[{i}]", 1, MAX_DIAGNOSES)
-        for i, p in enumerate(_as_list(data.get("pointers"), f"{where}.pointers", MAX_MODIFIERS))
+        for i, p in enumerate(_as_list(data.get("pointers"), f"{where}.pointers", MAX_POINTERS))
     )
     return ServiceLine(code, modifiers, units, revenue, pointers)
 
@@ -233,7 +245,7 @@ def key_from_dict(data: Any, setting: Setting | None = None, where: str = "key")
     for i, item in enumerate(raw_dx):
         spot = f"{where}.diagnoses[{i}]"
         if isinstance(item, Mapping):
-            alts = _as_list(item.get("alternates"), f"{spot}.alternates", 10)
+            alts = _as_list(item.get("alternates"), f"{spot}.alternates", MAX_ALTERNATES)
             diagnoses.append(
                 KeyedDiagnosis(
                     _as_code(item.get("code"), f"{spot}.code"),
@@ -247,7 +259,7 @@ def key_from_dict(data: Any, setting: Setting | None = None, where: str = "key")
     for i, item in enumerate(_as_list(data.get("lines"), f"{where}.lines", MAX_LINES)):
         spot = f"{where}.lines[{i}]"
         line = line_from_dict(item, spot)
-        alts = _as_list(item.get("alternates"), f"{spot}.alternates", 10)
+        alts = _as_list(item.get("alternates"), f"{spot}.alternates", MAX_ALTERNATES)
         lines.append(
             KeyedLine(
                 line,
@@ -257,7 +269,9 @@ def key_from_dict(data: Any, setting: Setting | None = None, where: str = "key")
         )
     alternate_sets = tuple(
         claim_from_dict(c, f"{where}.alternates[{i}]")
-        for i, c in enumerate(_as_list(data.get("alternates"), f"{where}.alternates", 10))
+        for i, c in enumerate(
+            _as_list(data.get("alternates"), f"{where}.alternates", MAX_ALTERNATES)
+        )
     )
     chosen = setting or data.get("setting") or "professional"
     if chosen not in SETTINGS:

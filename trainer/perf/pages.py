@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 import urllib.parse
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -51,7 +52,7 @@ def _wait_ready(port: int, timeout: float = 30.0) -> None:
 
 
 @contextmanager
-def gunicorn(app_spec: str, env: dict[str, str]):  # type: ignore[no-untyped-def]
+def gunicorn(app_spec: str, env: dict[str, str]) -> Iterator[int]:
     port = _free_port()
     exe = str(Path(sys.executable).with_name("gunicorn"))
     proc = subprocess.Popen(

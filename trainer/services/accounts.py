@@ -8,9 +8,10 @@ session of that user on every server, without a server-side session store.
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..database import write_transaction
@@ -62,7 +63,7 @@ def hash_temporary_password(password: str) -> str:
 
 
 def add_user(
-    session: Session,
+    session: Session | scoped_session[Any],
     username: str,
     password_hash: str,
     role: str = "trainee",

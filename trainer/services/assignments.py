@@ -20,6 +20,8 @@ from sqlalchemy import func, select
 from trainer.core.content.generation import Variant
 from trainer.core.content.refresher import CodeUpdate
 from trainer.core.content.templates import Template, TemplateLibrary
+from trainer.core.grading.types import POLICIES
+from trainer.core.stats.mastery import TARGET, TARGET_CEILING
 
 from ..database import write_transaction
 from ..extensions import db
@@ -31,7 +33,6 @@ from .library import assignment_library, cohort_library
 from .practice import PracticeError, new_attempt, submit_saved_draft
 
 MODES = ("practice", "exam")
-POLICIES = ("strict", "audit", "exam")
 MAX_CHARTS = 50
 # Rendering a run's charts must finish well inside the worker timeout (gunicorn: 30 s), or
 # the request dies with the run half-built; past this budget the start fails and nothing is
@@ -114,7 +115,7 @@ def create_assignment(
     mode: str = "practice",
     policy: str = "strict",
     time_limit_minutes: int | None = None,
-    target: float = 0.95,
+    target: float = TARGET,
     due_at: datetime | None = None,
     skills: list[str] | None = None,
     code_year: int | None = None,
@@ -131,8 +132,11 @@ def create_assignment(
         raise AssignmentError(f"An assignment has 1 to {MAX_CHARTS} charts.")
     if mode == "exam" and not (time_limit_minutes and 1 <= time_limit_minutes <= 600):
         raise AssignmentError("A timed exam needs a time limit from 1 to 600 minutes.")
-    if not 0.95 <= target <= 0.98:
-        raise AssignmentError("The target accuracy is 95% (the industry benchmark) to 98% (elite).")
+    if not TARGET <= target <= TARGET_CEILING:
+        raise AssignmentError(
+            f"The target accuracy is {TARGET:.0%} (the industry benchmark) to "
+            f"{TARGET_CEILING:.0%} (elite)."
+        )
     if refresher and CodeUpdate.from_slug(refresher) is None:
         raise AssignmentError("Unknown code update.")
     # Whatever the caller offers, only what this cohort may draw is assignable: a supervisor's

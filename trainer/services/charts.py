@@ -39,7 +39,7 @@ def trend_svg(
     for name, points in series.items():
         by_label = dict(points)
         chart.add(
-            name, [None if by_label.get(x) is None else round(by_label[x] * 100, 1) for x in labels]
+            name, [None if (v := by_label.get(x)) is None else round(v * 100, 1) for x in labels]
         )
     chart.add(
         f"Benchmark {target:.0%}",

@@ -8,7 +8,7 @@ from typing import Literal
 
 from sqlalchemy import case, func, select, update
 
-from trainer.core.stats.mastery import AccuracySummary
+from trainer.core.stats.mastery import TARGET_PERCENTS, AccuracySummary
 
 from ..core.csv_files import CsvFormatError, read_rows
 from ..core.integers import IntegerInputError, parse_int
@@ -160,16 +160,19 @@ def move_trainee(viewer: User, user_id: int, cohort_id: int) -> None:
 
 
 def _targets(text: str, known: set[str]) -> dict[str, float]:
-    """'orthopaedics=97;radiology=96' -> {'orthopaedics': 0.97, ...}; 95-98 only."""
+    """'orthopaedics=97;radiology=96' -> {'orthopaedics': 0.97, ...}; TARGET_PERCENTS only."""
+    low, high = TARGET_PERCENTS
     found: dict[str, float] = {}
     for part in filter(None, (p.strip() for p in text.replace(",", ";").split(";"))):
         name, _, value = part.partition("=")
         try:
-            percent = parse_int(value, "target", 95, 98)
+            percent = parse_int(value, "target", low, high)
         except IntegerInputError:
             percent = None
         if name.strip() not in known or percent is None:
-            raise CohortError(f"Target {part!r}: use specialty=95..98 with a listed specialty.")
+            raise CohortError(
+                f"Target {part!r}: use specialty={low}..{high} with a listed specialty."
+            )
         found[name.strip()] = percent / 100
     return found
 

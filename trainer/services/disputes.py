@@ -207,7 +207,7 @@ def _regrade(session: Any, correction: KeyCorrection, catalog: Any) -> int:
             key,
             answer,
             attempt.policy,
-            variant.date_of_service,  # type: ignore[arg-type]
+            variant.date_of_service,
             catalog=catalog,
             patient=patient_facts(variant),
         ).to_dict()

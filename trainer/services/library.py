@@ -80,7 +80,7 @@ def check_source(toml_text: str, body: str, catalog: Any) -> CheckOutcome:
             check_template(template, catalog, report, CHECK_SEEDS)
     except RenderLimitError as exc:
         report.add("template", f"cannot render: {exc}")
-    except Exception as exc:  # noqa: BLE001 - any failure of an author's template is a problem
+    except Exception as exc:  # any failure of an author's template is a problem
         report.add("template", f"cannot render: {type(exc).__name__}: {exc}")
     problems = [f"{m}" if not ln else f"line {ln}: {m}" for _, ln, m in report.problems]
     if template.variant_count() < 4:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import weakref
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -21,23 +23,72 @@ from ..models import Attempt, AttemptError
 from .figures import counted_errors, practice_figures
 from .progress import specialty_summaries
 
-_FAMILIES: dict[int, dict[str, dict[str, set[str]]]] = {}
+VariantFamilies = dict[str, dict[str, list[tuple[dict[str, str], frozenset[str]]]]]
+"""specialty -> template id -> (the variant's choices, the code families its key uses)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewChart:
+    """A template and the variant of it whose key holds the family to review or drill."""
+
+    template_id: str
+    choices: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class _CachedFamilies:
+    library: weakref.ReferenceType[TemplateLibrary]
+    families: VariantFamilies
+
+
+# Keyed by id() for speed, but each entry keeps a weak reference to its library and is only
+# used while that very library is alive: CPython reuses the id of a freed object, and a cache
+# keyed by the bare id once served one library's families to another.
+_FAMILIES: dict[int, _CachedFamilies] = {}
+
+
+def variant_families(library: TemplateLibrary) -> VariantFamilies:
+    """Every variant of every template (seed 0) with the code families its key uses; cached."""
+    key = id(library)
+    cached = _FAMILIES.get(key)
+    if cached is not None and cached.library() is library:
+        return cached.families
+    found: VariantFamilies = {}
+    for template in library.templates.values():
+        variants = found.setdefault(template.specialty, {}).setdefault(template.id, [])
+        for choice in template.choices():
+            variant_key = generate(template, 0, choices=choice).key
+            families = {family_of(d.code) for d in variant_key.diagnoses}
+            families |= {family_of(k.line.code) for k in variant_key.lines}
+            variants.append((choice, frozenset(families)))
+    _FAMILIES[key] = _CachedFamilies(
+        weakref.ref(library, lambda _ref: _FAMILIES.pop(key, None)), found
+    )
+    return found
 
 
 def template_families(library: TemplateLibrary) -> dict[str, dict[str, set[str]]]:
-    """specialty -> template id -> code families its keys use (every variant, seed 0); cached."""
-    cached = _FAMILIES.get(id(library))
-    if cached is None:
-        cached = {}
-        for template in library.templates.values():
-            families: set[str] = set()
-            for choice in template.choices():
-                key = generate(template, 0, choices=choice).key
-                families |= {family_of(d.code) for d in key.diagnoses}
-                families |= {family_of(k.line.code) for k in key.lines}
-            cached.setdefault(template.specialty, {})[template.id] = families
-        _FAMILIES[id(library)] = cached
-    return cached
+    """specialty -> template id -> code families any variant of its key uses."""
+    return {
+        specialty: {
+            tid: set().union(*(fams for _, fams in variants)) for tid, variants in templates.items()
+        }
+        for specialty, templates in variant_families(library).items()
+    }
+
+
+def review_chart(library: TemplateLibrary, specialty: str, family: str) -> ReviewChart | None:
+    """The first template (by id) of the specialty, and its first variant, that key the family.
+
+    Picking the variant matters: a template's variants may key different families (the
+    meniscus template keys M23 in one variant and S83 in another), and a trainee told that a
+    missed M23 code comes back must get an M23 chart, every time.
+    """
+    for template_id, variants in sorted(variant_families(library).get(specialty, {}).items()):
+        for choices, families in variants:
+            if family in families:
+                return ReviewChart(template_id, choices)
+    return None
 
 
 def family_histories(user_id: int) -> list[FamilyHistory]:
@@ -75,8 +126,8 @@ def family_histories(user_id: int) -> list[FamilyHistory]:
 
 def next_chart(
     user_id: int, library: TemplateLibrary, target: float, elite: float
-) -> tuple[NextChart, str | None] | None:
-    """The recommended specialty, the reason, and a template that holds the due family."""
+) -> tuple[NextChart, ReviewChart | None] | None:
+    """The recommended specialty and reason, and the chart variant that holds the due family."""
     summaries: dict[str, AccuracySummary] = {
         s.specialty: s.summary for s in specialty_summaries(user_id, target, elite)
     }
@@ -85,23 +136,14 @@ def next_chart(
     pick = choose_next(summaries, family_histories(user_id), by_specialty, datetime.now(UTC).date())
     if pick is None:
         return None
-    template_id = None
-    if pick.family:
-        template_id = next(
-            (
-                tid
-                for tid, fams in sorted(by_template[pick.specialty].items())
-                if pick.family in fams
-            ),
-            None,
-        )
-    return pick, template_id
+    chart = review_chart(library, pick.specialty, pick.family) if pick.family else None
+    return pick, chart
 
 
 def drill_target(
     user_id: int, error_type: str, library: TemplateLibrary
-) -> tuple[str, str | None, str] | None:
-    """Where the trainee last made this error: (specialty, template id, reason), or None."""
+) -> tuple[str, ReviewChart | None, str] | None:
+    """Where the trainee last made this error: (specialty, chart variant, reason), or None."""
     row = db.session.execute(
         select(AttemptError.specialty, AttemptError.code_family)
         .where(
@@ -115,9 +157,8 @@ def drill_target(
     if row is None:
         return None
     specialty, family = row
-    templates = template_families(library).get(specialty, {})
-    template_id = next((tid for tid, fams in sorted(templates.items()) if family in fams), None)
+    chart = review_chart(library, specialty, family) if family else None
     words = error_type.replace("_", " ")
     # Shown with the chart before it is answered: naming the code family would give it away.
     reason = f"Drill on '{words}': you last made this error on a chart of this specialty."
-    return specialty, template_id, reason
+    return specialty, chart, reason

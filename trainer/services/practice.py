@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -21,9 +22,9 @@ from trainer.core.content.templates import Template, TemplateLibrary
 from trainer.core.grading.entry import entry_from_mapping, parse_entry
 from trainer.core.grading.grader import PatientFacts, grade
 
-from ..core.claims import Claim
+from ..core.claims import Claim, ServiceLine
 from ..core.content.sandbox import RenderLimitError
-from ..database import write_transaction
+from ..database import rows_changed, write_transaction
 from ..extensions import db
 from ..models import AssignmentRun, Attempt, AttemptError, AttemptGrade, CohortMember, utcnow
 from .clock import aware_utc, database_now
@@ -115,11 +116,13 @@ def start_attempt(
     between: tuple[date, date] | None = None,
     course: str = "",
     cohort_id: int | None = None,
+    choices: Mapping[str, str] | None = None,
 ) -> Attempt:
     """Generate a variant and store it whole, so later template edits never change it.
 
     ``year`` (a calendar year of service) or ``between`` (a date range, for a refresher)
-    choose the date of service; ``course`` marks a refresher chart, reported apart.
+    choose the date of service; ``course`` marks a refresher chart, reported apart;
+    ``choices`` (variable -> alternative label) fixes the variant, for a review or a drill.
     ``cohort_id`` is the cohort the chart belongs to (an assignment's); by default the
     trainee's current cohort. Key corrections reach a chart through it.
     """
@@ -128,7 +131,7 @@ def start_attempt(
         cohort_id = db.session.scalar(
             select(CohortMember.cohort_id).where(CohortMember.user_id == user_id)
         )
-    variant = make_variant(template, seed, year=year, between=between)
+    variant = make_variant(template, seed, choices=choices, year=year, between=between)
     with write_transaction(db.session) as session:
         attempt = new_attempt(
             user_id, template, variant, mode, policy, reason, course, cohort_id=cohort_id
@@ -141,6 +144,7 @@ def make_variant(
     template: Template,
     seed: int,
     *,
+    choices: Mapping[str, str] | None = None,
     year: int | None = None,
     between: tuple[date, date] | None = None,
 ) -> Variant:
@@ -149,7 +153,7 @@ def make_variant(
     An authored template over its render budget is a PracticeError with the reason, not a 500.
     """
     try:
-        return generate(template, seed, year=year, between=between)
+        return generate(template, seed, choices=choices, year=year, between=between)
     except RenderLimitError as exc:
         raise PracticeError(f"The chart {template.title!r} cannot be rendered: {exc}.") from exc
 
@@ -203,7 +207,7 @@ def save_draft(attempt: Attempt, draft: dict[str, Any]) -> bool:
             .where(Attempt.id == attempt.id, Attempt.status == "in_progress")
             .values(draft=draft)
         )
-    return bool(result.rowcount)
+    return bool(rows_changed(result))
 
 
 def patient_facts(variant: Variant) -> PatientFacts:
@@ -252,7 +256,7 @@ def draft_claim(attempt: Attempt) -> Claim:
         return claim
     keep_dx = [d for d in dx if d.strip() and parse_entry([d], [], facility)[0] is not None]
     kept = parse_entry(keep_dx, [], facility)[0]
-    keep_lines = []
+    keep_lines: list[ServiceLine] = []
     for line in lines:
         parsed, _ = parse_entry(keep_dx, [line], facility)
         if parsed is not None:
@@ -285,20 +289,22 @@ def _record(
     with write_transaction(db.session) as session:
         if check_deadline:
             refuse_after_deadline(attempt, session)
-        flipped = session.execute(
-            update(Attempt)
-            .where(Attempt.id == attempt.id, Attempt.status == "in_progress")
-            .values(
-                status="submitted",
-                answer=answer.to_dict(),
-                submitted_at=submitted_at or utcnow(),
-                seconds_spent=max(0, min(int(seconds), 24 * 3600)),
-                score=float(graded["score"]),
-                code_correct=int(graded["code_correct"]),
-                code_total=int(graded["code_total"]),
-                chart_correct=bool(graded["chart_correct"]),
+        flipped = rows_changed(
+            session.execute(
+                update(Attempt)
+                .where(Attempt.id == attempt.id, Attempt.status == "in_progress")
+                .values(
+                    status="submitted",
+                    answer=answer.to_dict(),
+                    submitted_at=submitted_at or utcnow(),
+                    seconds_spent=max(0, min(int(seconds), 24 * 3600)),
+                    score=float(graded["score"]),
+                    code_correct=int(graded["code_correct"]),
+                    code_total=int(graded["code_total"]),
+                    chart_correct=bool(graded["chart_correct"]),
+                )
             )
-        ).rowcount
+        )
         if flipped:
             version = key_version(attempt)
             session.add(AttemptGrade(attempt_id=attempt.id, key_version=version, result=graded))

@@ -74,6 +74,7 @@ def weekly_trend(user_id: int) -> tuple[list[str], dict[str, list[tuple[str, flo
     sums: dict[str, dict[str, list[int]]] = {}
     weeks: list[str] = []
     for specialty, when, correct, total in rows:
+        assert when is not None  # a submitted attempt always has its time
         year, week, _ = when.isocalendar()
         label = f"{year}-W{week:02d}"
         if label not in weeks:

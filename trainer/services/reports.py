@@ -37,6 +37,10 @@ from .figures import counted, counted_errors, practice_figures
 TREND_WEEKS = 8
 
 
+PerTrainee = dict[int, dict[str, tuple[AccuracySummary, int]]]
+"""Per trainee id, per specialty: the accuracy summary and the seconds spent."""
+
+
 @dataclass
 class Table:
     """One report table: what the page shows and the CSV export writes, cell for cell."""
@@ -101,7 +105,7 @@ def cohort_report(
             acc[2] += cc
             acc[3] += ct
             acc[4] += secs
-    per: dict[int, dict[str, tuple[AccuracySummary, int]]] = {i: {} for i in ids}
+    per: PerTrainee = {i: {} for i in ids}
     for (user_id, specialty), (n, ok, cc, ct, secs) in sums.items():
         own = float(targets[user_id].get(specialty, target))
         summary = AccuracySummary(n, ok, cc, ct, own, max(own, elite))
@@ -112,8 +116,8 @@ def cohort_report(
         "ready": _ready(users, per),
         "trend": _trend(users, ids),
         "errors": _errors(ids),
-        "productivity": _productivity(users, per),
-        "peers": _peers(users, per, specialties),
+        "productivity": _productivity(users, per, target),
+        "peers": _peers(users, per, specialties, target),
         "items": _items(ids, cells, library),
         "refreshers": _refreshers(cohort, names),
     }
@@ -157,7 +161,7 @@ def _plain_rows(statement: Any, runs: list[dict[str, Any]] | None = None) -> lis
     dialect = db.engine.dialect
     compiled = statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
     sql = str(compiled)
-    results = []
+    results: list[list[Any]] = []
     cursor = db.session.connection().connection.cursor()
     try:
         for values in runs or [{}]:
@@ -165,7 +169,7 @@ def _plain_rows(statement: Any, runs: list[dict[str, Any]] | None = None) -> lis
             if compiled.positional:
                 params = tuple(params[name] for name in compiled.positiontup or ())
             cursor.execute(sql, params)
-            results.append(cursor.fetchall())
+            results.append(list(cursor.fetchall()))
     finally:
         cursor.close()
     return results
@@ -181,7 +185,7 @@ def _overall(cells: dict[str, tuple[AccuracySummary, int]], target: float) -> Ac
     )
 
 
-def _matrix(users: list[User], per: dict, specialties: list[str]) -> Table:  # type: ignore[type-arg]
+def _matrix(users: list[User], per: PerTrainee, specialties: list[str]) -> Table:
     table = Table(
         "matrix",
         "Accuracy by specialty against target",
@@ -217,7 +221,7 @@ def _matrix(users: list[User], per: dict, specialties: list[str]) -> Table:  # t
     return table
 
 
-def _ready(users: list[User], per: dict) -> Table:  # type: ignore[type-arg]
+def _ready(users: list[User], per: PerTrainee) -> Table:
     table = Table(
         "ready",
         "Ready: at target per specialty",
@@ -337,7 +341,7 @@ def _errors(ids: list[int]) -> Table:
     return table
 
 
-def _productivity(users: list[User], per: dict) -> Table:  # type: ignore[type-arg]
+def _productivity(users: list[User], per: PerTrainee, target: float) -> Table:
     table = Table(
         "productivity",
         "Productivity",
@@ -356,7 +360,7 @@ def _productivity(users: list[User], per: dict) -> Table:  # type: ignore[type-a
         cells = per[user.id]
         charts = sum(s.charts for s, _ in cells.values())
         seconds = sum(secs for _, secs in cells.values())
-        overall = _overall(cells, 0.95)
+        overall = _overall(cells, target)
         hours = seconds / 3600
         table.rows.append(
             [
@@ -372,7 +376,7 @@ def _productivity(users: list[User], per: dict) -> Table:  # type: ignore[type-a
     return table
 
 
-def _peers(users: list[User], per: dict, specialties: list[str]) -> Table:  # type: ignore[type-arg]
+def _peers(users: list[User], per: PerTrainee, specialties: list[str], target: float) -> Table:
     table = Table(
         "peers",
         "Peer comparison",
@@ -387,7 +391,7 @@ def _peers(users: list[User], per: dict, specialties: list[str]) -> Table:  # ty
         ],
         note="Each trainee against the cohort's median; percentile = share of peers below.",
     )
-    overall = {u.id: _overall(per[u.id], 0.95) for u in users}
+    overall = {u.id: _overall(per[u.id], target) for u in users}
     values = [s.code_accuracy for s in overall.values() if s.code_accuracy is not None]
     median = statistics.median(values) if values else None
     for user in users:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
+
+from trainer.core.stats.mastery import MIN_CHARTS, TARGET_CEILING, TARGET_PERCENTS
 
 from . import (
     account,
@@ -26,8 +30,18 @@ from . import (
 )
 
 
+def _accuracy_rules() -> dict[str, Any]:
+    """The status rules every page states, from the core's one definition of them."""
+    return {
+        "min_charts": MIN_CHARTS,
+        "target_percents": TARGET_PERCENTS,
+        "target_ceiling": TARGET_CEILING,
+    }
+
+
 def init_app(app: Flask) -> None:
     converters.init_app(app)  # before any blueprint: rules bind their converters when added
+    app.context_processor(_accuracy_rules)
     auth.init_app(app)
     security.init_app(app)
     errors.init_app(app)

@@ -13,6 +13,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField
@@ -55,7 +56,7 @@ def _user_key() -> str:
     deduct_when=lambda response: response.status_code == 400,
     error_message="Too many failed password changes. Please wait and try again.",
 )
-def password():  # type: ignore[no-untyped-def]
+def password() -> ResponseReturnValue:
     form = PasswordForm()
     status = 200
     if request.method == "POST":
@@ -85,14 +86,14 @@ def password():  # type: ignore[no-untyped-def]
 
 @bp.get("/account/tokens")
 @login_required
-def tokens():  # type: ignore[no-untyped-def]
+def tokens() -> ResponseReturnValue:
     rows = [(row, token_status(row)) for row in visible_tokens(current_user)]
     return render_template("account/tokens.html", rows=rows, form=CsrfOnlyForm())
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")
 @login_required
-def revoke(token_id: int):  # type: ignore[no-untyped-def]
+def revoke(token_id: int) -> ResponseReturnValue:
     if not CsrfOnlyForm().validate():
         abort(400)
     try:
@@ -105,7 +106,7 @@ def revoke(token_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/supervise/trainees/<int:trainee_id>/reset-password")
 @role_required("supervisor")
-def reset_password(trainee_id: int):  # type: ignore[no-untyped-def]
+def reset_password(trainee_id: int) -> ResponseReturnValue:
     """Show a one-time password once; the trainee must replace it at next sign-in."""
     if not CsrfOnlyForm().validate():
         abort(400)

@@ -6,10 +6,11 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, jsonify, request
+from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from trainer.core.codesets.catalog import CodeYearError
-from trainer.core.grading.grader import grade
+from trainer.core.grading.grader import POLICIES, grade
 
 from ..core.claims import CODE_KINDS, SETTINGS, ClaimFormatError, claim_from_dict, key_from_dict
 from ..core.integers import IntegerInputError, parse_int
@@ -20,8 +21,6 @@ from .openapi import spec
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # JSON only; no endpoint here changes stored state through a browser session
 
-POLICIES = ("strict", "audit", "exam")
-
 
 class ApiInputError(ValueError):
     def __init__(self, field: str, message: str) -> None:
@@ -31,17 +30,17 @@ class ApiInputError(ValueError):
 
 
 @bp.errorhandler(ApiInputError)
-def input_error(exc: ApiInputError):  # type: ignore[no-untyped-def]
+def input_error(exc: ApiInputError) -> ResponseReturnValue:
     return jsonify({"error": f"{exc.field}: {exc.message}", "field": exc.field}), 400
 
 
 @bp.errorhandler(ClaimFormatError)
-def claim_error(exc: ClaimFormatError):  # type: ignore[no-untyped-def]
+def claim_error(exc: ClaimFormatError) -> ResponseReturnValue:
     return jsonify({"error": str(exc), "field": exc.field}), 400
 
 
 @bp.errorhandler(CodeYearError)
-def _year_error(exc: CodeYearError):  # type: ignore[no-untyped-def]
+def _year_error(exc: CodeYearError) -> ResponseReturnValue:
     return jsonify({"error": f"dos: {exc}", "field": "dos"}), 400
 
 
@@ -81,7 +80,7 @@ def _int_arg(name: str, low: int, high: int, default: int | None = None) -> int:
 
 @bp.get("/codes/search")
 @login_required
-def search_codes():  # type: ignore[no-untyped-def]
+def search_codes() -> ResponseReturnValue:
     query = request.args.get("q", "")
     if not query.strip():
         raise ApiInputError("q", "required: a code prefix or words")
@@ -105,7 +104,7 @@ def search_codes():  # type: ignore[no-untyped-def]
 
 @bp.get("/codes/validate")
 @login_required
-def validate_code():  # type: ignore[no-untyped-def]
+def validate_code() -> ResponseReturnValue:
     code = request.args.get("code", "")
     if not code.strip():
         raise ApiInputError("code", "required")
@@ -119,7 +118,7 @@ def validate_code():  # type: ignore[no-untyped-def]
 
 @bp.get("/codesets/diff")
 @login_required
-def codeset_diff():  # type: ignore[no-untyped-def]
+def codeset_diff() -> ResponseReturnValue:
     kind = _kind(request.args.get("set"), required=True) if request.args.get("set") else None
     if kind is None:
         raise ApiInputError("set", f"required, one of {', '.join(CODE_KINDS)}")
@@ -136,7 +135,7 @@ def codeset_diff():  # type: ignore[no-untyped-def]
 
 @bp.post("/grade")
 @login_required
-def grade_claim():  # type: ignore[no-untyped-def]
+def grade_claim() -> ResponseReturnValue:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise ApiInputError("body", "send a JSON object with key, answer, policy, date_of_service")
@@ -150,12 +149,13 @@ def grade_claim():  # type: ignore[no-untyped-def]
     key = key_from_dict(body.get("key"), setting, where="key")
     answer = claim_from_dict(body.get("answer"), where="answer")
     catalog = domain().catalog
+    assert dos is not None  # a required date: _dos raised ApiInputError when it was missing
     catalog.year_for("icd10cm", dos)  # raises CodeYearError (400) outside the loaded years
     result = grade(key, answer, policy, dos, catalog=catalog)
     return jsonify(result.to_dict())
 
 
 @bp.get("/openapi.json")
-def openapi():  # type: ignore[no-untyped-def]
+def openapi() -> ResponseReturnValue:
     """The API's contract, public so integrators can read it before they hold a token."""
     return jsonify(spec())

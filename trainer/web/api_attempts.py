@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 from flask import Blueprint, abort, current_app, jsonify, request
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from trainer.core.content.templates import SPECIALTIES
@@ -51,7 +52,7 @@ def _summary(attempt: Attempt) -> dict[str, object]:
 
 @bp.post("/exercises/start")
 @login_required
-def api_start():  # type: ignore[no-untyped-def]
+def api_start() -> ResponseReturnValue:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise ApiInputError("body", "send a JSON object with 'specialty'")
@@ -69,7 +70,7 @@ def api_start():  # type: ignore[no-untyped-def]
 
 @bp.post("/attempts/<int:attempt_id>/submit")
 @login_required
-def api_submit(attempt_id: int):  # type: ignore[no-untyped-def]
+def api_submit(attempt_id: int) -> ResponseReturnValue:
     attempt = _own(attempt_id)
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
@@ -86,7 +87,7 @@ def api_submit(attempt_id: int):  # type: ignore[no-untyped-def]
             attempt.id, current_user.id, answer, seconds, domain().catalog
         )
     except service.ExamClosedError as exc:
-        run = db.session.get(AssignmentRun, attempt.run_id)
+        run = db.get_or_404(AssignmentRun, attempt.run_id)
         run_status(run, domain().catalog)  # grade what was saved before the bell
         body = {"error": str(exc), "closed_at": exc.closed_at.isoformat()}
         return jsonify({**body, **_summary(attempt), "first_submission": False}), 409
@@ -95,13 +96,13 @@ def api_submit(attempt_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/attempts/<int:attempt_id>")
 @login_required
-def api_attempt(attempt_id: int):  # type: ignore[no-untyped-def]
+def api_attempt(attempt_id: int) -> ResponseReturnValue:
     return jsonify(_summary(_own(attempt_id)))
 
 
 @bp.get("/cohorts/<int:cohort_id>/report")
 @login_required
-def api_cohort_report(cohort_id: int):  # type: ignore[no-untyped-def]
+def api_cohort_report(cohort_id: int) -> ResponseReturnValue:
     if not current_user.is_supervisor:
         abort(403)
     cohort = db.session.get(Cohort, cohort_id)

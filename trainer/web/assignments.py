@@ -12,6 +12,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -45,11 +46,11 @@ def _own_run(run_id: int) -> AssignmentRun:
 
 @bp.get("/")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     return index_page()
 
 
-def index_page(status: int = 200):  # type: ignore[no-untyped-def]
+def index_page(status: int = 200) -> ResponseReturnValue:
     rows = []
     for assignment in assignments_for(current_user):
         run = db.session.scalar(
@@ -67,7 +68,7 @@ def index_page(status: int = 200):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:assignment_id>/start")
 @login_required
-def start(assignment_id: int):  # type: ignore[no-untyped-def]
+def start(assignment_id: int) -> ResponseReturnValue:
     if not CsrfOnlyForm().validate():
         abort(400)
     assignment = db.session.get(Assignment, assignment_id)
@@ -85,11 +86,11 @@ def start(assignment_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/run/<int:run_id>")
 @login_required
-def run(run_id: int):  # type: ignore[no-untyped-def]
+def run(run_id: int) -> ResponseReturnValue:
     return run_page(_own_run(run_id))
 
 
-def run_page(item: AssignmentRun, status: int = 200):  # type: ignore[no-untyped-def]
+def run_page(item: AssignmentRun, status: int = 200) -> ResponseReturnValue:
     """The run's charts; scores only for the charts whose feedback is open (``may_see_key``)."""
     progress = run_status(item, domain().catalog)
     graded = {a.id for a in progress.attempts if may_see_key(current_user, a)}
@@ -105,7 +106,7 @@ def run_page(item: AssignmentRun, status: int = 200):  # type: ignore[no-untyped
 
 @bp.post("/run/<int:run_id>/finish")
 @login_required
-def finish(run_id: int):  # type: ignore[no-untyped-def]
+def finish(run_id: int) -> ResponseReturnValue:
     if not CsrfOnlyForm().validate():
         abort(400)
     item = _own_run(run_id)
@@ -130,7 +131,7 @@ def _join_key() -> str:
     deduct_when=lambda response: response.status_code == 400,
     error_message="Too many wrong join codes. Please wait and check the code with your supervisor.",
 )
-def join():  # type: ignore[no-untyped-def]
+def join() -> ResponseReturnValue:
     """A trainee joins (or moves to) a cohort with the code their supervisor shared."""
     if not CsrfOnlyForm().validate():
         abort(400)

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from flask import (
     Blueprint,
     Flask,
+    Request,
     abort,
     current_app,
     flash,
@@ -26,6 +27,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
@@ -72,7 +74,7 @@ def _rule() -> ThrottleRule:
     )
 
 
-def _failed(response) -> bool:  # type: ignore[no-untyped-def]
+def _failed(response: Any) -> bool:
     """Only wrong passwords count against an address: a classroom behind one NAT signing in
     at the start of an exam must not trip the limit."""
     return response.status_code == 401
@@ -85,7 +87,7 @@ def _failed(response) -> bool:  # type: ignore[no-untyped-def]
     deduct_when=_failed,
     error_message="Too many failed log-ins from this address. Please wait and try again.",
 )
-def login():  # type: ignore[no-untyped-def]
+def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("practice.home"))
     form = LoginForm()
@@ -128,7 +130,7 @@ def _demo_logins() -> dict[str, object]:
 
 @bp.post("/logout")
 @login_required
-def logout():  # type: ignore[no-untyped-def]
+def logout() -> ResponseReturnValue:
     """Signing out here signs the user out everywhere, remember-me cookies included."""
     end_sessions(current_user)
     logout_user()
@@ -168,7 +170,7 @@ def _load_user(session_id: str) -> User | None:
 
 
 @login_manager.request_loader
-def _load_user_from_token(req):  # type: ignore[no-untyped-def]
+def _load_user_from_token(req: Request) -> User | None:
     """API clients authenticate with 'Authorization: Bearer <token>' (no session, no CSRF)."""
     header = req.headers.get("Authorization", "")
     if not req.path.startswith("/api/") or not header.startswith("Bearer "):
@@ -181,7 +183,7 @@ def _load_user_from_token(req):  # type: ignore[no-untyped-def]
 
 
 @login_manager.unauthorized_handler
-def _unauthorized():  # type: ignore[no-untyped-def]
+def _unauthorized() -> ResponseReturnValue:
     """People are sent to the log-in page; API clients get a 401 they can act on."""
     if request.path.startswith("/api/"):
         return jsonify({"error": "Authentication required.", "status": 401}), 401
@@ -193,7 +195,7 @@ def _unauthorized():  # type: ignore[no-untyped-def]
 OPEN_WHILE_CHANGING = {"account.password", "auth.logout", "auth.login", "static", "health.healthz"}
 
 
-def _require_password_change():  # type: ignore[no-untyped-def]
+def _require_password_change() -> ResponseReturnValue | None:
     """Until a reset or first password is replaced, the change page is the only page.
 
     API clients signed in with a token are not affected: a token is not a password.

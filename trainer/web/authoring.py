@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -34,7 +35,7 @@ def _own(row_id: int) -> AuthoredTemplate:
 
 @bp.get("/")
 @role_required("supervisor")
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     rows = authored_rows(current_user)
     publishers = {
         u.id: u.display_name
@@ -51,7 +52,9 @@ def index():  # type: ignore[no-untyped-def]
     )
 
 
-def _editor(row: AuthoredTemplate | None, toml_text: str, body: str, status: int = 200):  # type: ignore[no-untyped-def]
+def _editor(
+    row: AuthoredTemplate | None, toml_text: str, body: str, status: int = 200
+) -> ResponseReturnValue:
     return render_template(
         "supervise/template_edit.html",
         row=row,
@@ -63,11 +66,11 @@ def _editor(row: AuthoredTemplate | None, toml_text: str, body: str, status: int
 
 @bp.get("/new")
 @role_required("supervisor")
-def new():  # type: ignore[no-untyped-def]
+def new() -> ResponseReturnValue:
     return _editor(None, starter_toml(), STARTER_BODY)
 
 
-def _save(row: AuthoredTemplate | None):  # type: ignore[no-untyped-def]
+def _save(row: AuthoredTemplate | None) -> ResponseReturnValue:
     if not CsrfOnlyForm().validate():
         abort(400)
     toml_text = request.form.get("toml_text", "")[:200_000]
@@ -90,26 +93,26 @@ def _save(row: AuthoredTemplate | None):  # type: ignore[no-untyped-def]
 
 @bp.post("/new")
 @role_required("supervisor")
-def create():  # type: ignore[no-untyped-def]
+def create() -> ResponseReturnValue:
     return _save(None)
 
 
 @bp.get("/<int:row_id>")
 @role_required("supervisor")
-def edit(row_id: int):  # type: ignore[no-untyped-def]
+def edit(row_id: int) -> ResponseReturnValue:
     row = _own(row_id)
     return _editor(row, row.toml_text, row.body_text)
 
 
 @bp.post("/<int:row_id>")
 @role_required("supervisor")
-def update(row_id: int):  # type: ignore[no-untyped-def]
+def update(row_id: int) -> ResponseReturnValue:
     return _save(_own(row_id))
 
 
 @bp.post("/<int:row_id>/publish")
 @role_required("admin")
-def publish(row_id: int):  # type: ignore[no-untyped-def]
+def publish(row_id: int) -> ResponseReturnValue:
     """An administrator publishes a checked template to every cohort (or takes it back)."""
     if not CsrfOnlyForm().validate():
         abort(400)
@@ -133,7 +136,7 @@ def publish(row_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/<int:row_id>/preview")
 @role_required("supervisor")
-def preview(row_id: int):  # type: ignore[no-untyped-def]
+def preview(row_id: int) -> ResponseReturnValue:
     """Every variant's chart and key, as a trainee would see the chart (seed 0)."""
     row = _own(row_id)
     if row.status != "checked":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -27,21 +28,25 @@ def wants_json() -> bool:
     )
 
 
-def error_response(status: int, message: str):  # type: ignore[no-untyped-def]
+def error_response(status: int, message: str) -> ResponseReturnValue:
     """Render an error as JSON for the API and as a page for people."""
     if wants_json():
         return jsonify({"error": message, "status": status}), status
     return render_template("error.html", status=status, message=message), status
 
 
-def _http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
+def _http_error(exc: HTTPException) -> ResponseReturnValue:
     status = exc.code or 500
     custom = exc.description != type(exc).description and status < 500
-    message = exc.description if custom else MESSAGES.get(status, "Something went wrong.")
+    message = (
+        exc.description
+        if custom and exc.description
+        else MESSAGES.get(status, "Something went wrong.")
+    )
     return error_response(status, message)
 
 
-def _csrf_error(exc: CSRFError):  # type: ignore[no-untyped-def]
+def _csrf_error(exc: CSRFError) -> ResponseReturnValue:
     return error_response(
         400,
         f"The form expired or was not sent by this site ({exc.description}) "
@@ -49,11 +54,11 @@ def _csrf_error(exc: CSRFError):  # type: ignore[no-untyped-def]
     )
 
 
-def _server_error(exc: Exception):  # type: ignore[no-untyped-def]
+def _server_error(exc: Exception) -> ResponseReturnValue:
     return error_response(500, "Something went wrong on our side; your saved work is safe.")
 
 
-def _integer_error(exc: IntegerInputError):  # type: ignore[no-untyped-def]
+def _integer_error(exc: IntegerInputError) -> ResponseReturnValue:
     """A safety net: a view that lets the integer parser's error through still answers 400."""
     return error_response(400, f"{exc.field}: must be {exc.message}.")
 

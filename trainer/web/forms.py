@@ -28,7 +28,7 @@ class WholeNumberField(IntegerField):
         try:
             self.data = parse_int(valuelist[0], self.name, -INT64_MAX, INT64_MAX)
         except IntegerInputError as exc:
-            self.data = None
+            self.data = None  # type: ignore[assignment]  # WTForms' own 'no value'
             raise ValueError("Enter a whole number using the digits 0-9.") from exc
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, current_app, request
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from .errors import error_response
@@ -48,7 +49,7 @@ def json_depth(value: Any) -> int:
 NUL_MESSAGE = "The request contains a NUL character (\\0); remove it and send it again."
 
 
-def _check_text_fields():  # type: ignore[no-untyped-def]
+def _check_text_fields() -> ResponseReturnValue | None:
     """PostgreSQL refuses NUL in text (a 500 there, silently stored in SQLite): refuse it in
     any query argument or form field before a view stores it."""
     values = [*request.args.keys(), *request.args.values()]
@@ -59,7 +60,7 @@ def _check_text_fields():  # type: ignore[no-untyped-def]
     return None
 
 
-def _check_json_body():  # type: ignore[no-untyped-def]
+def _check_json_body() -> ResponseReturnValue | None:
     if request.method not in BODY_METHODS or not request.is_json:
         return None
     limit = current_app.config["JSON_MAX_BYTES"]

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from trainer.core.codesets.catalog import KIND_NAMES
 from trainer.core.codesets.codes import normalize
 
-from ..core.claims import CODE_KINDS
+from ..core.claims import CODE_KINDS, MAX_CODE_LENGTH, is_code_kind
 from ..domain import domain
 
 bp = Blueprint("lookup", __name__, url_prefix="/lookup")
@@ -26,11 +27,12 @@ def _dos_arg() -> date | None:
 
 @bp.get("/")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     query = request.args.get("q", "")[:100]
     kind = request.args.get("kind", "")
-    kind = kind if kind in CODE_KINDS else ""
-    hits = domain().catalog.search(query, kind or None, _dos_arg(), 30) if query.strip() else []
+    kind = kind if is_code_kind(kind) else ""
+    set_kind = kind if is_code_kind(kind) else None
+    hits = domain().catalog.search(query, set_kind, _dos_arg(), 30) if query.strip() else []
     status = 200 if len(request.args.get("q", "")) <= 100 else 400
     return render_template(
         "lookup/index.html",
@@ -44,10 +46,10 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.get("/<kind>/<code>")
 @login_required
-def detail(kind: str, code: str):  # type: ignore[no-untyped-def]
-    if kind not in CODE_KINDS or len(code) > 16:
+def detail(kind: str, code: str) -> ResponseReturnValue:
+    if not is_code_kind(kind) or len(code) > MAX_CODE_LENGTH:
         abort(404)
-    found = domain().catalog.detail(normalize(code, kind), kind)  # type: ignore[arg-type]
+    found = domain().catalog.detail(normalize(code, kind), kind)
     if found is None:
         abort(404, description=f"{code[:16]} is not {KIND_NAMES[kind]} in the loaded years.")
     return render_template("lookup/detail.html", d=found, kind_names=KIND_NAMES)

@@ -4,6 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from trainer.core.claims import (
+    CODE_KINDS,
+    MAX_ALTERNATES,
+    MAX_CODE_LENGTH,
+    MAX_DIAGNOSES,
+    MAX_LINES,
+    MAX_MODIFIERS,
+    MAX_POINTERS,
+    MAX_UNITS,
+    MIN_UNITS,
+    SETTINGS,
+)
+from trainer.core.codesets.catalog import REASONS
+from trainer.core.grading.types import POLICIES
+
+# Enums and limits come from the core's validators, so the contract cannot drift from them.
+CODE: dict[str, Any] = {"type": "string", "maxLength": MAX_CODE_LENGTH}
 ERROR = {
     "type": "object",
     "required": ["error"],
@@ -13,38 +30,38 @@ ERROR = {
         "status": {"type": "integer"},
     },
 }
-KINDS = ["icd10cm", "cpt", "hcpcs", "modifier", "revenue", "pos"]
-LINE = {
+KINDS = list(CODE_KINDS)
+LINE: dict[str, Any] = {
     "type": "object",
     "required": ["code"],
     "properties": {
-        "code": {"type": "string", "maxLength": 16},
-        "modifiers": {"type": "array", "maxItems": 4, "items": {"type": "string", "maxLength": 16}},
-        "units": {"type": "integer", "minimum": 0, "maximum": 9999},
-        "revenue_code": {"type": ["string", "null"], "maxLength": 16},
+        "code": CODE,
+        "modifiers": {"type": "array", "maxItems": MAX_MODIFIERS, "items": CODE},
+        "units": {"type": "integer", "minimum": MIN_UNITS, "maximum": MAX_UNITS},
+        "revenue_code": {"type": ["string", "null"], "maxLength": MAX_CODE_LENGTH},
         "pointers": {
             "type": "array",
-            "maxItems": 4,
-            "items": {"type": "integer", "minimum": 1, "maximum": 12},
+            "maxItems": MAX_POINTERS,
+            "items": {"type": "integer", "minimum": 1, "maximum": MAX_DIAGNOSES},
         },
     },
 }
-CLAIM = {
+CLAIM: dict[str, Any] = {
     "type": "object",
     "properties": {
         "diagnoses": {
             "type": "array",
-            "maxItems": 12,
-            "items": {"type": "string", "maxLength": 16},
+            "maxItems": MAX_DIAGNOSES,
+            "items": CODE,
         },
-        "lines": {"type": "array", "maxItems": 50, "items": LINE},
+        "lines": {"type": "array", "maxItems": MAX_LINES, "items": LINE},
     },
 }
-KEY = {
+KEY: dict[str, Any] = {
     "type": "object",
     "properties": {
-        **CLAIM["properties"],  # type: ignore[dict-item]
-        "alternates": {"type": "array", "maxItems": 10, "items": CLAIM},
+        **CLAIM["properties"],
+        "alternates": {"type": "array", "maxItems": MAX_ALTERNATES, "items": CLAIM},
     },
 }
 GRADE_ERROR = {
@@ -92,7 +109,7 @@ NOT_FOUND = {
 }
 
 
-def ID(name: str) -> dict[str, Any]:  # noqa: N802 - reads like a schema constructor
+def ID(name: str) -> dict[str, Any]:  # capitalised: reads like a schema constructor
     return {
         "name": name,
         "in": "path",
@@ -184,16 +201,7 @@ def spec() -> dict[str, Any]:
                         "code": {"type": "string"},
                         "reason": {
                             "type": ["string", "null"],
-                            "enum": [
-                                None,
-                                "unknown",
-                                "header",
-                                "seventh_character",
-                                "placeholder",
-                                "not_effective",
-                                "deleted",
-                                "wrong_kind",
-                            ],
+                            "enum": [None, *REASONS],
                         },
                         "message": {"type": "string"},
                         "suggestions": {"type": "array", "items": {"type": "string"}},
@@ -312,12 +320,12 @@ def spec() -> dict[str, Any]:
                                         "answer": CLAIM,
                                         "policy": {
                                             "type": "string",
-                                            "enum": ["strict", "audit", "exam"],
+                                            "enum": list(POLICIES),
                                         },
                                         "date_of_service": date,
                                         "setting": {
                                             "type": "string",
-                                            "enum": ["professional", "facility"],
+                                            "enum": list(SETTINGS),
                                         },
                                     },
                                 }

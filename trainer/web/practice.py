@@ -1,4 +1,8 @@
-"""Practice: pick a specialty, code a generated chart, submit once, read the feedback."""
+"""Practice: pick a specialty, code a generated chart, submit once, read the feedback.
+
+Over 350 lines because the practice views are being reworked for issue 14 (key visibility,
+exam clock); split the entry panel from the feedback views after that merge.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -77,7 +82,7 @@ def _own_attempt(attempt_id: int) -> Attempt:
     return attempt
 
 
-def _home(form: StartForm, status: int = 200):  # type: ignore[no-untyped-def]
+def _home(form: StartForm, status: int = 200) -> ResponseReturnValue:
     cfg = current_app.config
     summaries = specialty_summaries(current_user.id, cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"])
     return render_template(
@@ -87,7 +92,7 @@ def _home(form: StartForm, status: int = 200):  # type: ignore[no-untyped-def]
 
 @bp.get("/")
 @login_required
-def home():  # type: ignore[no-untyped-def]
+def home() -> ResponseReturnValue:
     form = StartForm()
     form.specialty.choices = _specialty_choices()
     return _home(form)
@@ -95,7 +100,7 @@ def home():  # type: ignore[no-untyped-def]
 
 @bp.post("/practice/start")
 @login_required
-def start():  # type: ignore[no-untyped-def]
+def start() -> ResponseReturnValue:
     form = StartForm()
     form.specialty.choices = _specialty_choices()
     if not form.validate():
@@ -103,15 +108,15 @@ def start():  # type: ignore[no-untyped-def]
         return _home(form, 400)
     specialty = form.specialty.data or ""
     library = domain().library
-    reason, template = "", None
+    reason, template, review = "", None, None
     if specialty == WEAKEST:
         cfg = current_app.config
         picked = next_chart(current_user.id, library, cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"])
         if picked is None:
             abort(404, description="No exercises are available yet.")
-        choice, template_id = picked
+        choice, review = picked
         specialty, reason = choice.specialty, choice.reason
-        template = library.get(template_id) if template_id else None
+        template = library.get(review.template_id) if review else None
     resume = service.open_attempt(current_user.id, specialty)
     if resume is not None:
         return redirect(url_for("practice.attempt", attempt_id=resume.id), 303)
@@ -119,13 +124,14 @@ def start():  # type: ignore[no-untyped-def]
         template = service.choose_template(
             library, specialty, random.Random(), form.difficulty.data
         )
-    attempt = service.start_attempt(current_user.id, template, reason=reason)
+    choices = review.choices if review and template else None
+    attempt = service.start_attempt(current_user.id, template, reason=reason, choices=choices)
     return redirect(url_for("practice.attempt", attempt_id=attempt.id), 303)
 
 
 @bp.post("/practice/attempt/<int:attempt_id>/skip")
 @login_required
-def skip(attempt_id: int):  # type: ignore[no-untyped-def]
+def skip(attempt_id: int) -> ResponseReturnValue:
     if not CsrfOnlyForm().validate():
         abort(400)
     attempt = _own_attempt(attempt_id)
@@ -144,7 +150,7 @@ def _entry_rows(attempt: Attempt) -> tuple[list[str], list[EntryLine]]:
 
 def _render_chart(
     attempt: Attempt, dx: list[str], lines: list[EntryLine], problems: Any, status: int
-):  # type: ignore[no-untyped-def] # noqa: E501
+) -> ResponseReturnValue:
     variant = service.variant_of(attempt)
     return (
         render_template(
@@ -177,10 +183,10 @@ def _exam_deadline(attempt: Attempt) -> str | None:
 
 @bp.get("/practice/attempt/<int:attempt_id>")
 @login_required
-def attempt(attempt_id: int):  # type: ignore[no-untyped-def]
+def attempt(attempt_id: int) -> ResponseReturnValue:
     item = _own_attempt(attempt_id)
     if item.run_id is not None:
-        status = run_status(db.session.get(AssignmentRun, item.run_id), domain().catalog)
+        status = run_status(db.get_or_404(AssignmentRun, item.run_id), domain().catalog)
         if status.finished and item.mode == "exam":
             flash("Time is up: the exam was submitted with what you had typed.", "info")
             return redirect(url_for("assignments.run", run_id=item.run_id))
@@ -223,7 +229,7 @@ def _seconds(form: MultiDict[str, str]) -> int:
 
 @bp.post("/practice/attempt/<int:attempt_id>/submit")
 @login_required
-def submit(attempt_id: int):  # type: ignore[no-untyped-def]
+def submit(attempt_id: int) -> ResponseReturnValue:
     item = _own_attempt(attempt_id)
     if not CsrfOnlyForm().validate():
         abort(400)
@@ -250,10 +256,10 @@ def submit(attempt_id: int):  # type: ignore[no-untyped-def]
     return redirect(_after_submit(item), 303)
 
 
-def _exam_closed(item: Attempt, exc: service.ExamClosedError):  # type: ignore[no-untyped-def]
+def _exam_closed(item: Attempt, exc: service.ExamClosedError) -> ResponseReturnValue:
     """A late answer: 409 on the exam's page, which grades what was saved before the bell."""
     flash(str(exc), "error")
-    return run_page(db.session.get(AssignmentRun, item.run_id), 409)
+    return run_page(db.get_or_404(AssignmentRun, item.run_id), 409)
 
 
 def _after_submit(item: Attempt) -> str:
@@ -265,7 +271,7 @@ def _after_submit(item: Attempt) -> str:
 
 @bp.post("/practice/attempt/<int:attempt_id>/draft")
 @login_required
-def draft(attempt_id: int):  # type: ignore[no-untyped-def]
+def draft(attempt_id: int) -> ResponseReturnValue:
     """Autosave: the page posts what is typed so a reload or lost connection keeps it."""
     item = _own_attempt(attempt_id)
     payload = request.get_json(silent=True)
@@ -301,7 +307,7 @@ def _revenue_titles(item: Attempt) -> dict[str, str]:
     return {c: catalog.title(c, "revenue") or "" for c in codes if c}
 
 
-def _result_page(item: Attempt, status: int = 200):  # type: ignore[no-untyped-def]
+def _result_page(item: Attempt, status: int = 200) -> ResponseReturnValue:
     """The feedback with the key: only ever rendered for a user who may see it now."""
     if not may_see_key(current_user, item):
         abort(404)
@@ -328,7 +334,7 @@ def _result_page(item: Attempt, status: int = 200):  # type: ignore[no-untyped-d
 
 @bp.get("/practice/attempt/<int:attempt_id>/result")
 @login_required
-def result(attempt_id: int):  # type: ignore[no-untyped-def]
+def result(attempt_id: int) -> ResponseReturnValue:
     item = _own_attempt(attempt_id)
     if item.status != "submitted":
         return redirect(url_for("practice.attempt", attempt_id=item.id))
@@ -340,7 +346,7 @@ def result(attempt_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/practice/attempt/<int:attempt_id>/dispute")
 @login_required
-def dispute(attempt_id: int):  # type: ignore[no-untyped-def]
+def dispute(attempt_id: int) -> ResponseReturnValue:
     """The trainee challenges the key with a citation; it reaches their supervisor's queue."""
     item = _own_attempt(attempt_id)
     if not CsrfOnlyForm().validate():
@@ -363,7 +369,7 @@ def dispute(attempt_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/practice/drill")
 @login_required
-def drill():  # type: ignore[no-untyped-def]
+def drill() -> ResponseReturnValue:
     """One click from an error type on the progress page to a chart that exercises it."""
     if not CsrfOnlyForm().validate():
         abort(400)
@@ -372,12 +378,13 @@ def drill():  # type: ignore[no-untyped-def]
     target = drill_target(current_user.id, error_type, library)
     if target is None:
         abort(400, description="There is no error of that type in your history to drill.")
-    specialty, template_id, reason = target
+    specialty, review, reason = target
     resume = service.open_attempt(current_user.id, specialty)
     if resume is not None:
         service.abandon_attempt(resume)
-    template = library.get(template_id) if template_id else None
+    template = library.get(review.template_id) if review else None
+    choices = review.choices if review and template else None
     if template is None:
         template = service.choose_template(library, specialty, random.Random())
-    attempt = service.start_attempt(current_user.id, template, reason=reason)
+    attempt = service.start_attempt(current_user.id, template, reason=reason, choices=choices)
     return redirect(url_for("practice.attempt", attempt_id=attempt.id), 303)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, render_template
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from trainer.core.content.templates import SPECIALTIES
@@ -21,7 +22,7 @@ bp = Blueprint("progress", __name__, url_prefix="/progress")
 
 @bp.get("/")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     cfg = current_app.config
     return render_template(
         "progress/index.html",
@@ -47,7 +48,7 @@ def svg_response(body: str) -> Response:
 
 @bp.get("/trend.svg")
 @login_required
-def trend_chart():  # type: ignore[no-untyped-def]
+def trend_chart() -> ResponseReturnValue:
     cfg = current_app.config
     weeks, series = weekly_trend(current_user.id)
     named = {SPECIALTIES.get(k, k): v for k, v in series.items()}
@@ -56,5 +57,5 @@ def trend_chart():  # type: ignore[no-untyped-def]
 
 @bp.get("/errors.svg")
 @login_required
-def errors_chart():  # type: ignore[no-untyped-def]
+def errors_chart() -> ResponseReturnValue:
     return svg_response(errors_svg(error_ranking(current_user.id)))

@@ -6,6 +6,7 @@ import secrets
 from datetime import UTC, datetime, time
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from trainer.core.content.refresher import KIND_LABELS, CodeUpdate, updates
@@ -32,7 +33,7 @@ def _update(slug: str) -> CodeUpdate:
 
 @bp.get("/")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     found = []
     for update in updates(domain().catalog):
         changes, items = domain().refresher(update)
@@ -40,7 +41,7 @@ def index():  # type: ignore[no-untyped-def]
     return render_template("refreshers/index.html", found=found)
 
 
-def _page(code_update: CodeUpdate, status: int = 200):  # type: ignore[no-untyped-def]
+def _page(code_update: CodeUpdate, status: int = 200) -> ResponseReturnValue:
     changes, items = domain().refresher(code_update)
     return render_template(
         "refreshers/update.html",
@@ -56,13 +57,13 @@ def _page(code_update: CodeUpdate, status: int = 200):  # type: ignore[no-untype
 
 @bp.get("/<slug>")
 @login_required
-def update(slug: str):  # type: ignore[no-untyped-def]
+def update(slug: str) -> ResponseReturnValue:
     return _page(_update(slug))
 
 
 @bp.post("/<slug>/practice")
 @login_required
-def practice(slug: str):  # type: ignore[no-untyped-def]
+def practice(slug: str) -> ResponseReturnValue:
     """One refresher chart, dated after the update; it counts apart from ordinary practice."""
     code_update = _update(slug)
     if not CsrfOnlyForm().validate():
@@ -91,7 +92,7 @@ def practice(slug: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/<slug>/assign")
 @role_required("supervisor")
-def assign(slug: str):  # type: ignore[no-untyped-def]
+def assign(slug: str) -> ResponseReturnValue:
     """The whole refresher to one cohort, in one step."""
     code_update = _update(slug)
     if not CsrfOnlyForm().validate():

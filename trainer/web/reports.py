@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -15,7 +16,7 @@ from ..services.charts import trend_svg
 from ..services.cohorts import visible_cohorts
 from ..services.library import cohort_library
 from ..services.progress import error_ranking, specialty_summaries, weekly_trend
-from ..services.reports import cohort_report
+from ..services.reports import CohortReport, cohort_report
 from .auth import role_required
 from .downloads import csv_download
 from .progress import svg_response
@@ -30,7 +31,7 @@ def _cohort(cohort_id: int) -> Cohort:
     return cohort
 
 
-def _report(cohort: Cohort):  # type: ignore[no-untyped-def]
+def _report(cohort: Cohort) -> CohortReport:
     cfg = current_app.config
     return cohort_report(
         cohort, cohort_library(cohort, current_user), cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"]
@@ -39,14 +40,14 @@ def _report(cohort: Cohort):  # type: ignore[no-untyped-def]
 
 @bp.get("/cohorts/<int:cohort_id>/report")
 @role_required("supervisor")
-def cohort(cohort_id: int):  # type: ignore[no-untyped-def]
+def cohort(cohort_id: int) -> ResponseReturnValue:
     report = _report(_cohort(cohort_id))
     return render_template("supervise/report.html", report=report)
 
 
 @bp.get("/cohorts/<int:cohort_id>/report/<table>.csv")
 @role_required("supervisor")
-def table_csv(cohort_id: int, table: str):  # type: ignore[no-untyped-def]
+def table_csv(cohort_id: int, table: str) -> ResponseReturnValue:
     report = _report(_cohort(cohort_id))
     if table not in report.tables:
         abort(404)
@@ -68,7 +69,7 @@ def _trainee(trainee_id: int) -> User:
 
 @bp.get("/trainees/<int:trainee_id>")
 @role_required("supervisor")
-def trainee(trainee_id: int):  # type: ignore[no-untyped-def]
+def trainee(trainee_id: int) -> ResponseReturnValue:
     user = _trainee(trainee_id)
     cfg = current_app.config
     return render_template(
@@ -83,7 +84,7 @@ def trainee(trainee_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/trainees/<int:trainee_id>/trend.svg")
 @role_required("supervisor")
-def trainee_trend(trainee_id: int):  # type: ignore[no-untyped-def]
+def trainee_trend(trainee_id: int) -> ResponseReturnValue:
     user = _trainee(trainee_id)
     cfg = current_app.config
     weeks, series = weekly_trend(user.id)

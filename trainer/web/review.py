@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from trainer.core.stats.review_sampling import (
@@ -36,7 +39,7 @@ bp = Blueprint("review", __name__, url_prefix="/supervise/review")
 
 @bp.get("/")
 @role_required("supervisor")
-def queue():  # type: ignore[no-untyped-def]
+def queue() -> ResponseReturnValue:
     cfg = current_app.config
     items = review_queue(current_user, cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"])
     return render_template(
@@ -61,7 +64,7 @@ def _reviewable(attempt_id: int) -> Attempt:
     return attempt
 
 
-def _page(attempt: Attempt, status: int = 200):  # type: ignore[no-untyped-def]
+def _page(attempt: Attempt, status: int = 200) -> ResponseReturnValue:
     return render_template(
         "supervise/review_chart.html",
         attempt=attempt,
@@ -78,11 +81,11 @@ def _page(attempt: Attempt, status: int = 200):  # type: ignore[no-untyped-def]
 
 @bp.get("/<int:attempt_id>")
 @role_required("supervisor")
-def chart(attempt_id: int):  # type: ignore[no-untyped-def]
+def chart(attempt_id: int) -> ResponseReturnValue:
     return _page(_reviewable(attempt_id))
 
 
-def _overrides(grade: dict) -> list[Override]:  # type: ignore[type-arg]
+def _overrides(grade: dict[str, Any]) -> list[Override]:
     """Read the per-item verdict selects: '' keeps the grader's verdict."""
     found = []
     for prefix, target, pool in (
@@ -109,7 +112,7 @@ def _overrides(grade: dict) -> list[Override]:  # type: ignore[type-arg]
 
 @bp.post("/<int:attempt_id>")
 @role_required("supervisor")
-def save(attempt_id: int):  # type: ignore[no-untyped-def]
+def save(attempt_id: int) -> ResponseReturnValue:
     attempt = _reviewable(attempt_id)
     if not CsrfOnlyForm().validate():
         abort(400)
@@ -131,7 +134,7 @@ def save(attempt_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/cohorts/<int:cohort_id>/sample")
 @role_required("supervisor")
-def sample_size(cohort_id: int):  # type: ignore[no-untyped-def]
+def sample_size(cohort_id: int) -> ResponseReturnValue:
     cohort = db.session.get(Cohort, cohort_id)
     if cohort is None or cohort not in visible_cohorts(current_user):
         abort(404)

@@ -333,7 +333,7 @@ class Catalog:
         old_year = max(y for y in self._icd_years_of(code))
         parent = self._icd(code, old_year)[2]  # type: ignore[index]
         while parent and self._icd(parent, year) is None:
-            parent = self._icd(parent, old_year)[2] if self._icd(parent, old_year) else ""
+            parent = row[2] if (row := self._icd(parent, old_year)) else ""
         if not parent:
             return ()
         return tuple(

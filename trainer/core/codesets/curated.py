@@ -10,15 +10,21 @@ from __future__ import annotations
 
 import csv
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 from trainer.core.claims import CodeKind
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "codesets"
 FAR_FUTURE = date(9999, 12, 31)
 CURATED_YEARS = (2025, 2026)
+
+SearchRow = tuple[str, CodeKind, str, bool, float]
+"""(code, kind, title, billable, score) of one curated search hit."""
+_Diff = TypeVar("_Diff")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,11 +92,11 @@ class CuratedSets:
     def kinds_of(self, code: str) -> list[str]:
         return [k for (k, c) in self.entries if c == code]
 
-    def search(self, text: str, kind: CodeKind | None, limit: int) -> list[tuple]:  # type: ignore[type-arg]
+    def search(self, text: str, kind: CodeKind | None, limit: int) -> list[SearchRow]:
         """(code, kind, title, billable, score) for curated codes matching a prefix or words."""
         query = text.upper().strip()
         words = [w for w in text.lower().split() if w]
-        found: list[tuple] = []  # type: ignore[type-arg]
+        found: list[SearchRow] = []
         for (k, code), entry in self.entries.items():
             if kind and k != kind:
                 continue
@@ -102,7 +108,7 @@ class CuratedSets:
                 score = 24.0 - len(entry.title) * 0.01
             else:
                 continue
-            found.append((code, k, entry.title, True, score))
+            found.append((code, entry.kind, entry.title, True, score))
         found.sort(key=lambda h: (-h[4], h[0]))
         return found[:limit]
 
@@ -122,7 +128,9 @@ class CuratedSets:
                 return revenue
         return ()
 
-    def diff(self, kind: CodeKind, from_year: int, to_year: int, factory):  # type: ignore[no-untyped-def]
+    def diff(
+        self, kind: CodeKind, from_year: int, to_year: int, factory: Callable[..., _Diff]
+    ) -> _Diff:
         def active(year: int) -> dict[str, str]:
             """In force on 1 January, when the CPT and HCPCS annual updates take effect."""
             first = date(year, 1, 1)

@@ -246,7 +246,7 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
             return False
         return super().is_safe_attribute(obj, attr, value)
 
-    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         _budget().step()
         target = getattr(__obj, "__wrapped__", __obj)
         owner = getattr(target, "__self__", None)

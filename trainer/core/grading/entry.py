@@ -12,7 +12,15 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from trainer.core.claims import MAX_DIAGNOSES, MAX_MODIFIERS, MAX_UNITS, Claim, ServiceLine
+from trainer.core.claims import (
+    MAX_DIAGNOSES,
+    MAX_MODIFIERS,
+    MAX_POINTERS,
+    MAX_UNITS,
+    MIN_UNITS,
+    Claim,
+    ServiceLine,
+)
 from trainer.core.codesets.codes import normalize
 from trainer.core.integers import IntegerInputError, is_ascii_digits, parse_int
 
@@ -97,7 +105,7 @@ def parse_pointers(raw: str) -> tuple[int, ...] | None:
             result.append(POINTER_LETTERS.index(token) + 1)
         else:
             return None
-    if len(result) > MAX_MODIFIERS or len(set(result)) != len(result):
+    if len(result) > MAX_POINTERS or len(set(result)) != len(result):
         return None
     return tuple(result)
 
@@ -122,13 +130,14 @@ def _line(
         else:
             modifiers.append(text)
     units_text = entry.units.strip()
-    units = 1
+    units = MIN_UNITS
     if units_text:
         try:
-            units = parse_int(units_text, f"{where}-units", 1, MAX_UNITS)
+            units = parse_int(units_text, f"{where}-units", MIN_UNITS, MAX_UNITS)
         except IntegerInputError:
             problems.add(
-                f"{where}-units", f"{label}: units must be a whole number from 1 to {MAX_UNITS}."
+                f"{where}-units",
+                f"{label}: units must be a whole number from {MIN_UNITS} to {MAX_UNITS}.",
             )
     revenue: str | None = None
     rev_text = _clean(entry.revenue_code)

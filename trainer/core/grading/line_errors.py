@@ -70,7 +70,9 @@ def modifier_errors(i: int, a: ServiceLine, k: ServiceLine, why: str) -> list[Gr
     return errs
 
 
-def units_error(i: int, a: ServiceLine, k: ServiceLine, dos: date, lk: Lookups, why: str):
+def units_error(
+    i: int, a: ServiceLine, k: ServiceLine, dos: date, lk: Lookups, why: str
+) -> GradeError:
     cap = lk.mue(a.code, dos)
     if cap is not None and a.units > cap:
         text = sentence(

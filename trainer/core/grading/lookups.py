@@ -58,7 +58,7 @@ class Lookups:
         if found is None:
             try:
                 found = normalize(code, kind)  # type: ignore[arg-type]
-            except Exception:  # noqa: BLE001 - any string a user types must be gradeable
+            except Exception:  # any string a user types must be gradeable
                 found = "".join(str(code).split()).upper()
             self._room(self._norm)
             self._norm[key] = found
@@ -94,7 +94,7 @@ class Lookups:
                 v.title or "",
                 getattr(v, "replacement", None),
             )
-        except Exception as exc:  # noqa: BLE001 - CodeYearError and any malformed input
+        except Exception as exc:  # CodeYearError and any malformed input
             found = Check(False, "out_of_years", str(exc) or "no code set for that date")
         self._room(self._checks)
         self._checks[key] = found
@@ -107,7 +107,7 @@ class Lookups:
         if found is None:
             try:
                 found = self.catalog.title(code, kind) or ""
-            except Exception:  # noqa: BLE001
+            except Exception:
                 found = ""
             self._room(self._titles)
             self._titles[key] = found
@@ -118,7 +118,7 @@ class Lookups:
         if key not in self._details:
             try:
                 found = self.catalog.detail(code, kind)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 found = None
             self._room(self._details)
             self._details[key] = found
@@ -136,7 +136,7 @@ class Lookups:
                 try:
                     entry = self.catalog.curated.entry(code, kind)
                     value = None if entry is None else bool(entry.split)
-                except Exception:  # noqa: BLE001 - a catalog without curated entries
+                except Exception:  # a catalog without curated entries
                     value = None
             self._room(self._split)
             self._split[code] = value
@@ -148,7 +148,7 @@ class Lookups:
         if key not in self._ncci:
             try:
                 edit = self.catalog.ncci_edit(column1, column2, dos)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 edit = None
             if edit is not None and (edit.column1, edit.column2) != (column1, column2):
                 edit = None
@@ -161,7 +161,7 @@ class Lookups:
         if key not in self._mue:
             try:
                 found = self.catalog.mue(code, dos)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 found = None
             self._room(self._mue)
             self._mue[key] = found
@@ -172,7 +172,7 @@ class Lookups:
         if found is None:
             try:
                 found = tuple(self.catalog.revenue_codes_for(code) or ())
-            except Exception:  # noqa: BLE001
+            except Exception:
                 found = ()
             self._room(self._revenue)
             self._revenue[code] = found

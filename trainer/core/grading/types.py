@@ -14,6 +14,11 @@ from trainer.core.grading.em import EMExplanation
 
 Policy = Literal["strict", "audit", "exam"]
 POLICIES: tuple[Policy, ...] = ("strict", "audit", "exam")
+POLICY_LABELS: dict[Policy, str] = {
+    "strict": "Strict (Practicode-style)",
+    "audit": "Audit",
+    "exam": "Exam",
+}
 Direction = Literal["under", "over", "neutral"]
 Target = Literal["diagnosis", "line"]
 Element = Literal["code", "modifier", "units", "sequence", "pointers", "revenue_code"]
@@ -43,12 +48,15 @@ ERROR_TYPES: tuple[str, ...] = (
 )
 
 
+Sex = Literal["F", "M"]
+
+
 @dataclass(frozen=True, slots=True)
 class PatientFacts:
     """The demographics the age and sex edits need."""
 
     age: int
-    sex: Literal["F", "M"]
+    sex: Sex
     payer: str = ""
 
 
@@ -214,7 +222,9 @@ __all__ = [
     "GradeError",
     "LineVerdict",
     "POLICIES",
+    "POLICY_LABELS",
     "PatientFacts",
+    "Sex",
     "Policy",
     "Target",
 ]

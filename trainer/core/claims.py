@@ -132,6 +132,7 @@ class KeyedLine:
     alternates: tuple[str, ...] = ()
     # Modifiers a coder may rightly add or leave off (informational LT/RT, for example).
     optional_modifiers: tuple[str, ...] = ()
+    optional: bool = False  # a documented service a coder may report; omitting it is no error
 
     def to_dict(self) -> dict[str, Any]:
         data = self.line.to_dict()
@@ -139,6 +140,8 @@ class KeyedLine:
         data["alternates"] = list(self.alternates)
         if self.optional_modifiers:
             data["optional_modifiers"] = list(self.optional_modifiers)
+        if self.optional:
+            data["optional"] = True
         return data
 
 
@@ -306,6 +309,7 @@ def key_from_dict(data: Any, setting: Setting | None = None, where: str = "key")
                 str(item.get("rationale") or ""),
                 tuple(_as_code(a, f"{spot}.alternates") for a in alts),
                 tuple(_as_code(m, f"{spot}.optional_modifiers").upper() for m in optional if m),
+                _as_flag(item.get("optional"), f"{spot}.optional"),
             )
         )
     alternate_sets = tuple(

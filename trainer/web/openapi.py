@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from trainer.core.grading.types import ERROR_TYPES
+
 ERROR = {
     "type": "object",
     "required": ["error"],
@@ -51,7 +53,7 @@ GRADE_ERROR = {
     "type": "object",
     "required": ["type", "explanation"],
     "properties": {
-        "type": {"type": "string"},
+        "type": {"type": "string", "enum": list(ERROR_TYPES)},
         "expected": {"type": ["string", "null"]},
         "given": {"type": ["string", "null"]},
         "explanation": {"type": "string"},

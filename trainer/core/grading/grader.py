@@ -69,6 +69,7 @@ def _prepared(key: AnswerKey, lk: Lookups) -> tuple[AnswerKey, ...]:
                 by_line[ln.code].rationale if ln.code in by_line else "",
                 (),
                 by_line[ln.code].optional_modifiers if ln.code in by_line else (),
+                by_line[ln.code].optional if ln.code in by_line else False,
             )
             for ln in alt.lines
         )

@@ -256,6 +256,8 @@ def grade_lines(
         found = by_key.get(j)
         if em_family(kl.line.code) is not None and em_pair is None:
             em_pair = (kl.line.code, entered[found[0]].code if found else None)
+        if found is None and kl.optional:  # a documented optional service left off: no item
+            continue
         if found is None:
             code = kl.line.code
             text = sentence(

@@ -103,6 +103,7 @@ NOT_CODED_REASONS: tuple[str, ...] = (
     "history_of",
     "optional_not_required",
     "incidental_finding",
+    "other_provider",
 )
 
 

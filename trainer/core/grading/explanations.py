@@ -130,6 +130,11 @@ NOT_CODED: dict[str, tuple[str, str]] = {
         "state requires them, and are reported once, at the initial encounter (ICD-10-CM "
         "I.C.20.b, I.C.20.c, I.C.20.k).",
     ),
+    "other_provider": (
+        "another provider performs and bills that service",
+        "a claim reports only the services of the provider who bills it: a test run by the "
+        "hospital or reference laboratory is billed by that laboratory, not on this claim.",
+    ),
     "incidental_finding": (
         "the note records it as an incidental finding the provider did not address",
         "a finding is coded only when the provider documents its clinical significance or "

@@ -76,3 +76,21 @@ def test_facility_template_needs_revenue_codes(tmp_path, catalog):
         ),
     )
     assert "no revenue code" in found
+
+
+def test_a_decoy_that_is_also_keyed(tmp_path, catalog):
+    decoy = '[[key.not_coded]]\ncode = "{{ oa_code }}"\nreason = "not_documented"\n\n'
+    found = _check(tmp_path, catalog, ("[[key.lines]]", decoy + "[[key.lines]]"))
+    assert "M17.11 is both keyed and listed as not coded" in found
+
+
+def test_a_documented_fact_the_key_ignores(tmp_path, catalog):
+    found = _check(
+        tmp_path,
+        catalog,
+        body_edit=(
+            "**Assessment:**",
+            "Urine pregnancy test in the office: negative.\n\n**Assessment:**",
+        ),
+    )
+    assert "documents urine pregnancy test" in found and "81025" in found

@@ -128,3 +128,14 @@ def test_the_api_contract_lists_the_error_types():
     from trainer.web.openapi import GRADE_ERROR
 
     assert GRADE_ERROR["properties"]["type"]["enum"] == list(ERROR_TYPES)
+
+
+def test_place_activity_and_status_codes_are_optional_in_every_key(library):
+    keyed = 0
+    for t in library.templates.values():
+        for choice in t.choices():
+            for d in generate(t, 0, choices=choice).key.diagnoses:
+                if d.code.startswith(("Y92", "Y93", "Y99")):
+                    keyed += 1
+                    assert d.optional, (t.slug, d.code)
+    assert keyed >= 2

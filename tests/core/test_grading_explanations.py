@@ -391,3 +391,20 @@ def generate_variant(template, dos, **choices):
             if any(a.label == label for a in variable.alternatives):
                 wanted[variable.name] = label
     return generate(template, 0, choices=wanted, between=(dos, dos))
+
+
+def test_a_manifestation_code_listed_first_cites_the_etiology_convention(catalog):
+    # Dementia in Parkinson's disease: G20.A1 first, F02.80 (in diseases classified elsewhere).
+    key = AnswerKey(diagnoses=(KeyedDiagnosis("G20.A1"), KeyedDiagnosis("F02.80")))
+    result = grade(key, Claim(("F02.80", "G20.A1")), date_of_service=FY2026, catalog=catalog)
+    error = only(result, "sequencing")
+    assert "Code first note at F02" in error.explanation
+    assert "Parkinson's disease (G20.-)" in error.explanation
+    assert "etiology/manifestation" in error.explanation.lower() and "I.A.13" in error.explanation
+
+
+def test_an_external_cause_code_the_key_lacks_is_still_never_first(catalog):
+    key = AnswerKey(diagnoses=(KeyedDiagnosis("S52.531A"),))
+    result = grade(key, Claim(("W19.XXXA", "S52.531A")), date_of_service=FY2026, catalog=catalog)
+    error = only(result, "sequencing")
+    assert "never first-listed" in error.explanation

@@ -177,7 +177,7 @@ def _related(given: str, key: str, lk: Lookups) -> bool:
 def _first_listed_rule(keys: Sequence[str], lead: str, lk: Lookups) -> tuple[str, str]:
     """(why keys[0] goes first, the rule) for the rule the grader can show applies."""
     first = keys[0]
-    if lead and lead[:1] in "VWXY" and lead in keys:
+    if lead and lead[:1] in "VWXY":
         return f"{lead} is an external cause code", SEQUENCE_RULES["external_cause"]
     if lead and lead in keys:
         note = order_note(first, lead, lk)
@@ -187,6 +187,8 @@ def _first_listed_rule(keys: Sequence[str], lead: str, lk: Lookups) -> tuple[str
             if is_manifestation(lead, lk):
                 return note.quoted(), SEQUENCE_RULES["manifestation"]
             return note.quoted(), SEQUENCE_RULES["order_note"]
+        if is_manifestation(lead, lk):
+            return f"{lead} is a manifestation code", SEQUENCE_RULES["manifestation"]
     if first.startswith(("Z12", "Z13", "Z11")):
         return f"{first} is the screening the encounter was for", SEQUENCE_RULES["screening"]
     if first[:1] in "ST" and lead[:1] not in "ST":

@@ -271,3 +271,14 @@ def test_one_click_drill_on_an_error_type(app, client, auth):
     body = client.get(f"/practice/attempt/{drill_id}").get_data(as_text=True)
     assert "Drill on" in body
     assert client.post("/practice/drill", data={"error_type": "x" * 500}).status_code == 400
+
+
+def test_progress_names_error_types_by_their_labels(app, client, auth):
+    auth.login()
+    attempt_id = start_chart(client)
+    key = key_of(app, attempt_id)
+    data = form_for(key)
+    data[f"diagnoses-{len(key.diagnoses)}"] = "R69"  # an extra, unsupported code
+    client.post(f"/practice/attempt/{attempt_id}/submit", data=data)
+    page = client.get("/progress/").get_data(as_text=True)
+    assert "Extra or unsupported code: 1" in page

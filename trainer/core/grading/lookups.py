@@ -182,17 +182,25 @@ class Lookups:
             items: list[tuple[str, str, str]] = []
             current, seen = code, 0
             while current and seen < 8:
-                detail = self.detail(current, "icd10cm")
-                if detail is None:
+                row = self._tabular(current)
+                if row is None:
                     break
-                for kind, value in (detail.notes or {}).items():
+                parent, notes, _ = row
+                for kind, value in notes.items():
                     texts = value if isinstance(value, list) else [value]
                     items.extend((current, kind, str(t)) for t in texts if t)
-                current, seen = detail.parent, seen + 1
+                current, seen = parent, seen + 1
             found = tuple(items)
             self._room(self._notes)
             self._notes[code] = found
         return found
+
+    def _tabular(self, code: str) -> tuple[str, dict[str, Any], dict[str, str]] | None:
+        """(parent, notes, 7th characters) from the catalog; None for no such code."""
+        try:
+            return self.catalog.tabular(code)
+        except Exception:  # noqa: BLE001 - a catalog without the tabular look-up
+            return None
 
     def takes_seventh(self, code: str) -> bool:
         """Whether ``code`` sits in a category that takes a 7th-character extension."""
@@ -201,13 +209,13 @@ class Lookups:
             found = False
             current, seen = code, 0
             while current and seen < 8:
-                detail = self.detail(current, "icd10cm")
-                if detail is None:
+                row = self._tabular(current)
+                if row is None:
                     break
-                if detail.seventh:
+                if row[2]:
                     found = True
                     break
-                current, seen = detail.parent, seen + 1
+                current, seen = row[0], seen + 1
             self._room(self._seventh)
             self._seventh[code] = found
         return found

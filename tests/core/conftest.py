@@ -12,3 +12,11 @@ from trainer.core.codesets.catalog import Catalog
 @pytest.fixture(scope="session")
 def catalog(codeset_index: Path) -> Catalog:
     return Catalog.open(codeset_index)
+
+
+@pytest.fixture(scope="session")
+def library():  # type: ignore[no-untyped-def]
+    """The shipped template library (read once)."""
+    from trainer.core.content.templates import load_library
+
+    return load_library(Path(__file__).resolve().parents[2] / "exercises")

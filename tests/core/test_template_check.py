@@ -100,3 +100,21 @@ def test_title_words_and_numbers_that_are_no_key_code_pass(tmp_path, catalog):
     # "40 mg", a year and an unrelated code-shaped word are not the key.
     title = 'title = "Knee injection of 40 mg in 2026, not an E11 visit"'
     assert _check(tmp_path, catalog, (TITLE, title)) == ""
+
+
+def test_a_decoy_that_is_also_keyed(tmp_path, catalog):
+    decoy = '[[key.not_coded]]\ncode = "{{ oa_code }}"\nreason = "not_documented"\n\n'
+    found = _check(tmp_path, catalog, ("[[key.lines]]", decoy + "[[key.lines]]"))
+    assert "M17.11 is both keyed and listed as not coded" in found
+
+
+def test_a_documented_fact_the_key_ignores(tmp_path, catalog):
+    found = _check(
+        tmp_path,
+        catalog,
+        body_edit=(
+            "**Assessment:**",
+            "Urine pregnancy test in the office: negative.\n\n**Assessment:**",
+        ),
+    )
+    assert "documents urine pregnancy test" in found and "81025" in found

@@ -336,3 +336,14 @@ def test_one_click_drill_on_an_error_type(app, client, auth):
     family = key_of(app, attempt_id).diagnoses[0].code.replace(".", "")[:3]
     assert family not in why  # the reason must not name the code family of the key
     assert client.post("/practice/drill", data={"error_type": "x" * 500}).status_code == 400
+
+
+def test_progress_names_error_types_by_their_labels(app, client, auth):
+    auth.login()
+    attempt_id = start_chart(client)
+    key = key_of(app, attempt_id)
+    data = form_for(key)
+    data[f"diagnoses-{len(key.diagnoses)}"] = "R69"  # an extra, unsupported code
+    client.post(f"/practice/attempt/{attempt_id}/submit", data=data)
+    page = client.get("/progress/").get_data(as_text=True)
+    assert "Extra or unsupported code: 1" in page

@@ -91,9 +91,49 @@ class KeyedDiagnosis:
     code: str
     rationale: str = ""
     alternates: tuple[str, ...] = ()
+    optional: bool = False  # guideline-optional (Y92/Y93/Y99...): right if entered, not missed
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "rationale": self.rationale, "alternates": list(self.alternates)}
+        data: dict[str, Any] = {
+            "code": self.code,
+            "rationale": self.rationale,
+            "alternates": list(self.alternates),
+        }
+        if self.optional:
+            data["optional"] = True
+        return data
+
+
+NOT_CODED_REASONS: tuple[str, ...] = (
+    "not_documented",
+    "uncertain_diagnosis",
+    "integral_symptom",
+    "excludes1",
+    "ncci_bundled",
+    "global_package",
+    "duplicate",
+    "history_of",
+    "optional_not_required",
+    "incidental_finding",
+    "other_provider",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NotCoded:
+    """A decoy the key names: a code a trainee may be tempted to report, and why it is not.
+
+    The grader cannot know from the code alone why an extra code is wrong (an uncertain
+    diagnosis, a symptom integral to the confirmed one, a history-of coded as active); the
+    template author who wrote the chart does, and says so here.
+    """
+
+    code: str
+    reason: str
+    rationale: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "reason": self.reason, "rationale": self.rationale}
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,11 +143,18 @@ class KeyedLine:
     line: ServiceLine
     rationale: str = ""
     alternates: tuple[str, ...] = ()
+    # Modifiers a coder may rightly add or leave off (informational LT/RT, for example).
+    optional_modifiers: tuple[str, ...] = ()
+    optional: bool = False  # a documented service a coder may report; omitting it is no error
 
     def to_dict(self) -> dict[str, Any]:
         data = self.line.to_dict()
         data["rationale"] = self.rationale
         data["alternates"] = list(self.alternates)
+        if self.optional_modifiers:
+            data["optional_modifiers"] = list(self.optional_modifiers)
+        if self.optional:
+            data["optional"] = True
         return data
 
 
@@ -148,6 +195,7 @@ class AnswerKey:
     setting: Setting = "professional"
     alternate_sets: tuple[Claim, ...] = ()
     em: EMFacts | None = None
+    not_coded: tuple[NotCoded, ...] = ()
 
     def as_claim(self) -> Claim:
         """The key's own primary answer: what a perfect trainee would enter."""
@@ -163,6 +211,7 @@ class AnswerKey:
             "setting": self.setting,
             "alternates": [c.to_dict() for c in self.alternate_sets],
             "em": self.em.to_dict() if self.em else None,
+            "not_coded": [n.to_dict() for n in self.not_coded],
         }
 
 
@@ -251,6 +300,7 @@ def key_from_dict(data: Any, setting: Setting | None = None, where: str = "key")
                     _as_code(item.get("code"), f"{spot}.code"),
                     str(item.get("rationale") or ""),
                     tuple(_as_code(a, f"{spot}.alternates") for a in alts),
+                    _as_flag(item.get("optional"), f"{spot}.optional"),
                 )
             )
         else:
@@ -260,11 +310,16 @@ def key_from_dict(data: Any, setting: Setting | None = None, where: str = "key")
         spot = f"{where}.lines[{i}]"
         line = line_from_dict(item, spot)
         alts = _as_list(item.get("alternates"), f"{spot}.alternates", MAX_ALTERNATES)
+        optional = _as_list(
+            item.get("optional_modifiers"), f"{spot}.optional_modifiers", MAX_MODIFIERS
+        )
         lines.append(
             KeyedLine(
                 line,
                 str(item.get("rationale") or ""),
                 tuple(_as_code(a, f"{spot}.alternates") for a in alts),
+                tuple(_as_code(m, f"{spot}.optional_modifiers").upper() for m in optional if m),
+                _as_flag(item.get("optional"), f"{spot}.optional"),
             )
         )
     alternate_sets = tuple(
@@ -278,7 +333,31 @@ def key_from_dict(data: Any, setting: Setting | None = None, where: str = "key")
         raise ClaimFormatError("setting", "must be 'professional' or 'facility'")
     em_raw = data.get("em")
     em = _em_from_dict(em_raw, f"{where}.em") if em_raw else None
-    return AnswerKey(tuple(diagnoses), tuple(lines), chosen, alternate_sets, em)
+    not_coded = tuple(
+        _not_coded_from_dict(item, f"{where}.not_coded[{i}]")
+        for i, item in enumerate(_as_list(data.get("not_coded"), f"{where}.not_coded", 20))
+    )
+    return AnswerKey(tuple(diagnoses), tuple(lines), chosen, alternate_sets, em, not_coded)
+
+
+def _as_flag(value: Any, field_name: str) -> bool:
+    text = str(value).strip().lower() if isinstance(value, str) else value
+    if text in (None, "", False, "false"):
+        return False
+    if text in (True, "true"):
+        return True
+    raise ClaimFormatError(field_name, "must be true or false")
+
+
+def _not_coded_from_dict(data: Any, where: str) -> NotCoded:
+    if not isinstance(data, Mapping):
+        raise ClaimFormatError(where, "must be an object with 'code' and 'reason'")
+    reason = str(data.get("reason") or "")
+    if reason not in NOT_CODED_REASONS:
+        raise ClaimFormatError(f"{where}.reason", f"must be one of {', '.join(NOT_CODED_REASONS)}")
+    return NotCoded(
+        _as_code(data.get("code"), f"{where}.code"), reason, str(data.get("rationale") or "")
+    )
 
 
 _EM_LEVELS = ("straightforward", "low", "moderate", "high")
@@ -315,6 +394,8 @@ __all__ = [
     "EMFacts",
     "KeyedDiagnosis",
     "KeyedLine",
+    "NOT_CODED_REASONS",
+    "NotCoded",
     "ServiceLine",
     "Setting",
     "claim_from_dict",

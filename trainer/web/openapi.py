@@ -17,7 +17,7 @@ from trainer.core.claims import (
     SETTINGS,
 )
 from trainer.core.codesets.catalog import REASONS
-from trainer.core.grading.types import POLICIES
+from trainer.core.grading.types import ERROR_TYPES, POLICIES
 
 # Enums and limits come from the core's validators, so the contract cannot drift from them.
 CODE: dict[str, Any] = {"type": "string", "maxLength": MAX_CODE_LENGTH}
@@ -68,7 +68,7 @@ GRADE_ERROR = {
     "type": "object",
     "required": ["type", "explanation"],
     "properties": {
-        "type": {"type": "string"},
+        "type": {"type": "string", "enum": list(ERROR_TYPES)},
         "expected": {"type": ["string", "null"]},
         "given": {"type": ["string", "null"]},
         "explanation": {"type": "string"},

@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from trainer.core.content.templates import SPECIALTIES
+from trainer.core.grading.types import error_label
 from trainer.core.stats.mastery import STATUS_LABELS
 
 from ..services.charts import errors_svg, trend_svg
@@ -33,6 +34,7 @@ def index() -> ResponseReturnValue:
         refreshers=refresher_summaries(current_user.id),
         specialties=SPECIALTIES,
         status_labels=STATUS_LABELS,
+        error_label=error_label,
         target=cfg["ACCURACY_TARGET"],
         elite=cfg["ACCURACY_ELITE"],
     )

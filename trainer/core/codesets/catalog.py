@@ -467,6 +467,31 @@ class Catalog:
             years,
         )
 
+    @lru_cache(maxsize=65536)  # noqa: B019 - the catalog lives as long as the process
+    def tabular(self, code: str) -> tuple[str, dict[str, Any], dict[str, str]] | None:
+        """(parent, notes, 7th characters) of an ICD-10-CM code in its latest loaded year.
+
+        The grader reads notes up the hierarchy for every code it explains; ``detail`` also
+        lists children (a scan by parent), which this skips.
+        """
+        text = normalize(code, "icd10cm")
+        years = self._icd_years_of(text)
+        if not years:
+            return None
+        row = (
+            self._db()
+            .execute(
+                "SELECT parent, notes, seventh FROM icd WHERE year = ? AND code = ?",
+                (years[-1], text),
+            )
+            .fetchone()
+        )
+        return (
+            row[0] or "",
+            json.loads(row[1]) if row[1] else {},
+            json.loads(row[2]) if row[2] else {},
+        )
+
     # ------------------------------------------------------------------ search
 
     def search(

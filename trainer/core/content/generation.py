@@ -273,6 +273,11 @@ def build_key(template: Template, context: Mapping[str, Any], dos: date) -> Answ
         em["total_minutes"] = int(em["total_minutes"]) if str(em.get("total_minutes", "")) else None
         data["em"] = em
     data["alternates"] = _render(spec.get("alternates", []), context)
+    data["not_coded"] = [
+        _render({k: v for k, v in entry.items() if k != "when"}, context)
+        for entry in spec.get("not_coded", [])
+        if not entry.get("when") or _expression(entry["when"])(**context)
+    ]
     return key_from_dict(data, template.setting)  # type: ignore[arg-type]
 
 

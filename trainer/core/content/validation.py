@@ -21,6 +21,7 @@ from jinja2 import TemplateError as JinjaError
 from jinja2 import UndefinedError
 
 from trainer.core.codesets.codes import guess_kind
+from trainer.core.content.consistency import disagreements, keyed_in
 from trainer.core.content.generation import DOS_WINDOW, generate
 from trainer.core.content.templates import Template, TemplateLibrary, load_library
 from trainer.core.grading.grader import grade
@@ -113,7 +114,13 @@ def _fiscal_windows(template: Template) -> list[tuple[date, date]]:
     return windows
 
 
-def check_template(template: Template, catalog: Any, report: CheckReport, seeds: int) -> None:
+def check_template(
+    template: Template,
+    catalog: Any,
+    report: CheckReport,
+    seeds: int,
+    rendered: list[tuple[str, str, Any]] | None = None,
+) -> None:
     """Render every variant (several seeds; and, for a template with a key per code year,
     once in every fiscal year, so each year's key is checked against that year's code set)."""
     meta = template.path / "template.toml"
@@ -137,6 +144,8 @@ def check_template(template: Template, catalog: Any, report: CheckReport, seeds:
             report.charts_rendered += 1
             keyed.update(_codes_in_key(variant.key))
             _check_variant(template, variant, catalog, report, label)
+            if rendered is not None and seed == 0:
+                rendered.append((str(template.path / "template.toml"), label, variant))
             newest = window is not None and window == windows[-1]
             if (seed == 0 and window is None and not per_year) or newest:
                 signature = _key_signature(variant.key)
@@ -170,6 +179,13 @@ def _check_variant(
             report.add(meta, f"[{label}] professional line {n + 1} carries a revenue code")
         if any(p > len(key.diagnoses) for p in line.pointers):
             report.add(meta, f"[{label}] line {n + 1} points past the diagnoses")
+    keyed = {d.code for d in key.diagnoses} | {k.line.code for k in key.lines}
+    for decoy in key.not_coded:
+        if decoy.code in keyed:
+            report.add(meta, f"[{label}] {decoy.code} is both keyed and listed as not coded")
+        result = catalog.validate(decoy.code, guess_kind(decoy.code) or "icd10cm", dos)
+        if not result.valid:
+            report.add(meta, f"[{label}] not-coded decoy {decoy.code} on {dos}: {result.message}")
     own = grade(key, key.as_claim(), "strict", dos, catalog=catalog)
     if own.score < 1.0 or not own.chart_correct:
         kinds = ", ".join(e.type for e in own.errors)
@@ -187,8 +203,17 @@ def check_library(
     report = CheckReport()
     for error in library.errors:
         report.add(error.file, error.message, error.line)
+    rendered: list[tuple[str, str, Any]] = []
     for template in sorted(library.templates.values(), key=lambda t: str(t.path)):
-        check_template(template, catalog, report, seeds_per_variant)
+        check_template(template, catalog, report, seeds_per_variant, rendered)
+    for miss in disagreements(rendered):
+        where = ", ".join(p for p in keyed_in(rendered, miss.codes) if p != miss.template)
+        report.add(
+            miss.template,
+            f"[{miss.label}] the chart documents {miss.fact} but the key neither keys, accepts "
+            f"nor declines (not_coded) {'/'.join(miss.codes)}"
+            + (f"; keyed in {where}" if where else ""),
+        )
     report.templates = len(library.templates)
     report.specialties = len(library.by_specialty())
     return report

@@ -3,9 +3,11 @@
 Alignment runs in passes, most certain first, so a perfect answer never pays for the fuzzy
 passes: (1) the keyed code itself, (2) a keyed alternate, (3) the same 3-character category
 (longest shared prefix first: that pair is a specificity, laterality, 7th-character or
-wrong-code error), (4) the same chapter letter (a wrong code, e.g. I10 where the combination
-code I12.9 is required). Whatever is left is missing (keyed, not entered) or extra (entered,
-not keyed). Only the first-listed position counts: secondary order is not graded.
+wrong-code error), (4) the same chapter letter and the same condition by title (a wrong code,
+e.g. I10 where the combination code I12.9 is required); an unrelated code is never paired
+with a keyed one, so it is graded extra (with the reason that applies) and the keyed one
+missing. Order is graded where a rule fixes it: the first-listed diagnosis, and every pair a
+code-first or use-additional note orders, wherever the pair sits in the list.
 """
 
 from __future__ import annotations
@@ -15,9 +17,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from trainer.core.claims import KeyedDiagnosis
-from trainer.core.grading.explanations import named, sentence
+from trainer.core.claims import KeyedDiagnosis, NotCoded
+from trainer.core.grading.explanations import (
+    SEQUENCE_RULES,
+    named,
+    not_coded_rule,
+    rule,
+    sentence,
+)
 from trainer.core.grading.lookups import Check, Lookups
+from trainer.core.grading.notes import excludes1, is_manifestation, order_note
 from trainer.core.grading.types import Direction, ElementVerdict, GradeError, LineVerdict
 
 ICD = "icd10cm"
@@ -33,6 +42,9 @@ _INVALID_SLUG = {
     "not_effective": "not_valid_on_dos",
     "out_of_years": "not_valid_on_dos",
 }
+
+
+_REJECTED = frozenset({"invalid_code", "header_code", "not_valid_on_dos", "seventh_character"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,11 +77,16 @@ def _shared_prefix(a: str, b: str) -> int:
 def classify_pair(given: str, key: str, check: Check, lk: Lookups) -> str:
     """The error type of an entered code standing in for a keyed code of the same family."""
     g, k = _bare(given), _bare(key)
-    if len(k) == 7 and (g == k[:6] or g.replace("X", "") == k.replace("X", "")):
+    # Only the 7th-character extension of the injury/fracture-type categories is a 7th
+    # character error; Z86.010 short of Z86.0101 is a header that needs more characters.
+    seventh = len(k) == 7 and lk.takes_seventh(key)
+    if seventh and (g == k[:6] or g.replace("X", "") == k.replace("X", "")):
         return "seventh_character"  # 7th character or placeholder X missing
     if not check.valid:
+        # A code expanded by this year's update (Z91.011 in FY2026) stays not_valid_on_dos:
+        # the catalog's message names the update and the new codes (a refresher's lesson).
         return _INVALID_SLUG.get(check.reason or "unknown", "invalid_code")
-    if len(g) == 7 and len(k) == 7 and g[:6] == k[:6]:
+    if seventh and len(g) == 7 and g[:6] == k[:6]:
         return "seventh_character"
     if g[:3] != k[:3]:
         return "wrong_code"
@@ -89,9 +106,9 @@ def _explain_pair(kind: str, given: str, key: KeyedDiagnosis, check: Check, lk: 
     key_named = named(key.code, lk.title(key.code, ICD))
     if kind == "header_code":
         options = ", ".join(check.suggestions[:6])
-        entered = f"You entered {given}, a header that is not billable"
+        entered = f"You entered {given}, a header that needs more characters and is not billable"
         if options:
-            entered += f" (its codes: {options})"
+            entered += f" (its billable codes: {options})"
         return sentence(entered, f"the note supports {key_named}", kind, key.rationale)
     if kind in ("invalid_code", "not_valid_on_dos", "seventh_character") and not check.valid:
         entered = f"You entered {given}: {check.message or 'not a valid code'}"
@@ -103,17 +120,135 @@ def _explain_pair(kind: str, given: str, key: KeyedDiagnosis, check: Check, lk: 
     return sentence(entered, f"the note supports {key_named}", rule_kind, key.rationale)
 
 
-def _explain_extra(kind: str, given: str, check: Check, lk: Lookups, twice: bool) -> str:
+def _explain_extra(
+    kind: str,
+    given: str,
+    check: Check,
+    lk: Lookups,
+    twice: bool,
+    decoy: NotCoded | None,
+    others: Sequence[str],
+) -> tuple[str, str]:
+    """The error type and sentence for an entered code the key does not hold.
+
+    The reason is the one that applies: a duplicate; an invalid code; the key's own decoy
+    reason; an Excludes1 note against another entered code; else a neutral sentence that
+    claims no rule the grader cannot know applies.
+    """
     if twice:
-        return sentence(f"You entered {given} twice", "each code is reported once", "extra_code")
+        supported, why = not_coded_rule("duplicate")
+        return "extra_code", f"You entered {given} twice; {supported}. Rule: {why}"
     if kind != "extra_code":
         detail = check.message or "not a valid ICD-10-CM code"
-        return sentence(f"You entered {given}: {detail}", "the key has no such code", kind)
-    return sentence(
-        f"You coded {named(given, lk.title(given, ICD))}",
-        "the note does not support it",
-        "extra_code",
-    )
+        return kind, sentence(f"You entered {given}: {detail}", "the key has no such code", kind)
+    entered = f"You coded {named(given, lk.title(given, ICD))}"
+    for other in others:
+        note = excludes1(given, other, lk)
+        if note is not None:
+            text = (
+                f"{entered} with {named(other, lk.title(other, ICD))}; {note.quoted()}: the "
+                "two are not reported together"
+            )
+            return "excludes1_conflict", f"{text}. Rule: {rule('excludes1_conflict')}"
+    if decoy is not None:
+        supported, why = not_coded_rule(decoy.reason, decoy.rationale)
+        if supported:
+            return "extra_code", f"{entered}; {supported}. Rule: {why}"
+    return "extra_code", sentence(entered, "the key does not report it for this encounter", kind)
+
+
+_STOP = frozenset(
+    "unspecified other without specified chronic disease disorder disorders encounter "
+    "initial subsequent sequela classified elsewhere condition conditions primary "
+    "secondary current history personal status".split()
+)
+
+
+def _stems(title: str) -> set[str]:
+    words = re.findall(r"[a-z]+", title.lower())
+    return {w[:6] for w in words if len(w) >= 6 and w not in _STOP}
+
+
+def _related(given: str, key: str, lk: Lookups) -> bool:
+    """The same condition by title (I10 and I12.9 both name hypertension)."""
+    return bool(_stems(lk.title(given, ICD)) & _stems(lk.title(key, ICD)))
+
+
+def _first_listed_rule(keys: Sequence[str], lead: str, lk: Lookups) -> tuple[str, str]:
+    """(why keys[0] goes first, the rule) for the rule the grader can show applies."""
+    first = keys[0]
+    if lead and lead[:1] in "VWXY":
+        return f"{lead} is an external cause code", SEQUENCE_RULES["external_cause"]
+    if lead and lead in keys:
+        note = order_note(first, lead, lk)
+        if note is not None:
+            if first[:1] == "C" and lead == "D63.0":
+                return note.quoted(), SEQUENCE_RULES["neoplasm_anaemia"]
+            if is_manifestation(lead, lk):
+                return note.quoted(), SEQUENCE_RULES["manifestation"]
+            return note.quoted(), SEQUENCE_RULES["order_note"]
+        if is_manifestation(lead, lk):
+            return f"{lead} is a manifestation code", SEQUENCE_RULES["manifestation"]
+    if first.startswith(("Z12", "Z13", "Z11")):
+        return f"{first} is the screening the encounter was for", SEQUENCE_RULES["screening"]
+    if first[:1] in "ST" and lead[:1] not in "ST":
+        return f"{first} is the injury treated", SEQUENCE_RULES["injury"]
+    return "", ""
+
+
+def _sequencing_error(
+    keys: Sequence[str],
+    key_ix: int,
+    lead: str,
+    given: str | None,
+    at: int,
+    lk: Lookups,
+    rationale: str,
+) -> GradeError:
+    why, rule_text = _first_listed_rule(keys, lead, lk)
+    supported = f"{keys[0]} is the first-listed diagnosis"
+    if why:
+        supported += f": {why}"
+    entered = f"You listed {lead or 'nothing'} first and {given} in position {at + 1}"
+    if rule_text:
+        text = f"{entered}; {supported}. Rule: {rule_text[:1].upper()}{rule_text[1:]}"
+    else:
+        text = sentence(entered, supported, "sequencing", rationale)
+    return GradeError("sequencing", keys[key_ix], lead, text, "diagnosis", at, "sequence")
+
+
+def _pair_order_errors(
+    keys: Sequence[str], by_key: dict[int, int], lk: Lookups
+) -> dict[int, GradeError]:
+    """Pairs a code-first / use-additional note orders, entered the other way round.
+
+    Graded wherever they sit (not only in first position); the key is the authority, so a
+    pair is enforced only when the key itself lists it in the note's order. The error sits
+    on the keyed item entered too early. The first-listed pair is left to the first-listed
+    check, which names the same note.
+    """
+    found: dict[int, GradeError] = {}
+    placed = sorted(by_key.items())
+    for a, (j1, i1) in enumerate(placed):
+        for j2, i2 in placed[a + 1 :]:
+            if i2 > i1 or j1 == 0 or j2 in found:
+                continue
+            note = order_note(keys[j1], keys[j2], lk)
+            if note is None:
+                continue
+            kind = "manifestation" if is_manifestation(keys[j2], lk) else "order_note"
+            if keys[j1][:1] == "C" and keys[j2] == "D63.0":
+                kind = "neoplasm_anaemia"
+            rule_text = SEQUENCE_RULES[kind]
+            text = (
+                f"You listed {keys[j2]} in position {i2 + 1}, before {keys[j1]} in position "
+                f"{i1 + 1}; {note.quoted()}: {keys[j1]} goes first. "
+                f"Rule: {rule_text[:1].upper()}{rule_text[1:]}"
+            )
+            found[j2] = GradeError(
+                "sequencing", keys[j1], keys[j2], text, "diagnosis", i2, "sequence"
+            )
+    return found
 
 
 def _match(
@@ -134,15 +269,23 @@ def _match(
 
 
 def _near(
-    codes: Sequence[str], keys: Sequence[str], used_a: set[int], used_k: set[int], width: int
+    codes: Sequence[str],
+    keys: Sequence[str],
+    used_a: set[int],
+    used_k: set[int],
+    width: int,
+    lk: Lookups | None = None,
 ) -> dict[int, int]:
-    """Pair leftovers sharing their first ``width`` characters, longest shared prefix first."""
+    """Pair leftovers sharing their first ``width`` characters, longest shared prefix first;
+    with ``lk``, only codes that name the same condition (see ``_related``)."""
     options = [
         (-_shared_prefix(_bare(codes[i]), _bare(keys[j])), i, j)
         for i in range(len(codes))
         if i not in used_a and codes[i]
         for j in range(len(keys))
-        if j not in used_k and codes[i][:width] == keys[j][:width]
+        if j not in used_k
+        and codes[i][:width] == keys[j][:width]
+        and (lk is None or _related(codes[i], keys[j], lk))
     ]
     pairs: dict[int, int] = {}
     for _, i, j in sorted(options):
@@ -154,9 +297,13 @@ def _near(
 
 
 def grade_diagnoses(
-    keyed: Sequence[KeyedDiagnosis], entered: Sequence[str], dos: date, lk: Lookups
+    keyed: Sequence[KeyedDiagnosis],
+    entered: Sequence[str],
+    dos: date,
+    lk: Lookups,
+    not_coded: Sequence[NotCoded] = (),
 ) -> DxOutcome:
-    """Align and judge the diagnosis list."""
+    """Align and judge the diagnosis list; ``not_coded`` are the key's named decoys."""
     codes = [lk.norm_dx(c) if c and c.strip() else "" for c in entered]
     keys = [lk.norm_dx(d.code) for d in keyed]
     used_a: set[int] = set()
@@ -168,8 +315,9 @@ def grade_diagnoses(
     near: dict[int, int] = {}
     if len(used_a) < len(codes) and len(used_k) < len(keys):  # fuzzy passes only if needed
         near = _near(codes, keys, used_a, used_k, 3)
-        near.update(_near(codes, keys, used_a, used_k, 1))
+        near.update(_near(codes, keys, used_a, used_k, 1, lk))
     by_key = {j: i for i, j in (*exact.items(), *near.items())}
+    pair_order = _pair_order_errors(keys, by_key, lk) if len(by_key) > 2 else {}
     verdicts: list[LineVerdict] = []
     errors: list[GradeError] = []
     for j, d in enumerate(keyed):
@@ -179,6 +327,8 @@ def grade_diagnoses(
         errs: list[GradeError] = []
         given = codes[i] if i is not None else None
         ok = i in exact if i is not None else False
+        if i is None and d.optional:  # guideline-optional and not entered: no item
+            continue
         if i is None:
             text = sentence(
                 "You did not report " + named(keys[j], lk.title(keys[j], ICD)),
@@ -193,27 +343,31 @@ def grade_diagnoses(
             check = lk.check(codes[i], ICD, dos)
             kind = classify_pair(codes[i], keys[j], check, lk)
             text = _explain_pair(kind, codes[i], d, check, lk)
-            errs.append(GradeError(kind, keys[j], codes[i], text, "diagnosis", i, "code"))
+            # A code the payer rejects leaves the keyed condition unreported: lost payment.
+            paired: Direction = "neutral" if check.valid else "under"
+            errs.append(GradeError(kind, keys[j], codes[i], text, "diagnosis", i, "code", paired))
         elements = [ElementVerdict("code", keys[j], given, ok)]
         if j == 0 and i is not None:
             first = i == 0
             elements.append(ElementVerdict("sequence", "1", str(i + 1), first))
             if not first:
                 ok = False
-                lead = codes[0] or "nothing"
-                text = sentence(
-                    f"You listed {lead} first and {given} in position {i + 1}",
-                    f"{keys[0]} is the first-listed diagnosis",
-                    "sequencing",
+                errs.append(_sequencing_error(keys, 0, codes[0], given, i, lk, d.rationale))
+        elif j in pair_order:
+            ok = False
+            late = pair_order[j]
+            elements.append(
+                ElementVerdict(
+                    "sequence", f"after {late.expected}", str((late.index or 0) + 1), False
                 )
-                errs.append(
-                    GradeError("sequencing", keys[0], lead, text, "diagnosis", i, "sequence")
-                )
+            )
+            errs.append(late)
         verdicts.append(
             LineVerdict("diagnosis", j, i, keys[j], given, ok, tuple(elements), tuple(errs))
         )
         errors.extend(errs)
     matched = {codes[i] for i in by_key.values()}
+    decoys = {lk.norm_dx(n.code): n for n in not_coded}
     seen: set[str] = set()
     extras = 0
     for i, code in enumerate(codes):
@@ -228,8 +382,9 @@ def grade_diagnoses(
             if twice or check.valid
             else _INVALID_SLUG.get(check.reason or "", "invalid_code")
         )
-        text = _explain_extra(kind, code, check, lk, twice)
-        direction: Direction = "over" if kind == "extra_code" else "neutral"
+        others = [c for n, c in enumerate(codes) if c and n != i and c != code]
+        kind, text = _explain_extra(kind, code, check, lk, twice, decoys.get(code), others)
+        direction: Direction = "over" if kind in ("extra_code", "excludes1_conflict") else "neutral"
         err = GradeError(kind, None, code, text, "diagnosis", i, "code", direction)
         errors.append(err)
         verdicts.append(

@@ -33,13 +33,17 @@ RULES: dict[str, str] = {
         "placeholder X fills the gap."
     ),
     "sequencing": (
-        "the first-listed diagnosis is the reason for the encounter (for a screening that "
-        "finds something, the screening Z code comes first)."
+        "the first-listed diagnosis is the condition, problem or other reason shown in the "
+        "record to be chiefly responsible for the services of this encounter (ICD-10-CM IV.G)."
     ),
     "missing_code": "every documented condition or service that the encounter supports is coded.",
     "extra_code": (
-        "code only what the note documents and supports; uncertain outpatient diagnoses "
-        "('rule out', 'probable') are not coded."
+        "report the conditions and services the note documents for this encounter; compare "
+        "your codes with the key's codes and their rationales."
+    ),
+    "excludes1_conflict": (
+        "an Excludes1 note means the two conditions are not coded together: the excluded "
+        "code is never reported with the code the note sits under (ICD-10-CM I.A.12.a)."
     ),
     "missing_modifier": (
         "the modifier tells the payer a fact about the service that the note supports."
@@ -79,6 +83,105 @@ RULES: dict[str, str] = {
 }
 
 
+# Why an extra code or line is not reported: the supported-part of the sentence and the rule.
+# Used when the key names the decoy (``[[key.not_coded]]``) or the grader can prove the reason.
+NOT_CODED: dict[str, tuple[str, str]] = {
+    "not_documented": (
+        "the note does not document it",
+        "a code is reported only for a condition or service the note documents.",
+    ),
+    "uncertain_diagnosis": (
+        "the note documents it only as uncertain (rule out, probable, suspected, questionable)",
+        "in outpatient coding an uncertain diagnosis is not coded as if it were confirmed: "
+        "code the signs, symptoms or findings to the highest degree of certainty "
+        "(ICD-10-CM IV.H).",
+    ),
+    "integral_symptom": (
+        "the sign or symptom is part of the confirmed diagnosis",
+        "signs and symptoms routinely associated with a disease process are not coded in "
+        "addition to the confirmed diagnosis (ICD-10-CM I.B.5; outpatient IV.D).",
+    ),
+    "excludes1": (
+        "an Excludes1 note forbids reporting it with another code on the claim",
+        "Excludes1 conditions are never coded together (ICD-10-CM I.A.12.a).",
+    ),
+    "ncci_bundled": (
+        "NCCI bundles it into another service on the claim",
+        "NCCI pairs the column 2 code into the column 1 code; reporting both without a "
+        "supported distinct-service modifier is unbundling (NCCI Policy Manual).",
+    ),
+    "global_package": (
+        "the service is part of the global surgical package",
+        "care included in a procedure's global period is paid with the procedure and not "
+        "billed separately (CMS Claims Processing Manual ch. 12 §40.1; CPT surgical package).",
+    ),
+    "duplicate": (
+        "each code is reported once",
+        "a diagnosis is reported once per claim; a service once, with its units.",
+    ),
+    "history_of": (
+        "the note documents the condition as past or resolved, not current",
+        "a condition previously treated that no longer exists is not coded as active; a "
+        "personal history code (Z85-Z87) may be reported instead (ICD-10-CM IV.J, I.C.21.c.4).",
+    ),
+    "optional_not_required": (
+        "the guidelines make this code optional and it does not apply to this encounter",
+        "external cause place, activity and status codes are optional unless a payer or "
+        "state requires them, and are reported once, at the initial encounter (ICD-10-CM "
+        "I.C.20.b, I.C.20.c, I.C.20.k).",
+    ),
+    "other_provider": (
+        "another provider performs and bills that service",
+        "a claim reports only the services of the provider who bills it: a test run by the "
+        "hospital or reference laboratory is billed by that laboratory, not on this claim.",
+    ),
+    "incidental_finding": (
+        "the note records it as an incidental finding the provider did not address",
+        "a finding is coded only when the provider documents its clinical significance or "
+        "addresses it in this encounter.",
+    ),
+}
+
+# Why one diagnosis goes before another: the rule the grader can show applies.
+SEQUENCE_RULES: dict[str, str] = {
+    "order_note": (
+        "a code-first or use-additional-code note fixes the order: the code the note asks "
+        "to be sequenced first goes before the other (ICD-10-CM I.A.13)."
+    ),
+    "manifestation": (
+        "etiology/manifestation convention: the underlying condition is sequenced first and "
+        "the manifestation ('in diseases classified elsewhere') after it; a manifestation code "
+        "is never first-listed (ICD-10-CM I.A.13)."
+    ),
+    "neoplasm_anaemia": (
+        "when the encounter is for anaemia associated with a malignancy, the malignancy is "
+        "sequenced first, followed by D63.0 (ICD-10-CM I.C.2.c.1)."
+    ),
+    "external_cause": (
+        "an external cause code is never first-listed; it follows the injury or condition it "
+        "explains (ICD-10-CM I.C.20)."
+    ),
+    "injury": (
+        "the injury treated is first-listed (the most serious injury first), and external "
+        "cause codes follow it (ICD-10-CM I.C.19.b, I.C.20)."
+    ),
+    "screening": (
+        "for a screening encounter the screening Z code is first-listed and a condition the "
+        "screening finds is an additional code (ICD-10-CM I.C.21.c.5)."
+    ),
+    "reason": RULES["sequencing"],
+}
+
+
+def not_coded_rule(reason: str, rationale: str = "") -> tuple[str, str]:
+    """(what the documentation says, the rule) for a decoy's reason; the key's words win."""
+    supported, general = NOT_CODED.get(reason, ("", ""))
+    text = rationale.strip() or general
+    if text and not text.endswith((".", "!", "?")):
+        text += "."
+    return supported, text[:1].upper() + text[1:]
+
+
 def named(code: str | None, title: str) -> str:
     """``M17.11 (Unilateral primary osteoarthritis, right knee)``, or the code alone."""
     if not code:
@@ -100,4 +203,12 @@ def sentence(entered: str, supported: str, kind: str, rationale: str = "") -> st
     return f"{entered.rstrip('. ')}; {supported}. Rule: {rule(kind, rationale)}"
 
 
-__all__ = ["RULES", "named", "rule", "sentence"]
+__all__ = [
+    "NOT_CODED",
+    "RULES",
+    "SEQUENCE_RULES",
+    "named",
+    "not_coded_rule",
+    "rule",
+    "sentence",
+]

@@ -55,13 +55,25 @@ def _variants(key: AnswerKey, lk: Lookups) -> tuple[AnswerKey, ...]:
 @lru_cache(maxsize=4096)
 def _prepared(key: AnswerKey, lk: Lookups) -> tuple[AnswerKey, ...]:
     """The key and its alternate claims, every code normalised once and remembered."""
-    rationale_dx = {d.code: d.rationale for d in key.diagnoses}
-    rationale_line = {k.line.code: k.rationale for k in key.lines}
+    by_dx = {d.code: d for d in key.diagnoses}
+    by_line = {k.line.code: k for k in key.lines}
     keys = [key]
     for alt in key.alternate_sets:
-        dx = tuple(KeyedDiagnosis(c, rationale_dx.get(c, "")) for c in alt.diagnoses)
-        lines = tuple(KeyedLine(ln, rationale_line.get(ln.code, "")) for ln in alt.lines)
-        keys.append(AnswerKey(dx, lines, key.setting, (), key.em))
+        dx = tuple(
+            replace(by_dx[c], alternates=()) if c in by_dx else KeyedDiagnosis(c)
+            for c in alt.diagnoses
+        )
+        lines = tuple(
+            KeyedLine(
+                ln,
+                by_line[ln.code].rationale if ln.code in by_line else "",
+                (),
+                by_line[ln.code].optional_modifiers if ln.code in by_line else (),
+                by_line[ln.code].optional if ln.code in by_line else False,
+            )
+            for ln in alt.lines
+        )
+        keys.append(AnswerKey(dx, lines, key.setting, (), key.em, key.not_coded))
     return tuple(
         replace(
             k,
@@ -82,8 +94,8 @@ def _grade_one(
     edits: tuple[EditResult, ...],
     variant: int,
 ) -> Grade:
-    dx = grade_diagnoses(key.diagnoses, diagnoses, dos, lk)
-    ln = grade_lines(key.lines, lines, dx, dos, lk)
+    dx = grade_diagnoses(key.diagnoses, diagnoses, dos, lk, key.not_coded)
+    ln = grade_lines(key.lines, lines, dx, dos, lk, key.not_coded)
     em = None
     line_errors = ln.errors
     line_verdicts = ln.verdicts

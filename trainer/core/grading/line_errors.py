@@ -8,13 +8,13 @@ reverse for the same modifiers entered without support.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
-from trainer.core.claims import KeyedLine, ServiceLine, pointer_letters
+from trainer.core.claims import KeyedLine, NotCoded, ServiceLine, pointer_letters
 from trainer.core.grading.diagnoses import DxOutcome
 from trainer.core.grading.em import code_level, em_family
-from trainer.core.grading.explanations import named, sentence
+from trainer.core.grading.explanations import named, not_coded_rule, sentence
 from trainer.core.grading.lookups import Lookups, proc_kind
 from trainer.core.grading.types import Direction, ElementVerdict, GradeError
 
@@ -70,26 +70,42 @@ def modifier_errors(i: int, a: ServiceLine, k: ServiceLine, why: str) -> list[Gr
     return errs
 
 
+def _dose(units: int, unit: str) -> str:
+    """4 units of "10 mg" is "40 mg"; a unit that is not "<number> <measure>" is kept whole."""
+    amount, _, measure = unit.partition(" ")
+    try:
+        value = float(amount) * units
+    except ValueError:
+        return f"{_units(units)} of {unit}"
+    shown = f"{value:g}"
+    return f"{shown} {measure}".strip()
+
+
+def _descriptor(code: str, units: int, lk: Lookups) -> str:
+    """``J1885 is per 15 mg: the documented 30 mg is 2 units`` for a drug code, else ""."""
+    unit = lk.drug_unit(code)
+    if not unit:
+        return ""
+    return f"{code} is billed per {unit}: the documented {_dose(units, unit)} is {_units(units)}"
+
+
 def units_error(
     i: int, a: ServiceLine, k: ServiceLine, dos: date, lk: Lookups, why: str
 ) -> GradeError:
     cap = lk.mue(a.code, dos)
+    descriptor = _descriptor(k.code, k.units, lk) if a.code == k.code else ""
+    supported = descriptor or f"the note supports {_units(k.units)}"
     if cap is not None and a.units > cap:
         text = sentence(
             f"You reported {_units(a.units)} of {a.code}, over its MUE of {cap} a day",
-            f"the note supports {k.units}",
+            supported,
             "mue_exceeded",
         )
         return GradeError(
             "mue_exceeded", str(k.units), str(a.units), text, "line", i, "units", "over"
         )
     direction: Direction = "under" if a.units < k.units else "over"
-    text = sentence(
-        f"You reported {_units(a.units)} of {a.code}",
-        f"the note supports {k.units}",
-        "wrong_units",
-        why,
-    )
+    text = sentence(f"You reported {_units(a.units)} of {a.code}", supported, "wrong_units", why)
     return GradeError(
         "wrong_units", str(k.units), str(a.units), text, "line", i, "units", direction
     )
@@ -103,28 +119,34 @@ def pointer_check(
     if not want:  # no pointers keyed (or only pointers past the keyed list): not graded
         return None, None, True
     # Pointers at blank or absent entries point at nothing and are ignored, like the key's.
-    got = [dx.partner.get(p - 1) for p in a.pointers if p - 1 in dx.entered]
-    first_ok = bool(got) and got[0] == want[0]
-    all_ok = first_ok and set(got) == set(want)
+    pointed_at = [p - 1 for p in a.pointers if p - 1 in dx.entered]
+    supporting = dx.key_codes[want[0]]
+    # Right when it points at the entry standing for the supporting diagnosis, or at an entry
+    # holding that very code (a duplicate of it): the payer reads the code, not the slot.
+    first_ok = bool(pointed_at) and (
+        dx.partner.get(pointed_at[0]) == want[0] or dx.codes[pointed_at[0]] == supporting
+    )
     expected = pointer_letters(k.pointers)
     given = pointer_letters(a.pointers) or None
-    verdict = ElementVerdict("pointers", expected, given, all_ok)
-    if all_ok:
+    # Only the first pointer is graded, and the element says exactly that: a line never shows
+    # a pointer error while being counted right (or the reverse).
+    verdict = ElementVerdict("pointers", expected, given, first_ok)
+    if first_ok:
         return verdict, None, True
-    pointed = ", ".join(
-        f"{pointer_letters((p,))} ({dx.codes[p - 1]})" for p in a.pointers if p - 1 in dx.entered
+    pointed = ", ".join(f"{pointer_letters((p + 1,))} ({dx.codes[p]})" for p in pointed_at)
+    entered = (
+        f"Line {a.code} points first at {pointed.split(', ')[0]}"
+        if pointed
+        else (f"Line {a.code} points at no diagnosis")
     )
-    supporting = dx.key_codes[want[0]]
-    lead = (
-        f"the first pointer must be the diagnosis that supports the line, {supporting}"
-        if not first_ok
-        else "the other pointers differ from the key's, which does not cost the line"
-    )
-    text = sentence(f"Line {a.code} points at {pointed or 'no diagnosis'}", lead, "wrong_pointer")
+    lead = f"the first pointer must be the diagnosis that supports the line, {supporting}"
+    if supporting not in dx.codes:
+        lead += " (not on your claim)"
+    text = sentence(entered, lead, "wrong_pointer")
     return (
         verdict,
         GradeError("wrong_pointer", expected, given, text, "line", i, "pointers"),
-        first_ok,
+        False,
     )
 
 
@@ -140,7 +162,8 @@ def code_error(i: int, a: ServiceLine, kl: KeyedLine, dos: date, lk: Lookups) ->
             kind,
             kl.rationale,
         )
-        return GradeError(kind, k.code, a.code, text, "line", i, "code")
+        # The payer rejects the line, so the keyed service goes unpaid.
+        return GradeError(kind, k.code, a.code, text, "line", i, "code", "under")
     level_a, level_k = code_level(a.code), code_level(k.code)
     if level_a is not None and level_k is not None and em_family(a.code) == em_family(k.code):
         kind = "em_level_high" if level_a > level_k else "em_level_low"
@@ -156,8 +179,16 @@ def code_error(i: int, a: ServiceLine, kl: KeyedLine, dos: date, lk: Lookups) ->
 
 
 def extra_error(
-    i: int, a: ServiceLine, entered: Sequence[ServiceLine], dos: date, lk: Lookups
+    i: int,
+    a: ServiceLine,
+    entered: Sequence[ServiceLine],
+    dos: date,
+    lk: Lookups,
+    decoys: Mapping[str, NotCoded] | None = None,
 ) -> GradeError:
+    """An entered line the key does not hold, with the reason that applies: invalid, bundled
+    by NCCI with another entered line (the pair named), the key's decoy reason (inside the
+    global package, for example), a duplicate, else a neutral sentence claiming no rule."""
     check = lk.check(a.code, proc_kind(a.code), dos)
     if not check.valid:
         kind = _INVALID_SLUG.get(check.reason or "", "invalid_code")
@@ -179,12 +210,16 @@ def extra_error(
             )
             return GradeError("ncci_unbundled", other.code, a.code, text, "line", i, "code", "over")
     again = sum(1 for other in entered if other.code == a.code) > 1
-    text = sentence(
-        f"You reported {named(a.code, title_of(a.code, lk))}"
-        + (" on more than one line" if again else ""),
-        "the note supports " + ("one line" if again else "no such service"),
-        "extra_code",
-    )
+    reported = f"You reported {named(a.code, title_of(a.code, lk))}"
+    decoy = (decoys or {}).get(a.code)
+    if again:
+        supported, why = not_coded_rule("duplicate")
+        text = f"{reported} on more than one line; {supported}. Rule: {why}"
+    elif decoy is not None and not_coded_rule(decoy.reason)[0]:
+        supported, why = not_coded_rule(decoy.reason, decoy.rationale)
+        text = f"{reported}; {supported}. Rule: {why}"
+    else:
+        text = sentence(reported, "the key does not report it for this encounter", "extra_code")
     return GradeError("extra_code", None, a.code, text, "line", i, "code", "over")
 
 

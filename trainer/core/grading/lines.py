@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from trainer.core.claims import KeyedLine, ServiceLine
+from trainer.core.claims import KeyedLine, NotCoded, ServiceLine
 from trainer.core.grading.diagnoses import DxOutcome
 from trainer.core.grading.em import em_family
 from trainer.core.grading.explanations import named, sentence
@@ -149,6 +149,13 @@ def _family_score(a: str, k: str) -> int | None:
     return n
 
 
+def _without(line: ServiceLine, modifiers: set[str]) -> ServiceLine:
+    if not modifiers:
+        return line
+    kept = tuple(m for m in line.modifiers if m not in modifiers)
+    return ServiceLine(line.code, kept, line.units, line.revenue_code, line.pointers)
+
+
 def _judge(
     i: int,
     j: int,
@@ -163,9 +170,12 @@ def _judge(
     errs: list[GradeError] = []
     if not code_ok:
         errs.append(code_error(i, a, kl, dos, lk))
-    mods_ok = set(a.modifiers) == set(k.modifiers)
+    # Informational modifiers the key lets a coder add or leave off (LT/RT on a line whose
+    # code has no side) are set aside before comparing.
+    optional = set(kl.optional_modifiers)
+    mods_ok = set(a.modifiers) - optional == set(k.modifiers) - optional
     if not mods_ok:
-        errs.extend(modifier_errors(i, a, k, kl.rationale))
+        errs.extend(modifier_errors(i, _without(a, optional), _without(k, optional), kl.rationale))
     units_ok = a.units == k.units
     if not units_ok:
         errs.append(units_error(i, a, k, dos, lk, kl.rationale))
@@ -176,7 +186,11 @@ def _judge(
     ]
     rev_ok = True
     if k.revenue_code:
-        rev_ok = a.revenue_code == k.revenue_code
+        # Any revenue code the product's own map accepts for the code is right (0390 for
+        # P9016 as well as the keyed 0381).
+        rev_ok = a.revenue_code == k.revenue_code or (
+            bool(a.revenue_code) and a.revenue_code in lk.revenue_codes(a.code) and code_ok
+        )
         elements.append(ElementVerdict("revenue_code", k.revenue_code, a.revenue_code, rev_ok))
         if not rev_ok:
             text = sentence(
@@ -211,8 +225,10 @@ def grade_lines(
     dx: DxOutcome,
     dos: date,
     lk: Lookups,
+    not_coded: Sequence[NotCoded] = (),
 ) -> LineOutcome:
-    """Align and judge the lines; ``entered`` must already be normalised."""
+    """Align and judge the lines; ``entered`` must already be normalised; ``not_coded`` are
+    the key's named decoys (an E/M inside the global package, for example)."""
     keys = [kl.line for kl in keyed]
     used_a: set[int] = set()
     used_k: set[int] = set()
@@ -240,6 +256,8 @@ def grade_lines(
         found = by_key.get(j)
         if em_family(kl.line.code) is not None and em_pair is None:
             em_pair = (kl.line.code, entered[found[0]].code if found else None)
+        if found is None and kl.optional:  # a documented optional service left off: no item
+            continue
         if found is None:
             code = kl.line.code
             text = sentence(
@@ -265,11 +283,12 @@ def grade_lines(
         i, code_ok = found
         verdicts.append(_judge(i, j, entered[i], kl, code_ok, dx, dos, lk))
     extras = 0
+    decoys = {lk.norm(n.code, proc_kind(n.code)): n for n in not_coded}
     for i, a in enumerate(entered):
         if i in used_a or not a.code:
             continue
         extras += 1
-        err = extra_error(i, a, entered, dos, lk)
+        err = extra_error(i, a, entered, dos, lk, decoys)
         verdicts.append(
             LineVerdict(
                 "line",

@@ -46,6 +46,9 @@ class Lookups:
         self._details: dict[tuple[str, str], Any] = {}
         self._split: dict[str, bool | None] = {}
         self._dx: dict[str, str] = {}
+        self._notes: dict[str, tuple[tuple[str, str, str], ...]] = {}
+        self._seventh: dict[str, bool] = {}
+        self._unit: dict[str, str | None] = {}
 
     def _room(self, cache: dict[Any, Any]) -> None:
         if len(cache) > _MAX_ENTRIES:
@@ -166,6 +169,68 @@ class Lookups:
             self._room(self._mue)
             self._mue[key] = found
         return self._mue[key]
+
+    def notes(self, code: str) -> tuple[tuple[str, str, str], ...]:
+        """The ICD-10-CM tabular notes that apply to ``code``: its own and its ancestors'.
+
+        Each is ``(holder, kind, text)``: the code the note sits on, the note kind
+        (excludes1, code_first, use_additional, ...) and one item of its text. Notes on a
+        category apply to every code below it, so the walk goes up to the category.
+        """
+        found = self._notes.get(code)
+        if found is None:
+            items: list[tuple[str, str, str]] = []
+            current, seen = code, 0
+            while current and seen < 8:
+                row = self._tabular(current)
+                if row is None:
+                    break
+                parent, notes, _ = row
+                for kind, value in notes.items():
+                    texts = value if isinstance(value, list) else [value]
+                    items.extend((current, kind, str(t)) for t in texts if t)
+                current, seen = parent, seen + 1
+            found = tuple(items)
+            self._room(self._notes)
+            self._notes[code] = found
+        return found
+
+    def _tabular(self, code: str) -> tuple[str, dict[str, Any], dict[str, str]] | None:
+        """(parent, notes, 7th characters) from the catalog; None for no such code."""
+        try:
+            found: tuple[str, dict[str, Any], dict[str, str]] | None = self.catalog.tabular(code)
+            return found
+        except Exception:
+            return None
+
+    def takes_seventh(self, code: str) -> bool:
+        """Whether ``code`` sits in a category that takes a 7th-character extension."""
+        found = self._seventh.get(code)
+        if found is None:
+            found = False
+            current, seen = code, 0
+            while current and seen < 8:
+                row = self._tabular(current)
+                if row is None:
+                    break
+                if row[2]:
+                    found = True
+                    break
+                current, seen = row[0], seen + 1
+            self._room(self._seventh)
+            self._seventh[code] = found
+        return found
+
+    def drug_unit(self, code: str) -> str | None:
+        """The HCPCS drug code's billing unit ("15 mg"), or None when it has none."""
+        if code not in self._unit:
+            try:
+                found = self.catalog.drug_unit(code) or None
+            except Exception:
+                found = None
+            self._room(self._unit)
+            self._unit[code] = found
+        return self._unit[code]
 
     def revenue_codes(self, code: str) -> tuple[str, ...]:
         found = self._revenue.get(code)

@@ -35,6 +35,7 @@ ERROR_TYPES: tuple[str, ...] = (
     "sequencing",
     "missing_code",
     "extra_code",
+    "excludes1_conflict",
     "missing_modifier",
     "extra_modifier",
     "wrong_modifier",
@@ -46,6 +47,36 @@ ERROR_TYPES: tuple[str, ...] = (
     "em_level_high",
     "em_level_low",
 )
+
+# What the progress page calls each error type (a slug without a label reads as its words).
+ERROR_LABELS: dict[str, str] = {
+    "invalid_code": "Invalid code",
+    "header_code": "Header code (needs more characters)",
+    "not_valid_on_dos": "Not valid on the date of service",
+    "wrong_code": "Wrong code",
+    "specificity": "Specificity",
+    "laterality": "Laterality",
+    "seventh_character": "7th character or placeholder",
+    "sequencing": "Sequencing",
+    "missing_code": "Missing code",
+    "extra_code": "Extra or unsupported code",
+    "excludes1_conflict": "Excludes1 conflict",
+    "missing_modifier": "Missing modifier",
+    "extra_modifier": "Extra modifier",
+    "wrong_modifier": "Wrong modifier",
+    "wrong_units": "Wrong units",
+    "wrong_revenue_code": "Wrong revenue code",
+    "wrong_pointer": "Wrong diagnosis pointer",
+    "ncci_unbundled": "NCCI unbundling",
+    "mue_exceeded": "Units over the MUE",
+    "em_level_high": "E/M level too high",
+    "em_level_low": "E/M level too low",
+}
+
+
+def error_label(slug: str) -> str:
+    """The progress page's name for an error type."""
+    return ERROR_LABELS.get(slug) or slug.replace("_", " ").capitalize()
 
 
 Sex = Literal["F", "M"]
@@ -214,6 +245,7 @@ class Grade:
 __all__ = [
     "Action",
     "Direction",
+    "ERROR_LABELS",
     "ERROR_TYPES",
     "EditResult",
     "Element",
@@ -227,4 +259,5 @@ __all__ = [
     "Sex",
     "Policy",
     "Target",
+    "error_label",
 ]

@@ -1,0 +1,141 @@
+"""The keys the issue-17 audit found wrong, and the check that keys agree across templates.
+
+Each test renders the shipped template (both ICD-10-CM years where the key differs) and
+fails on the key as it was before the fix.
+"""
+
+import re
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from trainer.core.claims import Claim
+from trainer.core.content.consistency import disagreements
+from trainer.core.content.generation import generate
+from trainer.core.grading.grader import grade
+from trainer.core.grading.types import ERROR_LABELS, ERROR_TYPES, error_label
+
+FY2025 = date(2025, 3, 3)
+FY2026 = date(2025, 11, 3)
+
+
+def template(library, slug):
+    return next(t for t in library.templates.values() if t.slug == slug)
+
+
+def variant(t, dos, **labels):
+    choices = {name: label for name, label in labels.items()}
+    return generate(t, 0, choices=choices, between=(dos, dos))
+
+
+@pytest.mark.parametrize("dos", [FY2025, FY2026])
+@pytest.mark.parametrize(
+    "course",
+    ["relapsing-remitting, stable on ocrelizumab", "primary progressive, active"],
+)
+def test_ocrelizumab_is_coded_z79_620_in_both_years(library, catalog, dos, course):
+    t = template(library, "multiple-sclerosis-type-code-update")
+    v = variant(t, dos, course=course)
+    required = [d.code for d in v.key.diagnoses if not d.optional]
+    assert "Z79.620" in required
+    assert "Z79.899" not in required
+    # The tabular supports it: the inclusion terms list long-term monoclonal antibodies.
+    terms = catalog.detail("Z79.620", "icd10cm").notes["inclusion_terms"]
+    assert "Long term (current) use of monoclonal antibodies" in terms
+    assert "ocrelizumab" in v.chart_markdown
+    # Z79.899 alone, the old key, no longer scores full marks.
+    old = tuple("Z79.899" if c == "Z79.620" else c for c in required)
+    result = grade(v.key, Claim(old, v.key.as_claim().lines), date_of_service=dos, catalog=catalog)
+    assert result.score < 1.0
+    error = next(e for e in result.errors if e.expected == "Z79.620")
+    assert "inclusion terms" in error.explanation
+
+
+def test_siponimod_is_an_other_immunomodulator(library):
+    v = variant(
+        template(library, "multiple-sclerosis-type-code-update"),
+        FY2026,
+        course="secondary progressive, active",
+    )
+    assert "Z79.69" in [d.code for d in v.key.diagnoses if not d.optional]
+
+
+def test_the_fracture_decision_visit_is_keyed_with_modifier_57(library, catalog):
+    t = template(library, "distal-radius-fracture")
+    v = variant(t, FY2026, encounter="initial treatment", side="left wrist")
+    visits = [k.line for k in v.key.lines if k.line.code.startswith("992")]
+    assert [(line.code, line.modifiers) for line in visits] == [("99203", ("57",))]
+    assert "New patient" in v.chart_markdown
+    follow = variant(t, FY2026, encounter="follow-up in the global period", side="left wrist")
+    assert not [k for k in follow.key.lines if k.line.code.startswith("992")]
+
+
+def test_chronic_heart_failure_codes_only_where_the_note_says_chronic(library):
+    chronic = re.compile(r"^I50\.[234][23]$")
+    checked = 0
+    for t in library.templates.values():
+        for choice in t.choices():
+            v = generate(t, 0, choices=choice)
+            if any(chronic.match(d.code) for d in v.key.diagnoses):
+                checked += 1
+                assert "chronic" in v.chart_markdown.lower(), (t.slug, choice)
+    assert checked >= 4
+
+
+def test_documented_causes_and_status_codes_are_accepted(library, catalog):
+    t = template(library, "iron-infusion")
+    for label, code in (("chronic blood loss", "N92.0"), ("poor absorption", "Z98.84")):
+        v = variant(t, FY2026, cause=label)
+        claim = v.key.as_claim()
+        assert code in claim.diagnoses
+        without = Claim(tuple(c for c in claim.diagnoses if c != code), claim.lines)
+        for answer in (claim, without):
+            result = grade(v.key, answer, date_of_service=FY2026, catalog=catalog)
+            assert result.chart_correct, (label, result.error_types())
+
+
+def test_an_in_clinic_pregnancy_test_is_keyed_on_every_chart_that_documents_one(library):
+    t = template(library, "colposcopy-biopsy-ecc")
+    v = generate(t, 0)
+    assert "81025" in [k.line.code for k in v.key.lines]
+    # The check that would have caught the old key (81025 keyed elsewhere, absent here).
+    old_key = replace(v.key, lines=tuple(k for k in v.key.lines if k.line.code != "81025"))
+    found = disagreements([("colposcopy", "any", replace(v, key=old_key))])
+    assert [d.codes for d in found] == [("81025",)]
+    assert not disagreements([("colposcopy", "any", v)])
+
+
+def test_a_declined_code_satisfies_the_consistency_check(library):
+    v = generate(
+        template(library, "abdominal-pain-appendicitis"),
+        0,
+        choices={},
+    )
+    assert "urinalysis" in v.chart_markdown
+    assert "81003" in [n.code for n in v.key.not_coded]
+    assert not disagreements([("appendicitis", "any", v)])
+
+
+def test_every_error_type_has_a_label_and_the_new_slug_is_in_the_taxonomy():
+    assert "excludes1_conflict" in ERROR_TYPES
+    assert set(ERROR_TYPES) <= set(ERROR_LABELS)
+    assert error_label("excludes1_conflict") == "Excludes1 conflict"
+    assert error_label("some_new_type") == "Some new type"
+
+
+def test_the_api_contract_lists_the_error_types():
+    from trainer.web.openapi import GRADE_ERROR
+
+    assert GRADE_ERROR["properties"]["type"]["enum"] == list(ERROR_TYPES)
+
+
+def test_place_activity_and_status_codes_are_optional_in_every_key(library):
+    keyed = 0
+    for t in library.templates.values():
+        for choice in t.choices():
+            for d in generate(t, 0, choices=choice).key.diagnoses:
+                if d.code.startswith(("Y92", "Y93", "Y99")):
+                    keyed += 1
+                    assert d.optional, (t.slug, d.code)
+    assert keyed >= 2

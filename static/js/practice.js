@@ -150,9 +150,10 @@
           const title = document.createElement("span");
           title.textContent = " " + h.title;
           const flag = document.createElement("em");
-          flag.textContent = h.billable ? " billable" : " header: not billable";
+          flag.textContent = h.billable ? " billable" : " not billable";
           flag.className = h.billable ? "ok" : "bad";
           li.append(code, title, flag);
+          if (h.note) { const note = document.createElement("small"); note.textContent = " " + h.note; li.append(note); }
           li.addEventListener("mousedown", (e) => { e.preventDefault(); highlight(i); choose(i); });
           popup.appendChild(li);
         });

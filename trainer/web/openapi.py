@@ -163,6 +163,8 @@ def spec() -> dict[str, Any]:
                                     "kind": {"type": "string"},
                                     "title": {"type": "string"},
                                     "billable": {"type": "boolean"},
+                                    "note": {"type": "string"},
+                                    "matched": {"type": "string"},
                                 },
                             },
                         },

@@ -21,6 +21,7 @@ from typing import Any
 from trainer.core.claims import CodeKind
 from trainer.core.codesets.codes import guess_kind, normalize
 from trainer.core.codesets.curated import CuratedSets, NcciEdit, load_curated
+from trainer.core.codesets.index_terms import SOURCE_LABEL
 from trainer.core.codesets.search import SearchEngine, SearchHit
 from trainer.core.codesets.shorthand import load_shorthand
 
@@ -90,6 +91,10 @@ class CodeDetail:
     notes: dict[str, list[str] | str]
     seventh: dict[str, str]
     years: tuple[int, ...]
+    #: (where, entry, code it is listed at): the Index lines that lead to this code
+    index_entries: tuple[tuple[str, str, str], ...] = ()
+    #: for ICD-10-CM, why it is not billable in the newest year ("deleted in FY2026; ...")
+    status: str = ""
 
 
 @dataclass(frozen=True)
@@ -469,7 +474,25 @@ class Catalog:
             json.loads(row[3]) if row[3] else {},
             self._seventh(text, year),
             years,
+            self.index_entries(text, year),
+            self.status_note(text, self.icd_years[-1]),
         )
+
+    def index_entries(self, code: str, year: int) -> tuple[tuple[str, str, str], ...]:
+        """Index and table lines (not titles) that lead to the code or the codes above it
+        (an Index entry often stops at "S52.50-" and leaves the rest to the Tabular List)."""
+        found: list[tuple[str, str, str]] = []
+        at = code
+        while at and len(found) < 40:
+            for source, text in self._db().execute(
+                "SELECT source, text FROM terms WHERE code = ? AND source != 'title' "
+                "ORDER BY id LIMIT 20",
+                (at,),
+            ):
+                found.append((SOURCE_LABEL.get(source, source), text, at))
+            row = self._icd(at, year)
+            at = row[2] if row else ""
+        return tuple(found)
 
     # ------------------------------------------------------------------ search
 

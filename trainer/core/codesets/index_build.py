@@ -84,6 +84,7 @@ CREATE TABLE terms (
     id INTEGER PRIMARY KEY, code TEXT NOT NULL, source TEXT NOT NULL, text TEXT NOT NULL,
     extra TEXT NOT NULL, weight REAL NOT NULL
 );
+CREATE INDEX terms_code ON terms (code);
 CREATE VIRTUAL TABLE terms_fts USING fts5(
     text, extra, content='terms', content_rowid='id', tokenize='porter unicode61',
     detail='column'

@@ -28,6 +28,7 @@ import math
 import re
 import sqlite3
 import threading
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -36,7 +37,7 @@ from typing import Protocol
 
 from trainer.core.claims import CodeKind
 from trainer.core.codesets.codes import guess_kind, normalize
-from trainer.core.codesets.curated import CuratedSets
+from trainer.core.codesets.curated import CuratedSets, Entry
 from trainer.core.codesets.index_terms import SOURCE_LABEL
 from trainer.core.codesets.shorthand import Shorthand
 
@@ -62,7 +63,7 @@ CONTEXT = frozenset(
     "sequela sequelae newborn neonatal perinatal congenital pregnancy childbirth puerperium "
     "fetus fetal maternal intrauterine postprocedural underdosing".split()
 )
-CANDIDATES = 150
+CANDIDATES = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +116,7 @@ class Concept:
     alternatives: tuple[str, ...]
     required: bool = True
     prefix: bool = False
+    _alt_stems: list[list[str]] | None = field(default=None, repr=False, compare=False)
 
     def fts(self) -> str:
         # Each alternative's words must all be there (phrase queries need detail=full, which
@@ -133,6 +135,12 @@ class Concept:
     def stems(self) -> list[list[str]]:
         return [[_stem(w) for w in _WORD.findall(a)] for a in self.alternatives]
 
+    @property
+    def alt_stems(self) -> list[list[str]]:
+        if self._alt_stems is None:
+            self._alt_stems = self.stems()
+        return self._alt_stems
+
 
 @dataclass
 class ParsedQuery:
@@ -142,9 +150,10 @@ class ParsedQuery:
     dose: tuple[float, str] | None
     words: set[str] = field(default_factory=set)  # stems of everything the query says
 
-    @property
-    def required(self) -> list[Concept]:
-        return [c for c in self.concepts if c.required]
+    required: list[Concept] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.required = [c for c in self.concepts if c.required]
 
 
 def parse_query(raw: str, shorthand: Shorthand) -> ParsedQuery:
@@ -203,23 +212,33 @@ class Line:
     weight: float
 
 
-def _covered(concept: Concept, stems: set[str], words: list[str]) -> bool:
-    for alt in concept.stems():
+def _covered(concept: Concept, stems: frozenset[str], words: tuple[str, ...]) -> bool:
+    for alt in concept.alt_stems:
         if alt and all(s in stems for s in alt):
             return True
     return concept.prefix and any(w.startswith(concept.word) for w in words)
 
 
+@lru_cache(maxsize=65536)
+def _analyse(text: str) -> tuple[tuple[str, ...], frozenset[str], tuple[tuple[str, str], ...]]:
+    """(words, their stems, the essential words with stems) of a line; lines recur across
+    queries (titles, table rows), so this is worked out once per line and process."""
+    lower = text.lower()
+    words = tuple(_WORD.findall(lower))
+    essential = tuple(
+        (w, _stem(w)) for w in _WORD.findall(_PARENS.sub(" ", lower)) if w not in FILLER
+    )
+    return words, frozenset(_stem(w) for w in words), essential
+
+
 def score_line(line: Line, query: ParsedQuery) -> float:
     """How well one line answers the query (before the code's own year and status)."""
-    words = _WORD.findall(line.text.lower())
-    stems = {_stem(w) for w in words}
+    words, stems, essential = _analyse(line.text)
     required = query.required
     covered = sum(1 for c in required if _covered(c, stems, words))
     coverage = covered / len(required) if required else 0.5
     optional = sum(1 for c in query.concepts if not c.required and _covered(c, stems, words))
-    essential = _WORD.findall(_PARENS.sub(" ", line.text.lower()))
-    extras = [w for w in essential if w not in FILLER and _stem(w) not in query.words]
+    extras = [w for w, stem in essential if stem not in query.words]
     context = sum(1 for w in extras if w in CONTEXT)
     score = 50 * coverage + 15 * (line.weight - 1) + 1.5 * optional
     score -= 2.2 * min(len(extras), 10) + 4 * min(context, 2)
@@ -272,6 +291,23 @@ class CuratedWords:
         ]
         self._conn.executemany("INSERT INTO words VALUES (?, ?, ?, ?, ?)", rows)
         self.brands = {b.hcpcs: b for b in shorthand.brands}
+        self._codes = sorted((e.code, e.kind) for e in curated.entries.values())
+        self._entries = curated.entries
+
+    def codes_from(self, prefix: str, kind: CodeKind | None, limit: int) -> list[Entry]:
+        """Curated codes that start with ``prefix`` (a code typed in part: "9921", "J33")."""
+        found: list[Entry] = []
+        if not prefix or " " in prefix:
+            return found
+        at = bisect_left(self._codes, (prefix, ""))
+        while at < len(self._codes) and self._codes[at][0].startswith(prefix):
+            code, k = self._codes[at]
+            at += 1
+            if kind is None or k == kind:
+                found.append(self._entries[(k, code)])
+                if len(found) >= limit:
+                    break
+        return found
 
     def match(self, expression: str, limit: int) -> list[Line]:
         with self._lock:
@@ -339,7 +375,9 @@ class SearchEngine:
 
     # ------------------------------------------------------------------ hits
 
-    def _icd_hits(self, line: Line, score: float, query: ParsedQuery, year: int) -> list[SearchHit]:
+    def _icd_hits(
+        self, line: Line, score: float, query: ParsedQuery, year: int, expand_header: bool
+    ) -> list[SearchHit]:
         """The code a line leads to (with the 7th character the query asks for) and, for a
         header, its billable codes."""
         code = normalize(line.code, "icd10cm")
@@ -365,7 +403,8 @@ class SearchEngine:
         below: list[SearchHit] = []
         if not billable:
             score -= 4
-            below = self._children_of(code, line, score, query, year)
+            if expand_header:
+                below = self._children_of(code, line, score, query, year)
         if "sequela" in title.lower() and "sequela" not in query.text:
             score -= 8
         if "unspecified" in title.lower():
@@ -454,10 +493,9 @@ class SearchEngine:
                             )
                         )
                         break
-        if any(ch.isdigit() for ch in text) or len(text) <= 2:
-            for code, k, title, billable, score in self.rows.curated.search(text, kind, limit):
-                if score >= 55:  # exact code or code prefix; words are matched below
-                    hits.append(SearchHit(code, k, title, billable, score))
+        for entry in self.curated_words.codes_from(text.upper(), kind, limit):
+            score = 100.0 if entry.code == text.upper() else 55.0
+            hits.append(SearchHit(entry.code, entry.kind, entry.title, True, score))
         return hits
 
     def search(
@@ -485,6 +523,7 @@ class SearchEngine:
                 key=lambda pair: -pair[0],
             )
             seen: set[tuple[str, str]] = set()
+            headers = 0  # headers whose codes were listed: the best three are enough
             for base, line in scored:
                 if (line.code, line.kind) in seen:
                     continue  # a code's best line speaks for it
@@ -492,7 +531,9 @@ class SearchEngine:
                 if len(seen) > limit * 3:
                     break
                 if line.kind == "icd10cm":
-                    for hit in self._icd_hits(line, base, query, year):
+                    hits = self._icd_hits(line, base, query, year, headers < 3)
+                    headers += len(hits) > 1
+                    for hit in hits:
                         keep(hit)
                 else:
                     keep(self._curated_hit(line, base, query, dos))

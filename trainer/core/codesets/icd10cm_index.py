@@ -107,7 +107,7 @@ def _walk(node: ET.Element, above: tuple[str, ...]) -> Iterator[IndexEntry]:
 def read_index(path: Path) -> IndexFile:
     """Every term of a CDC index file (plain or gzip-compressed XML)."""
     opener = gzip.open if str(path).endswith(".gz") else open
-    with opener(path, "rb") as handle:  # type: ignore[operator]
+    with opener(path, "rb") as handle:
         root = ET.parse(handle).getroot()
     if root.tag != "ICD10CM.index":
         raise ValueError(f"{path} is not a CDC ICD-10-CM index file (root <{root.tag}>)")

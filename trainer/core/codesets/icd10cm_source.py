@@ -38,7 +38,7 @@ def dotted(code: str) -> str:
 
 def _open_text(path: Path) -> Iterator[str]:
     opener = gzip.open if str(path).endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8") as handle:  # type: ignore[operator]
+    with opener(path, "rt", encoding="utf-8") as handle:
         yield from handle
 
 
@@ -122,7 +122,7 @@ class Tabular:
 def read_tabular(path: Path) -> Tabular:
     """Every ``<diag>`` of a tabular XML (chapters and sections are headings, not codes)."""
     opener = gzip.open if str(path).endswith(".gz") else open
-    with opener(path, "rb") as handle:  # type: ignore[operator]
+    with opener(path, "rb") as handle:
         root = ET.parse(handle).getroot()
     codes: dict[str, TabularCode] = {}
     for section in root.iter("section"):

@@ -122,11 +122,15 @@ def _title(long: str, parent_title: str) -> str:
     return long
 
 
-def _year_rows(release: ReleaseFiles, tabular: Tabular) -> list[tuple[object, ...]]:
+#: year, code, title, short title, billable, parent, notes (JSON)
+IcdRow = tuple[int, str, str, str, int, str, str]
+
+
+def _year_rows(release: ReleaseFiles, tabular: Tabular) -> list[IcdRow]:
     """One row per code of the order file, with the tabular's title, parent and notes."""
     order = read_order(release.order)
     known: dict[str, object] = {row.code: row for row in order}
-    rows = []
+    rows: list[IcdRow] = []
     for row in order:
         tab = tabular.codes.get(row.code)
         notes = {k: v for k, v in (tab.notes if tab else {}).items() if v}
@@ -146,10 +150,11 @@ def _year_rows(release: ReleaseFiles, tabular: Tabular) -> list[tuple[object, ..
     return rows
 
 
-def _prior(term: Term) -> tuple[float, int, int, str]:
+def _prior(term: Term) -> tuple[float, int, str]:
     """Storage order of the Index lines: the search reads the first matches in rowid order,
-    so an Index entry comes before a title, a short general line before a long specific one."""
-    return (-term.weight, len(term.text.split()), len(term.code), term.code)
+    so a short general line comes before a long specific one, and of two lines of a length an
+    Index entry before a title (a word or so of credit for the source's weight)."""
+    return (len(term.text.split()) - 5 * (term.weight - 1.0), len(term.code), term.code)
 
 
 def _write_terms(conn: sqlite3.Connection, terms: Iterable[Term]) -> int:

@@ -51,6 +51,7 @@ SEVENTH_WORDS = frozenset(
     "initial subsequent sequela sequelae encounter closed routine healing delayed nonunion "
     "malunion".split()
 )
+SOFT_WORDS = frozenset({"acute"})
 ENCOUNTER = frozenset({"initia", "subseq", "sequel"})
 #: Words in a title that do not make a code more specific than the query.
 FILLER = STOPWORDS | frozenset(
@@ -175,6 +176,11 @@ def parse_query(raw: str, shorthand: Shorthand) -> ParsedQuery:
         if expansions is not None and not expansions:
             continue  # r/o, c/o, y/o: nothing the codes spell out
         if token in STOPWORDS or (expansions and all(e in STOPWORDS for e in expansions)):
+            continue
+        if token in SOFT_WORDS:
+            # "acute" is a nonessential modifier of many Index entries (Otitis media (acute)):
+            # it helps a line that has it but does not rule out one that has not.
+            concepts.append(Concept(token, (token,), required=False))
             continue
         if token in SEVENTH_WORDS or (expansions and expansions[0] in SEVENTH_WORDS):
             seventh.append(expansions[0] if expansions else token)

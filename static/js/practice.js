@@ -27,6 +27,9 @@
       const left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
       countdown.textContent = "Exam: " + Math.floor(left / 60) + " min " + String(left % 60).padStart(2, "0") + " s left";
       if (left === 0) { save(); setTimeout(() => window.location.reload(), 1500); }
+      // Screen readers hear the time left at 10, 5 and 1 minutes, not every second.
+      const alert = document.getElementById("countdown-alert");
+      if (alert && [600, 300, 60].includes(left)) alert.textContent = Math.round(left / 60) + " minutes left in the exam";
       return left;
     };
     show();

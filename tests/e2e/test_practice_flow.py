@@ -150,3 +150,26 @@ def test_type_ahead_is_a_combobox_and_a_pick_moves_on(live_app, page):  # type: 
     assert "9921325 is not a CPT code" in page.inner_text("#lines-0-code-status")
     assert page.get_attribute("#lines-0-code", "aria-invalid") == "true"
     assert page.get_attribute("#lines-0-pointers", "placeholder") is None
+
+
+def test_below_1000_px_the_chart_does_not_cover_the_entry_fields(live_app, page):  # type: ignore[no-untyped-def]
+    """At 200% zoom on a laptop (here an 800 px wide window) every focused field is visible."""
+    base = live_app.config["LIVE_URL"]
+    with live_app.app_context():
+        create_user("cy", PASSWORD, "trainee", "Cy Trainee")
+    page.set_viewport_size({"width": 800, "height": 700})
+    _login(page, base, "cy")
+    page.select_option("#specialty", "orthopaedics")
+    page.click("text=Get a chart")
+    page.wait_for_url(re.compile(r".*/practice/attempt/\d+$"))
+    hidden = page.evaluate(
+        """() => Array.from(document.querySelectorAll('#entry-form input:not([type=hidden])'))
+          .filter((el) => {
+            el.focus();
+            const box = el.getBoundingClientRect();
+            const x = box.left + box.width / 2, y = box.top + box.height / 2;
+            const hit = document.elementFromPoint(x, y);
+            return hit !== el;
+          }).map((el) => el.id)"""
+    )
+    assert hidden == []

@@ -183,6 +183,14 @@ def test_a_term_offers_the_code_of_the_date(catalog):
     assert top(catalog, "ms", FY2026, k=1) == ["G35.D"]
 
 
+def test_a_misspelt_word_is_corrected_to_a_word_of_the_code_sets(catalog):
+    """rapidfuzz, only when the words as typed find nothing."""
+    assert top(catalog, "pnuemonia", k=1) == ["J18.9"]
+    assert top(catalog, "kenelog 40 mg", k=1) == ["J3301"]
+    assert "M17.11" in top(catalog, "osteoarthritis rigth knee")
+    assert catalog.search("xyzzyq", None, FY2026) == []
+
+
 def test_odd_input_finds_nothing_rather_than_failing(catalog):
     for query in ('"', "*", "AND OR NOT", "(", "a" * 100, "-- ;", "NEAR(x y)", "w/ w/o"):
         assert isinstance(catalog.search(query, None, FY2026), list)

@@ -12,6 +12,7 @@ running app only opens the file read-only. ``trainer build-index`` (or
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import sys
 import tempfile
@@ -35,7 +36,7 @@ from trainer.core.codesets.index_terms import (
     tabular_terms,
 )
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ CREATE TABLE terms (
     extra TEXT NOT NULL, weight REAL NOT NULL
 );
 CREATE INDEX terms_code ON terms (code);
+CREATE TABLE vocab (word TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE VIRTUAL TABLE terms_fts USING fts5(
     text, extra, content='terms', content_rowid='id', tokenize='porter unicode61',
     detail='column'
@@ -162,6 +164,8 @@ def _write_terms(conn: sqlite3.Connection, terms: Iterable[Term]) -> int:
     conn.executemany(
         "INSERT INTO terms (code, source, text, extra, weight) VALUES (?, ?, ?, ?, ?)", rows
     )
+    words = {w for t in rows for w in re.findall(r"[a-z]+", str(t[2]).lower()) if len(w) >= 4}
+    conn.executemany("INSERT INTO vocab VALUES (?)", [(w,) for w in sorted(words)])
     conn.execute("INSERT INTO terms_fts (terms_fts) VALUES ('rebuild')")
     conn.execute("INSERT INTO terms_fts (terms_fts) VALUES ('optimize')")
     return len(rows)

@@ -29,11 +29,13 @@ import re
 import sqlite3
 import threading
 from bisect import bisect_left
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from typing import Protocol
+
+from rapidfuzz import fuzz, process
 
 from trainer.core.claims import CodeKind
 from trainer.core.codesets.codes import guess_kind, normalize
@@ -300,6 +302,11 @@ class CuratedWords:
         self._codes = sorted((e.code, e.kind) for e in curated.entries.values())
         self._entries = curated.entries
 
+    def vocabulary(self) -> set[str]:
+        with self._lock:
+            rows = self._conn.execute("SELECT text FROM words").fetchall()
+        return {w for (text,) in rows for w in _WORD.findall(text.lower()) if w.isalpha()}
+
     def codes_from(self, prefix: str, kind: CodeKind | None, limit: int) -> list[Entry]:
         """Curated codes that start with ``prefix`` (a code typed in part: "9921", "J33")."""
         found: list[Entry] = []
@@ -338,6 +345,7 @@ class SearchEngine:
         self.connect = connect
         self.shorthand = shorthand
         self._curated: CuratedWords | None = None
+        self._vocabulary: tuple[dict[str, list[str]], frozenset[str]] | None = None
         self._curated_lock = threading.Lock()
 
     @property
@@ -524,8 +532,9 @@ class SearchEngine:
             keep(hit)
         query = parse_query(raw[:100], self.shorthand)
         if query.concepts and any(ch.isalpha() for ch in text):
+            lines, query = self._ranked_lines(query, kind)
             scored = sorted(
-                ((score_line(line, query), line) for line in self._ranked_lines(query, kind)),
+                ((score_line(line, query), line) for line in lines),
                 key=lambda pair: -pair[0],
             )
             seen: set[tuple[str, str]] = set()
@@ -553,13 +562,62 @@ class SearchEngine:
             return hit
         return replace(hit, note=self.rows.status_note(hit.code, year))
 
-    def _ranked_lines(self, query: ParsedQuery, kind: CodeKind | None) -> Iterable[Line]:
+    def _ranked_lines(
+        self, query: ParsedQuery, kind: CodeKind | None
+    ) -> tuple[list[Line], ParsedQuery]:
         lines = self._lines(fts_expression(query), kind)
+        if not lines:
+            spelled = self._spelled(query)
+            if spelled is not None:
+                query = spelled
+                lines = self._lines(fts_expression(query), kind)
         if not lines and len(query.required) > 1:
             # Nothing has every word: take lines with most of them (the ranking counts them).
             relaxed = " OR ".join(c.fts() for c in query.required)
             lines = self._lines(relaxed, kind)
-        return lines
+        return lines, query
+
+    @property
+    def vocabulary(self) -> tuple[dict[str, list[str]], frozenset[str]]:
+        """Every word of the index and the curated lists, by first letter (for spelling
+        correction only: a typo rarely changes the first letter, and comparing a word with
+        one letter's words is twenty times less work than with all)."""
+        if self._vocabulary is None:
+            with self._curated_lock:
+                if self._vocabulary is None:
+                    try:
+                        words = {r[0] for r in self.connect().execute("SELECT word FROM vocab")}
+                    except sqlite3.OperationalError:
+                        words = set()
+                    words |= self.curated_words.vocabulary()
+                    by_letter: dict[str, list[str]] = {}
+                    for word in sorted(words):
+                        by_letter.setdefault(word[0], []).append(word)
+                    self._vocabulary = (by_letter, frozenset(words))
+        return self._vocabulary
+
+    def _spelled(self, query: ParsedQuery) -> ParsedQuery | None:
+        """The query with its misspelt words replaced by the closest word the code sets use
+        ("pnuemonia" -> "pneumonia"), or None when no word needed it. rapidfuzz's ratio (a
+        normalised edit distance) with a high cutoff keeps a correction from changing meaning.
+        """
+        choices, known = self.vocabulary
+        changed = False
+        concepts = []
+        for concept in query.concepts:
+            word = concept.word
+            if concept.required and word.isalpha() and len(word) >= 4 and word not in known:
+                found = process.extractOne(
+                    word, choices.get(word[0], []), scorer=fuzz.ratio, score_cutoff=80
+                )
+                if found is not None:
+                    concept = Concept(str(found[0]), (str(found[0]),))
+                    changed = True
+            concepts.append(concept)
+        if not changed:
+            return None
+        words = {s for c in concepts for alt in c.stems() for s in alt}
+        return ParsedQuery(query.text, concepts, query.seventh, query.dose, words)
 
     def _year(self, dos: date | None) -> int:
         years = self.rows.icd_years

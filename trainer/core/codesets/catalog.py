@@ -1,6 +1,7 @@
 """The versioned code-set catalog: validation by date of service, look-up, year-to-year diff.
 
-ICD-10-CM comes from the compact SQLite index (``codeset_index``), opened read-only and shared;
+ICD-10-CM comes from the compact SQLite index (``index_build``), opened read-only and shared;
+words are searched by ``search`` (FTS5 over the index's terms, coder shorthand, date of service);
 the curated sets (CPT, HCPCS Level II, modifiers, POS, revenue codes, NCCI pairs, MUEs) are
 small CSV files in ``trainer/data/codesets`` held in memory. ICD-10-CM years are fiscal years
 (FY2026 runs 1 October 2025 to 30 September 2026); CPT and HCPCS years are calendar years.
@@ -153,7 +154,7 @@ class Catalog:
                 if not path.exists():
                     raise FileNotFoundError(
                         f"No code-set index at {path}: run 'trainer init-db' (or "
-                        "'python -m trainer.core.codeset_index build') first."
+                        "'python -m trainer.core.codesets.index_build build') first."
                     )
                 cls._opened[key] = cls(path, load_curated(data_dir))
             return cls._opened[key]

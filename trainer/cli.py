@@ -29,15 +29,16 @@ def _index_path() -> Path:
     )
 
 
-def ensure_index(force: bool = False) -> None:
-    """Build the compact code-set index once; later starts reuse it (no download at run time)."""
+def ensure_index(force: bool = False, icd10cm_index: Path | None = None) -> None:
+    """Build the compact code-set index once from the shipped CDC files; later starts reuse it
+    (nothing is downloaded). ``icd10cm_index``: CDC's Alphabetic Index XML, when available."""
     from trainer.core.codesets.index_build import build_index, index_is_current
 
     path = _index_path()
-    if not force and index_is_current(path):
+    if not force and icd10cm_index is None and index_is_current(path):
         return
-    click.echo(f"Building the code-set index at {path} (one time, about a minute)...")
-    report = build_index(path)
+    click.echo(f"Building the code-set index at {path} (one time, under a minute)...")
+    report = build_index(path, icd10cm_index)
     click.echo(f"  {report}")
 
 
@@ -52,10 +53,18 @@ def init_db_command() -> None:
 
 @click.command("build-index")
 @click.option("--force", is_flag=True, help="Rebuild even when the index is current.")
+@click.option(
+    "--icd10cm-index",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CDC's ICD-10-CM Alphabetic Index XML (icd10cm_index_20xx.xml) to add to the search.",
+)
 @with_appcontext
-def build_index_command(force: bool) -> None:
-    """(Re)build the ICD-10-CM index from the installed simple-icd-10-cm releases."""
-    ensure_index(force)
+def build_index_command(force: bool, icd10cm_index: Path | None) -> None:
+    """(Re)build the ICD-10-CM index from the CDC files shipped in trainer/data/icd10cm."""
+    try:
+        ensure_index(force, icd10cm_index)
+    except ValueError as exc:  # not a CDC index file
+        raise click.BadParameter(str(exc), param_hint="--icd10cm-index") from exc
 
 
 @click.command("create-admin")

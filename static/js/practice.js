@@ -27,6 +27,9 @@
       const left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
       countdown.textContent = "Exam: " + Math.floor(left / 60) + " min " + String(left % 60).padStart(2, "0") + " s left";
       if (left === 0) { save(); setTimeout(() => window.location.reload(), 1500); }
+      // Screen readers hear the time left at 10, 5 and 1 minutes, not every second.
+      const alert = document.getElementById("countdown-alert");
+      if (alert && [600, 300, 60].includes(left)) alert.textContent = Math.round(left / 60) + " minutes left in the exam";
       return left;
     };
     show();
@@ -106,26 +109,52 @@
   });
 
   // Type-ahead from the catalog: code, title and whether it is billable.
+  // WAI-ARIA combobox: each code field owns the one listbox while it shows suggestions.
   const popup = document.createElement("ul");
   popup.className = "typeahead";
+  popup.id = "code-suggestions";
   popup.setAttribute("role", "listbox");
+  popup.setAttribute("aria-label", "Code suggestions");
   popup.hidden = true;
   document.body.appendChild(popup);
+  function comboboxes() { return form.querySelectorAll("input.code"); }
+  function asCombobox(input) {
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-controls", popup.id);
+    input.setAttribute("aria-expanded", "false");
+  }
+  comboboxes().forEach(asCombobox);
   let owner = null;
   let active = -1;
   let lookupSeq = 0;
-  function closePopup() { popup.hidden = true; active = -1; owner = null; }
+  function closePopup() {
+    if (owner) { owner.setAttribute("aria-expanded", "false"); owner.removeAttribute("aria-activedescendant"); }
+    popup.hidden = true; active = -1; owner = null;
+  }
   function highlight(index) {
     const items = popup.querySelectorAll("li");
     items.forEach((li, i) => li.setAttribute("aria-selected", i === index ? "true" : "false"));
     active = index;
+    if (owner && index >= 0) owner.setAttribute("aria-activedescendant", items[index].id);
+    else if (owner) owner.removeAttribute("aria-activedescendant");
+  }
+  function nextField(el) {
+    const all = fields();
+    const next = all[all.indexOf(el) + 1];
+    if (next) next.focus(); else document.getElementById("submit-answer").focus();
   }
   function choose(index) {
     const item = popup.querySelectorAll("li")[index];
     if (!item || !owner) return;
-    owner.value = item.dataset.code;
-    owner.dispatchEvent(new Event("input", { bubbles: true }));
+    const input = owner;
+    input.value = item.dataset.code;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
     closePopup();
+    checkCode(input);
+    // The pick is done: the next keystroke (a modifier, a units figure) goes to the next field,
+    // not onto the end of the code (99213 + 25 must not become 9921325).
+    nextField(input);
   }
   function lookUp(input) {
     const q = input.value.trim();
@@ -144,6 +173,8 @@
         hits.forEach((h, i) => {
           const li = document.createElement("li");
           li.setAttribute("role", "option");
+          li.id = "code-suggestion-" + i;
+          li.setAttribute("aria-selected", "false");
           li.dataset.code = h.code;
           const code = document.createElement("code");
           code.textContent = h.code;
@@ -153,6 +184,7 @@
           flag.textContent = h.billable ? " billable" : " header: not billable";
           flag.className = h.billable ? "ok" : "bad";
           li.append(code, title, flag);
+          if (h.note) { const note = document.createElement("small"); note.textContent = " " + h.note; li.append(note); }
           li.addEventListener("mousedown", (e) => { e.preventDefault(); highlight(i); choose(i); });
           popup.appendChild(li);
         });
@@ -163,9 +195,59 @@
         popup.hidden = false;
         owner = input;
         active = -1;
+        input.setAttribute("aria-expanded", "true");
       })
       .catch(closePopup);
   }
+  // Beside each entered code: its description and whether it is billable on the chart's date,
+  // or why it is not a valid code ("9921325 is not a CPT code"). An encoder's habit, not a
+  // hint: it never says whether the code is right for the chart.
+  const checkSeq = new WeakMap();
+  function statusFor(input) {
+    let status = input.parentElement.querySelector(".code-status");
+    if (!status) {
+      status = document.createElement("small");
+      status.className = "code-status";
+      status.setAttribute("aria-live", "polite");
+      input.insertAdjacentElement("afterend", status);
+    }
+    status.id = input.id + "-status";
+    const described = (input.getAttribute("aria-describedby") || "").split(" ").filter((x) => x && x !== status.id);
+    described.push(status.id);
+    input.setAttribute("aria-describedby", described.join(" "));
+    return status;
+  }
+  function kindOf(input, code) {
+    if (input.name.startsWith("diagnoses-")) return "icd10cm";
+    return /^[A-V][0-9]{4}$/i.test(code) ? "hcpcs" : "cpt";
+  }
+  function checkCode(input) {
+    const code = input.value.trim();
+    const status = statusFor(input);
+    const mine = (checkSeq.get(input) || 0) + 1;
+    checkSeq.set(input, mine);
+    if (!code) { status.textContent = ""; status.className = "code-status"; input.removeAttribute("aria-invalid"); return; }
+    const params = new URLSearchParams({ code: code, kind: kindOf(input, code), dos: form.dataset.dos });
+    fetch("/api/v1/codes/validate?" + params.toString(), { credentials: "same-origin" })
+      .then((r) => (r.ok ? r.json() : null))
+      .then((data) => {
+        if (!data || checkSeq.get(input) !== mine) return;
+        status.textContent = data.valid ? data.title + " · billable" : data.message;
+        status.className = "code-status " + (data.valid ? "ok" : "bad");
+        if (data.valid) input.removeAttribute("aria-invalid"); else input.setAttribute("aria-invalid", "true");
+      })
+      .catch(() => {});
+  }
+  form.addEventListener("change", (event) => {
+    const el = event.target;
+    if (el instanceof HTMLInputElement && el.classList.contains("code")) checkCode(el);
+  });
+  comboboxes().forEach((el) => { if (el.value.trim()) checkCode(el); });
+  function freshCopy(node) {
+    node.querySelectorAll(".code-status").forEach((s) => s.remove());
+    node.querySelectorAll("input").forEach((i) => { i.removeAttribute("aria-invalid"); i.removeAttribute("aria-describedby"); });
+  }
+
   let lookupTimer = null;
   form.addEventListener("input", (event) => {
     const el = event.target;
@@ -181,7 +263,7 @@
     if (event.key === "ArrowDown") { event.preventDefault(); event.stopImmediatePropagation(); highlight(Math.min(count - 1, active + 1)); }
     else if (event.key === "ArrowUp") { event.preventDefault(); event.stopImmediatePropagation(); highlight(Math.max(-1, active - 1)); }
     else if (event.key === "Escape") { event.preventDefault(); closePopup(); }
-    else if (event.key === "Enter" && active >= 0) { event.preventDefault(); event.stopImmediatePropagation(); choose(active); }
+    else if ((event.key === "Enter" || event.key === "Tab") && active >= 0) { event.preventDefault(); event.stopImmediatePropagation(); choose(active); }
     else if (event.key === "Enter" || event.key === "Tab") { closePopup(); }
   }, true);
 
@@ -190,6 +272,7 @@
     const last = body.lastElementChild;
     const n = body.children.length;
     const row = last.cloneNode(true);
+    freshCopy(row);
     row.children[0].textContent = String(n + 1);
     row.querySelectorAll("input").forEach((input) => {
       input.name = input.name.replace(/^lines-\d+-/, "lines-" + n + "-");
@@ -206,6 +289,7 @@
     const n = list.children.length;
     if (n >= Number(form.dataset.maxDiagnoses)) return;
     const item = list.lastElementChild.cloneNode(true);
+    freshCopy(item);
     const letter = "ABCDEFGHIJKL"[n];
     const input = item.querySelector("input");
     input.name = "diagnoses-" + n;

@@ -118,3 +118,58 @@ def test_type_ahead_by_keyboard(live_app, page):  # type: ignore[no-untyped-def]
     page.keyboard.press("Enter")
     assert page.input_value("#diagnoses-0") == "M17.11"
     assert page.is_hidden(".typeahead")
+
+
+def test_type_ahead_is_a_combobox_and_a_pick_moves_on(live_app, page):  # type: ignore[no-untyped-def]
+    """Tab takes the highlighted suggestion and moves focus (a modifier typed next is not
+    appended to the code); each entered code shows its title or why it is not a code."""
+    base = live_app.config["LIVE_URL"]
+    with live_app.app_context():
+        create_user("ben", PASSWORD, "trainee", "Ben Trainee")
+    _login(page, base, "ben")
+    page.select_option("#specialty", "orthopaedics")
+    page.click("text=Get a chart")
+    page.wait_for_url(re.compile(r".*/practice/attempt/\d+$"))
+    page.focus("#diagnoses-0")
+    assert page.get_attribute("#diagnoses-0", "role") == "combobox"
+    page.keyboard.type("M17.1")
+    page.wait_for_selector(".typeahead li[data-code='M17.11']")
+    assert page.get_attribute("#diagnoses-0", "aria-expanded") == "true"
+    for _ in range(3):
+        page.keyboard.press("ArrowDown")
+    active = page.get_attribute("#diagnoses-0", "aria-activedescendant")
+    assert page.get_attribute(f"#{active}", "data-code") == "M17.11"
+    page.keyboard.press("Tab")
+    assert page.input_value("#diagnoses-0") == "M17.11"
+    assert page.evaluate("document.activeElement.id") != "diagnoses-0"
+    page.wait_for_selector("#diagnoses-0-status.ok")
+    assert "right knee" in page.inner_text("#diagnoses-0-status")
+    page.fill("#lines-0-code", "9921325")
+    page.focus("#lines-0-units")
+    page.wait_for_selector("#lines-0-code-status.bad")
+    assert "9921325 is not a CPT code" in page.inner_text("#lines-0-code-status")
+    assert page.get_attribute("#lines-0-code", "aria-invalid") == "true"
+    assert page.get_attribute("#lines-0-pointers", "placeholder") is None
+
+
+def test_below_1000_px_the_chart_does_not_cover_the_entry_fields(live_app, page):  # type: ignore[no-untyped-def]
+    """At 200% zoom on a laptop (here an 800 px wide window) every focused field is visible."""
+    base = live_app.config["LIVE_URL"]
+    with live_app.app_context():
+        create_user("cy", PASSWORD, "trainee", "Cy Trainee")
+    page.set_viewport_size({"width": 800, "height": 700})
+    _login(page, base, "cy")
+    page.select_option("#specialty", "orthopaedics")
+    page.click("text=Get a chart")
+    page.wait_for_url(re.compile(r".*/practice/attempt/\d+$"))
+    hidden = page.evaluate(
+        """() => Array.from(document.querySelectorAll('#entry-form input:not([type=hidden])'))
+          .filter((el) => {
+            el.focus();
+            const box = el.getBoundingClientRect();
+            const x = box.left + box.width / 2, y = box.top + box.height / 2;
+            const hit = document.elementFromPoint(x, y);
+            return hit !== el;
+          }).map((el) => el.id)"""
+    )
+    assert hidden == []

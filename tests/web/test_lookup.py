@@ -35,3 +35,34 @@ def test_unknown_code_and_kind_are_404(client, auth):
 def test_oversized_query_is_400(client, auth):
     auth.login()
     assert client.get("/lookup/?q=" + "x" * 10_000).status_code == 400
+
+
+def test_lookup_search_by_date_of_service_marks_other_year_codes(client, auth):
+    auth.login()
+    page = client.get("/lookup/?q=E78.01&dos=2026-03-02").get_data(as_text=True)
+    assert "billable until 2025-09-30, expanded into E78.010" in page
+    assert 'name="dos" type="date" value="2026-03-02"' in page
+
+
+def test_lookup_shows_what_a_hit_was_found_by(client, auth):
+    auth.login()
+    page = client.get("/lookup/?q=liver+mets").get_data(as_text=True)
+    assert "C78.7" in page and "Neoplasm Table: neoplasm liver" in page
+
+
+def test_api_search_carries_note_and_source_line(client, auth):
+    auth.login()
+    data = client.get("/api/v1/codes/search?q=kenalog+40+mg&dos=2026-03-02").get_json()
+    first = data["results"][0]
+    assert first["code"] == "J3301" and "40 mg = 4 units" in first["note"]
+    assert first["matched"].startswith("Drug brand: Kenalog")
+
+
+def test_code_detail_shows_index_entries_includes_and_retirement(client, auth):
+    auth.login()
+    page = client.get("/lookup/icd10cm/C18.9").get_data(as_text=True)
+    assert "Index entries" in page and "neoplasm colon malignant primary" in page
+    retired = client.get("/lookup/icd10cm/S30.1XXA").get_data(as_text=True)
+    assert "deleted in FY2026" in retired and "S30.11XA" in retired
+    includes = client.get("/lookup/icd10cm/J44").get_data(as_text=True)
+    assert "<h2>Includes</h2>" in includes and "asthma with chronic obstructive" in includes

@@ -94,7 +94,14 @@ def search_codes() -> ResponseReturnValue:
         {
             "query": query,
             "results": [
-                {"code": h.code, "kind": h.kind, "title": h.title, "billable": h.billable}
+                {
+                    "code": h.code,
+                    "kind": h.kind,
+                    "title": h.title,
+                    "billable": h.billable,
+                    "note": h.note,
+                    "matched": h.matched,
+                }
                 for h in hits
             ],
             "source": "ICD-10-CM: CDC; CPT descriptions are the trainer's own wording",

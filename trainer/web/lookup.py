@@ -31,13 +31,21 @@ def index() -> ResponseReturnValue:
     query = request.args.get("q", "")[:100]
     kind = request.args.get("kind", "")
     kind = kind if is_code_kind(kind) else ""
-    set_kind = kind if is_code_kind(kind) else None
-    hits = domain().catalog.search(query, set_kind, _dos_arg(), 30) if query.strip() else []
+    catalog = domain().catalog
+    dos = _dos_arg()
+    hits = (
+        catalog.search(query, kind if is_code_kind(kind) else None, dos, 30)
+        if query.strip()
+        else []
+    )
     status = 200 if len(request.args.get("q", "")) <= 100 else 400
     return render_template(
         "lookup/index.html",
         query=query,
         kind=kind,
+        dos=dos.isoformat() if dos else "",
+        dos_min=f"{catalog.icd_years[0] - 1}-10-01",
+        dos_max=f"{catalog.icd_years[-1]}-09-30",
         hits=hits,
         kinds=CODE_KINDS,
         kind_names=KIND_NAMES,

@@ -180,6 +180,8 @@ def spec() -> dict[str, Any]:
                                     "kind": {"type": "string"},
                                     "title": {"type": "string"},
                                     "billable": {"type": "boolean"},
+                                    "note": {"type": "string"},
+                                    "matched": {"type": "string"},
                                 },
                             },
                         },

@@ -1,6 +1,7 @@
 """The versioned code-set catalog: validation by date of service, look-up, year-to-year diff.
 
-ICD-10-CM comes from the compact SQLite index (``codeset_index``), opened read-only and shared;
+ICD-10-CM comes from the compact SQLite index (``index_build``), opened read-only and shared;
+words are searched by ``search`` (FTS5 over the index's terms, coder shorthand, date of service);
 the curated sets (CPT, HCPCS Level II, modifiers, POS, revenue codes, NCCI pairs, MUEs) are
 small CSV files in ``trainer/data/codesets`` held in memory. ICD-10-CM years are fiscal years
 (FY2026 runs 1 October 2025 to 30 September 2026); CPT and HCPCS years are calendar years.
@@ -21,6 +22,9 @@ from typing import Any
 from trainer.core.claims import CodeKind
 from trainer.core.codesets.codes import guess_kind, normalize
 from trainer.core.codesets.curated import CuratedSets, NcciEdit, load_curated
+from trainer.core.codesets.index_terms import SOURCE_LABEL
+from trainer.core.codesets.search import SearchEngine, SearchHit
+from trainer.core.codesets.shorthand import load_shorthand
 
 REASONS = (
     "unknown",
@@ -78,15 +82,6 @@ class Validation:
 
 
 @dataclass(frozen=True, slots=True)
-class SearchHit:
-    code: str
-    kind: CodeKind
-    title: str
-    billable: bool
-    score: float
-
-
-@dataclass(frozen=True, slots=True)
 class CodeDetail:
     code: str
     kind: CodeKind
@@ -97,6 +92,10 @@ class CodeDetail:
     notes: dict[str, list[str] | str]
     seventh: dict[str, str]
     years: tuple[int, ...]
+    #: (where, entry, code it is listed at): the Index lines that lead to this code
+    index_entries: tuple[tuple[str, str, str], ...] = ()
+    #: for ICD-10-CM, why it is not billable in the newest year ("deleted in FY2026; ...")
+    status: str = ""
 
 
 @dataclass(frozen=True)
@@ -141,6 +140,7 @@ class Catalog:
         self._local = threading.local()
         meta = self._db().execute("SELECT value FROM meta WHERE key = 'years'").fetchone()
         self.icd_years: tuple[int, ...] = tuple(json.loads(meta[0]))
+        self.engine = SearchEngine(self, self._db, load_shorthand())
 
     @classmethod
     def open(cls, index_path: Path | None = None, data_dir: Path | None = None) -> Catalog:
@@ -154,7 +154,7 @@ class Catalog:
                 if not path.exists():
                     raise FileNotFoundError(
                         f"No code-set index at {path}: run 'trainer init-db' (or "
-                        "'python -m trainer.core.codeset_index build') first."
+                        "'python -m trainer.core.codesets.index_build build') first."
                     )
                 cls._opened[key] = cls(path, load_curated(data_dir))
             return cls._opened[key]
@@ -211,6 +211,21 @@ class Catalog:
         )
         return tuple((r[0], r[1]) for r in rows)
 
+    @lru_cache(maxsize=8192)  # noqa: B019
+    def _seventh(self, code: str, year: int) -> dict[str, str]:
+        """The 7th-character rules in force for a code: its own or its nearest ancestor's."""
+        while code:
+            row = (
+                self._db()
+                .execute("SELECT rules FROM icd_seventh WHERE year = ? AND code = ?", (year, code))
+                .fetchone()
+            )
+            if row is not None:
+                return dict(json.loads(row[0]))
+            found = self._icd(code, year)
+            code = found[2] if found else ""
+        return {}
+
     def _icd_years_of(self, code: str) -> tuple[int, ...]:
         return tuple(y for y in self.icd_years if self._icd(code, y) is not None)
 
@@ -247,11 +262,7 @@ class Catalog:
             if billable:
                 return Validation(True, code, "icd10cm", None, f"{code}: {title}", (), title)
             children = self._billable_descendants(code, year)
-            seventh = (
-                self._db()
-                .execute("SELECT seventh FROM icd WHERE year = ? AND code = ?", (year, code))
-                .fetchone()[0]
-            )
+            seventh = self._seventh(code, year)
             if seventh and children and all(len(c.replace(".", "")) == 7 for c in children):
                 return Validation(
                     False,
@@ -449,8 +460,7 @@ class Catalog:
         row = (
             self._db()
             .execute(
-                "SELECT title, billable, parent, notes, seventh FROM icd "
-                "WHERE year = ? AND code = ?",
+                "SELECT title, billable, parent, notes FROM icd WHERE year = ? AND code = ?",
                 (year, text),
             )
             .fetchone()
@@ -463,8 +473,10 @@ class Catalog:
             row[2],
             tuple(c for c, _ in self._children(text, year)),
             json.loads(row[3]) if row[3] else {},
-            json.loads(row[4]) if row[4] else {},
+            self._seventh(text, year),
             years,
+            self.index_entries(text, year),
+            self.status_note(text, self.icd_years[-1]),
         )
 
     @lru_cache(maxsize=65536)  # noqa: B019 - the catalog lives as long as the process
@@ -481,72 +493,80 @@ class Catalog:
         row = (
             self._db()
             .execute(
-                "SELECT parent, notes, seventh FROM icd WHERE year = ? AND code = ?",
+                "SELECT parent, notes FROM icd WHERE year = ? AND code = ?",
                 (years[-1], text),
             )
             .fetchone()
         )
+        if row is None:
+            return None
         return (
             row[0] or "",
             json.loads(row[1]) if row[1] else {},
-            json.loads(row[2]) if row[2] else {},
+            self._seventh(text, years[-1]),
         )
+
+    def index_entries(self, code: str, year: int) -> tuple[tuple[str, str, str], ...]:
+        """Index and table lines (not titles) that lead to the code or the codes above it
+        (an Index entry often stops at "S52.50-" and leaves the rest to the Tabular List)."""
+        found: list[tuple[str, str, str]] = []
+        at = code
+        while at and len(found) < 40:
+            for source, text in self._db().execute(
+                "SELECT source, text FROM terms WHERE code = ? AND source != 'title' "
+                "ORDER BY id LIMIT 20",
+                (at,),
+            ):
+                found.append((SOURCE_LABEL.get(source, source), text, at))
+            row = self._icd(at, year)
+            at = row[2] if row else ""
+        return tuple(found)
 
     # ------------------------------------------------------------------ search
 
     def search(
         self, query: str, kind: CodeKind | None = None, dos: date | None = None, limit: int = 20
     ) -> list[SearchHit]:
-        """Exact code first, then code-prefix matches (billable first), then best title match."""
-        text = " ".join(query.split())[:100]
-        if not text:
-            return []
-        hits: dict[tuple[str, str], SearchHit] = {}
-        year = fiscal_year(dos) if dos else self.icd_years[-1]
-        if year not in self.icd_years:
-            year = self.icd_years[-1]
-        code_like = normalize(text, "icd10cm")
-        if kind in (None, "icd10cm") and " " not in text:
-            prefix = code_like.replace(".", "")
-            rows = (
-                self._db()
-                .execute(
-                    "SELECT code, title, billable FROM icd "
-                    "WHERE year = ? AND code >= ? AND code < ? "
-                    "ORDER BY billable DESC, length(code), code LIMIT ?",
-                    (year, code_like, code_like + "\uffff", limit),
+        """Codes for what a coder typed, valid on ``dos`` first (see ``codesets.search``)."""
+        return self.engine.search(query, kind, dos, limit)
+
+    # ------------------------------------------------------------------ rows for the engine
+
+    def icd_row(self, code: str, year: int) -> tuple[str, int, str] | None:
+        """(title, billable, parent) of an ICD-10-CM code in a fiscal year, None if absent."""
+        return self._icd(code, year)
+
+    def children(self, code: str, year: int) -> tuple[tuple[str, int], ...]:
+        """(code, billable) of the codes directly under ``code`` in ``year``."""
+        return self._children(code, year)
+
+    def seventh_rules(self, code: str, year: int) -> dict[str, str]:
+        return self._seventh(code, year)
+
+    def status_note(self, code: str, year: int) -> str:
+        """Why a code is not billable in ``year``, in a coder's words: "billable until
+        2025-09-30, expanded into E78.010, E78.011, E78.019", "new on 2025-10-01", "deleted"."""
+        row = self._icd(code, year)
+        before = self._icd(code, year - 1) if (year - 1) in self.icd_years else None
+        later = [y for y in self.icd_years if y > year and self._icd(code, y)]
+        if row is not None:
+            if row[1]:
+                return ""
+            children = self._billable_descendants(code, year, 6)
+            if before is not None and before[1]:
+                return (
+                    f"billable until {year - 1}-09-30, expanded into {', '.join(children)}"
+                    f" (FY{year})"
                 )
-                .fetchall()
-                if prefix[:1].isalpha()
-                else []
-            )
-            for code, title, billable in rows:
-                score = 100.0 if code == code_like else 50.0 + (10 if billable else 0)
-                hits[(code, "icd10cm")] = SearchHit(code, "icd10cm", title, bool(billable), score)
-        for hit in self.curated.search(text, kind, limit):
-            hits.setdefault((hit[0], hit[1]), SearchHit(*hit))
-        if kind in (None, "icd10cm") and len(hits) < limit and any(ch.isalpha() for ch in text):
-            words = [w for w in "".join(c if c.isalnum() else " " for c in text).split() if w]
-            if words and not (len(words) == 1 and guess_kind(words[0])):
-                match = " ".join(f'"{w}"*' for w in words[:8])
-                rows = (
-                    self._db()
-                    .execute(
-                        "SELECT w.code, w.title, bm25(icd_words) FROM icd_words w "
-                        "WHERE icd_words MATCH ? ORDER BY bm25(icd_words) LIMIT ?",
-                        (match, limit * 3),
-                    )
-                    .fetchall()
-                )
-                for code, title, rank in rows:
-                    row = self._icd(code, year)
-                    billable = bool(row and row[1])
-                    score = 20.0 + (5 if billable else 0) - float(rank) * 0.01 - len(code) * 0.01
-                    hits.setdefault(
-                        (code, "icd10cm"), SearchHit(code, "icd10cm", title, billable, score)
-                    )
-        ordered = sorted(hits.values(), key=lambda h: (-h.score, not h.billable, h.code))
-        return ordered[:limit]
+            return f"header in FY{year}: code to a child ({', '.join(children[:4])}...)"
+        if later:
+            return f"new on {later[0] - 1}-10-01 (FY{later[0]}): not valid on this date"
+        earlier = [y for y in self.icd_years if y < year and self._icd(code, y)]
+        if earlier:
+            repl = self._replacement(code, year)
+            tail = f"; replaced by {', '.join(repl)}" if repl else ""
+            return f"billable until {earlier[-1]}-09-30, deleted in FY{year}{tail}"
+        return ""
 
     # ------------------------------------------------------------------ diff
 

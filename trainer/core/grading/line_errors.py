@@ -70,8 +70,16 @@ def modifier_errors(i: int, a: ServiceLine, k: ServiceLine, why: str) -> list[Gr
     return errs
 
 
-def units_error(i: int, a: ServiceLine, k: ServiceLine, dos: date, lk: Lookups, why: str):
-    cap = lk.mue(a.code, dos)
+def units_error(
+    i: int,
+    a: ServiceLine,
+    k: ServiceLine,
+    dos: date,
+    lk: Lookups,
+    why: str,
+    setting: str = "professional",
+) -> GradeError:
+    cap = lk.mue(a.code, dos, setting)
     if cap is not None and a.units > cap:
         text = sentence(
             f"You reported {_units(a.units)} of {a.code}, over its MUE of {cap} a day",
@@ -153,8 +161,32 @@ def code_error(i: int, a: ServiceLine, kl: KeyedLine, dos: date, lk: Lookups) ->
     return GradeError("wrong_code", k.code, a.code, text, "line", i, "code")
 
 
+def addon_error(
+    i: int, a: ServiceLine, entered: Sequence[ServiceLine], lk: Lookups
+) -> GradeError | None:
+    """A type 1 add-on code entered without any of its listed primary codes on the claim."""
+    edit = lk.add_on(a.code)
+    if edit is None or edit.edit_type != 1 or not edit.primaries:
+        return None
+    if any(other.code in edit.primaries for other in entered):
+        return None
+    listed = ", ".join(sorted(edit.primaries)[:6]) + (", ..." if len(edit.primaries) > 6 else "")
+    text = sentence(
+        f"You reported the add-on code {a.code} without its primary service",
+        f"CMS pays {a.code} only with one of {listed} on the same claim (NCCI add-on code "
+        "edit, type 1)",
+        "addon_without_primary",
+    )
+    return GradeError("addon_without_primary", listed, a.code, text, "line", i, "code", "over")
+
+
 def extra_error(
-    i: int, a: ServiceLine, entered: Sequence[ServiceLine], dos: date, lk: Lookups
+    i: int,
+    a: ServiceLine,
+    entered: Sequence[ServiceLine],
+    dos: date,
+    lk: Lookups,
+    setting: str = "professional",
 ) -> GradeError:
     check = lk.check(a.code, proc_kind(a.code), dos)
     if not check.valid:
@@ -166,7 +198,7 @@ def extra_error(
         )
         return GradeError(kind, None, a.code, text, "line", i, "code")
     for other in entered:
-        edit = lk.ncci(other.code, a.code, dos) if other.code != a.code else None
+        edit = lk.ncci(other.code, a.code, dos, setting) if other.code != a.code else None
         if edit is not None:
             text = sentence(
                 f"You reported {a.code} with {other.code}",
@@ -187,6 +219,7 @@ def extra_error(
 
 
 __all__ = [
+    "addon_error",
     "code_error",
     "extra_error",
     "modifier_errors",

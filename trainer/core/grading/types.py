@@ -38,9 +38,20 @@ ERROR_TYPES: tuple[str, ...] = (
     "wrong_pointer",
     "ncci_unbundled",
     "mue_exceeded",
+    "addon_without_primary",
     "em_level_high",
     "em_level_low",
 )
+
+
+# How the progress page names an error type where "slug with spaces" reads badly.
+ERROR_LABELS: dict[str, str] = {
+    "addon_without_primary": "add-on code without its primary",
+    "ncci_unbundled": "unbundled NCCI pair",
+    "mue_exceeded": "units over the MUE",
+    "em_level_high": "E/M level too high",
+    "em_level_low": "E/M level too low",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +217,7 @@ class Grade:
 __all__ = [
     "Action",
     "Direction",
+    "ERROR_LABELS",
     "ERROR_TYPES",
     "EditResult",
     "Element",

@@ -328,14 +328,19 @@ class CmsCatalog:
     ) -> NcciEdit | None:
         """The PTP edit with ``column1`` comprehensive in force on ``dos``, or None.
 
-        Indicator 9 (CMS: not applicable, the edit was deleted) never applies; where a pair
-        has a deleted and a current row, the one still in force on the date decides.
+        Indicator 9 (CMS: not applicable, the edit was deleted) never applies. The files
+        carry no effective dates, so where a pair has several rows (an edit deleted and
+        re-added with another indicator, as 27280/27278 went from 0 to 1 on 2024-07-01) the
+        row with the earliest deletion date on or after the date of service is the one in
+        force: its successor took effect the day after it was deleted.
         """
         claim = claim_type(setting)
-        live = [r for r in self.ptp_rows(claim, column1, column2) if r[2] >= dos and r[0] != 9]
-        if not live:
+        rows = [r for r in self.ptp_rows(claim, column1, column2) if r[2] >= dos]
+        if not rows:
             return None
-        indicator, rationale, deleted = min(live, key=lambda r: (r[2] != FAR_FUTURE, r[0]))
+        indicator, rationale, deleted = min(rows, key=lambda r: (r[2], r[0]))
+        if indicator == 9:
+            return None
         return NcciEdit(
             column1,
             column2,

@@ -490,8 +490,10 @@ def replay_edits(
     """One EditResult per entered line (codes already normalised), in entry order."""
     per_line: list[list[Finding]] = []
     for i, line in enumerate(lines):
-        found = _line_findings(i, lines, dos, lk, setting, patient)
-        found.extend(_global_findings(line, lines, lk))
+        # The global-package finding first: it names the rule behind the E/M/procedure PTP
+        # edit (20610/99213, indicator 1) that usually accompanies it.
+        found = _global_findings(line, lines, lk)
+        found.extend(_line_findings(i, lines, dos, lk, setting, patient))
         if patient is not None:
             found.extend(_patient_findings(line, diagnoses, patient))
         per_line.append(found)

@@ -10,6 +10,7 @@ from flask_login import login_required
 
 from trainer.core.codesets.catalog import CodeYearError
 from trainer.core.grading.grader import grade
+from trainer.core.grading.types import PatientFacts
 
 from ..core.claims import CODE_KINDS, SETTINGS, ClaimFormatError, claim_from_dict, key_from_dict
 from ..domain import domain
@@ -67,6 +68,22 @@ def _kind(raw: Any, required: bool) -> str | None:
     return str(raw)
 
 
+def _patient(raw: Any) -> PatientFacts | None:
+    """The optional patient (age, sex, payer) the age/sex and Medicare-only edits need."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise ApiInputError("patient", "an object with age (0-130) and sex (F or M)")
+    age, sex, payer = raw.get("age"), raw.get("sex"), raw.get("payer", "")
+    if isinstance(age, bool) or not isinstance(age, int) or not 0 <= age <= 130:
+        raise ApiInputError("patient.age", "a whole number of years from 0 to 130")
+    if sex not in ("F", "M"):
+        raise ApiInputError("patient.sex", "'F' or 'M'")
+    if not isinstance(payer, str) or len(payer) > 60:
+        raise ApiInputError("patient.payer", "a payer name of at most 60 characters")
+    return PatientFacts(age, sex, payer)
+
+
 @bp.get("/codes/search")
 @login_required
 def search_codes():  # type: ignore[no-untyped-def]
@@ -88,7 +105,8 @@ def search_codes():  # type: ignore[no-untyped-def]
                 {"code": h.code, "kind": h.kind, "title": h.title, "billable": h.billable}
                 for h in hits
             ],
-            "source": "ICD-10-CM: CDC; CPT descriptions are the trainer's own wording",
+            "source": "ICD-10-CM: CDC; HCPCS Level II: CMS; CPT descriptions are the "
+            "trainer's own wording (AMA descriptors are not included)",
         }
     )
 
@@ -142,9 +160,10 @@ def grade_claim():  # type: ignore[no-untyped-def]
     dos = _dos(body.get("date_of_service"), "date_of_service")
     key = key_from_dict(body.get("key"), setting, where="key")
     answer = claim_from_dict(body.get("answer"), where="answer")
+    patient = _patient(body.get("patient"))
     catalog = domain().catalog
     catalog.year_for("icd10cm", dos)  # raises CodeYearError (400) outside the loaded years
-    result = grade(key, answer, policy, dos, catalog=catalog)
+    result = grade(key, answer, policy, dos, catalog=catalog, patient=patient)
     return jsonify(result.to_dict())
 
 

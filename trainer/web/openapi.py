@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from trainer.core.grading.types import ERROR_TYPES
+
 ERROR = {
     "type": "object",
     "required": ["error"],
@@ -51,7 +53,7 @@ GRADE_ERROR = {
     "type": "object",
     "required": ["type", "explanation"],
     "properties": {
-        "type": {"type": "string"},
+        "type": {"type": "string", "enum": list(ERROR_TYPES)},
         "expected": {"type": ["string", "null"]},
         "given": {"type": ["string", "null"]},
         "explanation": {"type": "string"},
@@ -197,6 +199,11 @@ def spec() -> dict[str, Any]:
                         },
                         "message": {"type": "string"},
                         "suggestions": {"type": "array", "items": {"type": "string"}},
+                        "note": {
+                            "type": "string",
+                            "description": "e.g. that a 2026 date is checked against the 2025 "
+                            "CPT/HCPCS set until a 2026 file is loaded",
+                        },
                     },
                 },
             ),
@@ -316,6 +323,21 @@ def spec() -> dict[str, Any]:
                                         "setting": {
                                             "type": "string",
                                             "enum": ["professional", "facility"],
+                                        },
+                                        "patient": {
+                                            "type": "object",
+                                            "description": "Runs the age/sex edits and the "
+                                            "Medicare-only MUE-0 edit",
+                                            "required": ["age", "sex"],
+                                            "properties": {
+                                                "age": {
+                                                    "type": "integer",
+                                                    "minimum": 0,
+                                                    "maximum": 130,
+                                                },
+                                                "sex": {"type": "string", "enum": ["F", "M"]},
+                                                "payer": {"type": "string", "maxLength": 60},
+                                            },
                                         },
                                     },
                                 }

@@ -297,6 +297,7 @@ def _result_page(item: Attempt, status: int = 200):  # type: ignore[no-untyped-d
         grade=service.current_grade(item),
         review=review_of(item.id),
         revenue_titles=_revenue_titles(item),
+        ncci_release=domain().catalog.ncci_release(),
         summary=summary,
         specialty_name=SPECIALTIES.get(item.specialty, item.specialty),
         form=CsrfOnlyForm(),

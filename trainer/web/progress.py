@@ -6,6 +6,7 @@ from flask import Blueprint, Response, current_app, render_template
 from flask_login import current_user, login_required
 
 from trainer.core.content.templates import SPECIALTIES
+from trainer.core.grading.types import ERROR_LABELS
 from trainer.core.stats.mastery import STATUS_LABELS
 
 from ..services.charts import errors_svg, trend_svg
@@ -32,6 +33,7 @@ def index():  # type: ignore[no-untyped-def]
         refreshers=refresher_summaries(current_user.id),
         specialties=SPECIALTIES,
         status_labels=STATUS_LABELS,
+        error_labels=ERROR_LABELS,
         target=cfg["ACCURACY_TARGET"],
         elite=cfg["ACCURACY_ELITE"],
     )

@@ -492,16 +492,25 @@ class Catalog:
                 return self._cms_detail(text, kind)
             if entry is None:
                 return None
+            notes = dict(entry.notes)
+            if kind in ("cpt", "hcpcs") and self.cms.loaded:
+                notes.update(self._cms_notes(kind))
+                if kind == "cpt":
+                    notes["source"] = "Description in the trainer's own words. " + str(
+                        notes["source"]
+                    )
             return CodeDetail(
                 text,
                 kind,
-                entry.title,
+                self._procedure_title(text, kind, entry)
+                if kind in ("cpt", "hcpcs")
+                else entry.title,
                 True,
                 "",
                 (),
-                entry.notes,
+                notes,
                 {},
-                entry.years(self.curated.years),
+                entry.years(self.years(kind)),
             )
         years = self._icd_years_of(text)
         if not years:
@@ -634,8 +643,35 @@ class Catalog:
         if not years:
             return None
         return CodeDetail(
-            text, kind, self._procedure_title(text, kind, None), True, "", (), {}, {}, years
+            text,
+            kind,
+            self._procedure_title(text, kind, None),
+            True,
+            "",
+            (),
+            self._cms_notes(kind),
+            {},
+            self._with_carried(years),
         )
+
+    def _with_carried(self, years: tuple[int, ...]) -> tuple[int, ...]:
+        """Add the years answered from an earlier file (2026 from 2025) to a code's years."""
+        extra = tuple(y for y, src in sorted(self.cms.carried.items()) if src in years)
+        return tuple(sorted(set(years) | set(extra)))
+
+    def _cms_notes(self, kind: CodeKind) -> dict[str, list[str] | str]:
+        """Where a CPT/HCPCS look-up comes from, and the carried-forward year, for the UI."""
+        source = (
+            f"Source: {self.cms.release_label('hcpcs')} (CMS)."
+            if kind == "hcpcs"
+            else f"Code numbers: {self.cms.release_label('cpt_numbers')}; facts from "
+            f"{self.cms.release_label('pfs')}. CPT descriptors are the AMA's (not included)."
+        )
+        notes: dict[str, list[str] | str] = {"source": source}
+        carried = " ".join(self.cms.carried_note(kind, y) for y in sorted(self.cms.carried))
+        if carried:
+            notes["year_note"] = carried
+        return notes
 
     def _cms_diff(self, kind: CodeKind, from_year: int, to_year: int) -> CodeSetDiff:
         """CPT: numbers added/deleted between PFS years; HCPCS: the CMS transaction report."""

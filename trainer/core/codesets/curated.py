@@ -19,7 +19,7 @@ from trainer.core.claims import CodeKind
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "codesets"
 FAR_FUTURE = date(9999, 12, 31)
-CURATED_YEARS = (2025, 2026)
+CURATED_YEARS = (2024, 2025, 2026)  # calendar years (the CMS manifest decides when loaded)
 
 
 @dataclass(frozen=True, slots=True)

@@ -149,6 +149,23 @@ def chapter_of(code: str, kind: str) -> str:
     return f"HCPCS {code[:1]} codes"
 
 
+def update_source(catalog: Any, update: CodeUpdate) -> str:
+    """Where an update's list of changes comes from, shown on its page."""
+    cms = getattr(catalog, "cms", None)
+    if update.kind == "cpt" and cms is not None:
+        return (
+            "CPT code numbers added and deleted between the Medicare PFS RVU files "
+            f"({cms.release_label('cpt_numbers')}); CPT descriptors are the AMA's and are not "
+            "included: titles are our own wording where we have it."
+        )
+    if update.kind == "hcpcs" and cms is not None:
+        return (
+            f"The CMS transaction report of {cms.release_label('hcpcs')}: codes added, "
+            "discontinued and long descriptions changed (new wording shown)."
+        )
+    return "The CDC ICD-10-CM tabular list of each fiscal year."
+
+
 def updates(catalog: Any) -> list[CodeUpdate]:
     """Every update between two loaded years that changed at least one code."""
     found = []
@@ -264,6 +281,7 @@ __all__ = [
     "RefresherItem",
     "chapter_of",
     "refresher_items",
+    "update_source",
     "updates",
     "what_changed",
 ]

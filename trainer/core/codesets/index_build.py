@@ -180,6 +180,10 @@ def build_index(out: Path, cache: Path | None = None) -> BuildReport:
             ],
         )
         cms = build_cms_tables(conn)
+        conn.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('build_seconds', ?)",
+            (f"{time.perf_counter() - started:.2f}",),
+        )
         conn.commit()
     finally:
         conn.close()

@@ -237,7 +237,20 @@ class CmsCatalog:
         if not rows:
             return None
         base = rows[0]  # the row without a modifier sorts first
-        return PfsFacts(code, *base[1:8], *base[8:11], tuple(r[0] for r in rows if r[0]))
+        return PfsFacts(
+            code,
+            status=str(base[1]),
+            global_days=str(base[2]),
+            pctc=str(base[3]),
+            mult_proc=str(base[4]),
+            bilateral=str(base[5]),
+            endo_base=str(base[6]),
+            imaging_family=str(base[7]),
+            work_rvu=float(base[8]),
+            nonfacility_total=float(base[9]),
+            facility_total=float(base[10]),
+            modifiers=tuple(str(r[0]) for r in rows if r[0]),
+        )
 
     # ------------------------------------------------------------------ validity
 
@@ -400,7 +413,7 @@ class CmsCatalog:
                 found += [
                     (c, "cpt", self.cpt_title(c), 100.0 if c == query else 54.0) for (c,) in rows
                 ]
-        elif kind in (None, "hcpcs") and any(ch.isalpha() for ch in text):
+        elif kind in (None, "hcpcs") and any(w.isalpha() and len(w) >= 3 for w in text.split()):
             words = [w for w in "".join(c if c.isalnum() else " " for c in text).split() if w]
             if words:
                 match = " ".join(f'"{w}"*' for w in words[:8])

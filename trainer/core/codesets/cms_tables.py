@@ -113,7 +113,7 @@ def load_manifest(cms_dir: Path | None = None) -> dict[str, Any]:
 def _csv_rows(path: Path) -> Iterator[list[str]]:
     """Rows of a (gzip) CSV after its header, as lists of stripped strings."""
     opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", newline="", encoding="utf-8") as handle:  # type: ignore[operator]
+    with opener(path, "rt", newline="", encoding="utf-8") as handle:
         reader = csv.reader(handle)
         next(reader, None)
         for row in reader:
@@ -206,7 +206,7 @@ def _load_aoc(conn: sqlite3.Connection, path: Path) -> int:
 
 def _load_hcpcs(conn: sqlite3.Connection, path: Path) -> int:
     opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", newline="", encoding="utf-8") as handle:  # type: ignore[operator]
+    with opener(path, "rt", newline="", encoding="utf-8") as handle:
         records = list(csv.DictReader(handle))
     rows = [
         (
@@ -243,7 +243,7 @@ def _float(text: str) -> float:
 
 def _load_pfs(conn: sqlite3.Connection, path: Path) -> int:
     opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", newline="", encoding="utf-8") as handle:  # type: ignore[operator]
+    with opener(path, "rt", newline="", encoding="utf-8") as handle:
         rows = [
             (
                 r["hcpcs"].strip().upper(),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from trainer.core.claims import ServiceLine
@@ -75,6 +76,7 @@ def _in(code: str, ranges: Sequence[tuple[int, int]]) -> bool:
     return n is not None and any(lo <= n <= hi for lo, hi in ranges)
 
 
+@lru_cache(maxsize=8192)
 def is_em(code: str) -> bool:
     """Evaluation and management codes (and the eye exam codes that take 25 the same way)."""
     return _in(code, ((99202, 99499), (92002, 92014)))
@@ -248,15 +250,14 @@ def _mue_findings(
     edit = lk.mue_edit(line.code, dos, setting)
     if edit is None:
         return []
-    table = "outpatient hospital" if edit.claim_type == "outpatient_hospital" else "practitioner"
-    where = f"{table} MUE, MAI {edit.mai}: {edit.mai_text}; rationale: {edit.rationale}"
     if edit.value == 0:
         if patient is None or "medicare" not in patient.payer.lower():
             return []
         return [
             _deny(
                 "mue",
-                f"{line.code} has an MUE of 0 on this claim type ({where}): Medicare does not "
+                f"{line.code} has an MUE of 0 on this claim type ({_mue_where(edit)}): Medicare "
+                "does not "
                 "pay it",
             )
         ]
@@ -272,7 +273,7 @@ def _mue_findings(
                 _deny(
                     "mue",
                     f"{total} units of {line.code} on one date exceed its MUE of {edit.value} "
-                    f"({where}){appeal if edit.mai in (2, 3) else ''}",
+                    f"({_mue_where(edit)}){appeal}",
                 )
             ]
         return []
@@ -281,10 +282,15 @@ def _mue_findings(
             _deny(
                 "mue",
                 f"{line.units} units of {line.code} on one line exceed its MUE of {edit.value} "
-                f"({where})",
+                f"({_mue_where(edit)})",
             )
         ]
     return []
+
+
+def _mue_where(edit: Any) -> str:
+    table = "outpatient hospital" if edit.claim_type == "outpatient_hospital" else "practitioner"
+    return f"{table} MUE, MAI {edit.mai}: {edit.mai_text}; rationale: {edit.rationale}"
 
 
 def _add_on_findings(i: int, lines: Sequence[ServiceLine], lk: Lookups) -> list[Finding]:
@@ -388,17 +394,18 @@ def _patient_findings(
     return found
 
 
-def _global_findings(line: ServiceLine, lines: Sequence[ServiceLine], lk: Lookups) -> list[Finding]:
+def _global_findings(
+    line: ServiceLine, periods: dict[str, str] | None, lk: Lookups
+) -> list[Finding]:
     """An E/M on the day of a procedure with a global package (PFS global days).
 
     0- and 10-day globals include the day's E/M unless it is significant and separately
     identifiable (25); a 90-day global includes it unless it was the decision for surgery (57)
     (or, with 25, a separate problem). No global (XXX: 36415, 93000) includes nothing.
     """
-    if not is_em(line.code):
+    if not periods or not is_em(line.code):
         return []
     mods = set(line.modifiers)
-    periods = {code: global_days(code, lk) for code in {o.code for o in lines} if not is_em(code)}
     minor = sorted(c for c, g in periods.items() if g in MINOR_GLOBAL)
     major = sorted(c for c, g in periods.items() if g == MAJOR_GLOBAL)
     if minor and not mods & {"25", "24"}:
@@ -489,10 +496,15 @@ def replay_edits(
 ) -> tuple[EditResult, ...]:
     """One EditResult per entered line (codes already normalised), in entry order."""
     per_line: list[list[Finding]] = []
+    periods = (
+        {code: global_days(code, lk) for code in {o.code for o in lines} if not is_em(code)}
+        if any(is_em(o.code) for o in lines)
+        else None
+    )
     for i, line in enumerate(lines):
         # The global-package finding first: it names the rule behind the E/M/procedure PTP
         # edit (20610/99213, indicator 1) that usually accompanies it.
-        found = _global_findings(line, lines, lk)
+        found = _global_findings(line, periods, lk)
         found.extend(_line_findings(i, lines, dos, lk, setting, patient))
         if patient is not None:
             found.extend(_patient_findings(line, diagnoses, patient))

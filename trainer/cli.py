@@ -52,7 +52,7 @@ def init_db_command() -> None:
 @click.option("--force", is_flag=True, help="Rebuild even when the index is current.")
 @with_appcontext
 def build_index_command(force: bool) -> None:
-    """(Re)build the ICD-10-CM index from the installed simple-icd-10-cm releases."""
+    """(Re)build the code-set index: ICD-10-CM and the shipped CMS tables (trainer/data/cms)."""
     ensure_index(force)
 
 

@@ -1,8 +1,10 @@
 """The versioned code-set catalog: validation by date of service, look-up, year-to-year diff.
 
 ICD-10-CM comes from the compact SQLite index (``codeset_index``), opened read-only and shared;
-the curated sets (CPT, HCPCS Level II, modifiers, POS, revenue codes, NCCI pairs, MUEs) are
-small CSV files in ``trainer/data/codesets`` held in memory. ICD-10-CM years are fiscal years
+so do the CMS tables (every CPT number of the PFS, every HCPCS Level II code, NCCI PTP, MUE and
+add-on edits, PFS indicators), queried through ``cms_catalog``. The curated sets (our CPT
+wording, checked drug units, modifiers, POS, revenue codes) are small CSV files in
+``trainer/data/codesets`` held in memory. ICD-10-CM years are fiscal years
 (FY2026 runs 1 October 2025 to 30 September 2026); CPT and HCPCS years are calendar years.
 """
 
@@ -494,7 +496,7 @@ class Catalog:
                 return None
             notes = dict(entry.notes)
             if kind in ("cpt", "hcpcs") and self.cms.loaded:
-                notes.update(self._cms_notes(kind))
+                notes.update(self._cms_notes(kind, text))
                 if kind == "cpt":
                     notes["source"] = "Description in the trainer's own words. " + str(
                         notes["source"]
@@ -649,7 +651,7 @@ class Catalog:
             True,
             "",
             (),
-            self._cms_notes(kind),
+            self._cms_notes(kind, text),
             {},
             self._with_carried(years),
         )
@@ -659,7 +661,7 @@ class Catalog:
         extra = tuple(y for y, src in sorted(self.cms.carried.items()) if src in years)
         return tuple(sorted(set(years) | set(extra)))
 
-    def _cms_notes(self, kind: CodeKind) -> dict[str, list[str] | str]:
+    def _cms_notes(self, kind: CodeKind, code: str = "") -> dict[str, list[str] | str]:
         """Where a CPT/HCPCS look-up comes from, and the carried-forward year, for the UI."""
         source = (
             f"Source: {self.cms.release_label('hcpcs')} (CMS)."
@@ -668,6 +670,12 @@ class Catalog:
             f"{self.cms.release_label('pfs')}. CPT descriptors are the AMA's (not included)."
         )
         notes: dict[str, list[str] | str] = {"source": source}
+        if code and kind == "hcpcs":
+            row = self.cms.hcpcs(code)
+            if row is not None:
+                notes["short_description"] = row.short_description
+                if self.drug_unit(code):
+                    notes["billing_unit"] = str(self.drug_unit(code))
         carried = " ".join(self.cms.carried_note(kind, y) for y in sorted(self.cms.carried))
         if carried:
             notes["year_note"] = carried

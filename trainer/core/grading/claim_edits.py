@@ -1,10 +1,13 @@
 """Claim-edit replay: what a payer's editor would do with each line the trainee entered.
 
 A trainee learns as much from "this line would be denied" as from "this code is wrong",
-so the trainee's own claim is run through the edits payers apply: NCCI procedure-to-
-procedure pairs, Medically Unlikely Edits, modifier rules, revenue code and HCPCS agreement
-on facility claims, and age/sex conflicts. Each line gets one verdict (pay, reduce, deny)
-with every reason found, the most severe deciding.
+so the trainee's own claim is run through the edits payers apply, from the real CMS tables in
+the code-set index: NCCI procedure-to-procedure pairs (practitioner table on professional
+claims, outpatient hospital table on facility claims), Medically Unlikely Edits by MAI,
+add-on code edits, the PFS global-surgery, multiple-procedure, bilateral and PC/TC indicators,
+modifier rules, revenue code and HCPCS agreement on facility claims, and age/sex conflicts.
+Each line gets one verdict (pay, reduce, deny) with every reason found, the most severe
+deciding.
 
 The sex- and age-specific ranges below are deliberately narrow: only code ranges that are
 unambiguously maternity, female- or male-genital or newborn, so that a correct claim is

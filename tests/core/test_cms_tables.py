@@ -249,3 +249,35 @@ def test_bilateral_indicator_2_makes_50_add_nothing(catalog):
     assert (result.action, result.rule) == ("reduce", "modifier_50")
     assert catalog.pfs("20610").bilateral == "1"
     assert replay(catalog, [line("20610", "50")], dx=("M17.0",))[0].action == "pay"
+
+
+# ---------------------------------------------------------------- updates and licensed text
+
+
+def test_cpt_and_hcpcs_2025_updates_come_from_the_files(catalog):
+    from trainer.core.content.refresher import updates
+
+    hcpcs = catalog.diff("hcpcs", 2024, 2025)
+    # The transaction report: 168 ADD, 91 discontinued, 57 long-description changes.
+    assert (len(hcpcs.added), len(hcpcs.deleted), len(hcpcs.revised)) == (168, 91, 57)
+    assert "A9615" in {c for c, _ in hcpcs.added}
+    cpt = catalog.diff("cpt", 2024, 2025)
+    assert (len(cpt.added), len(cpt.deleted)) == (169, 40)  # RVU24C -> RVU25D numbers
+    assert "0928T" in {c for c, _ in cpt.added}
+    assert catalog.diff("cpt", 2025, 2026).added == ()  # 2026 is 2025's set for now
+    slugs = {u.slug for u in updates(catalog)}
+    assert {"cpt-2025", "hcpcs-2025"} <= slugs
+    assert "cpt-2026" not in slugs
+
+
+def test_a_licensed_descriptor_file_replaces_every_cpt_title(tmp_path, monkeypatch, catalog):
+    from trainer.core.codesets.catalog import Catalog
+    from trainer.core.codesets.curated import load_curated
+
+    licensed = tmp_path / "cpt.csv"
+    licensed.write_text("code,description\n74300,Licensed text A\n99213,Licensed text B\n")
+    monkeypatch.setenv("TRAINER_CPT_DESCRIPTORS", str(licensed))
+    own = Catalog(catalog.index_path, load_curated())
+    assert own.validate("74300", "cpt", DOS).title == "Licensed text A"
+    assert own.title("99213", "cpt") == "Licensed text B"
+    assert catalog.validate("74300", "cpt", DOS).title.startswith(LICENSED)

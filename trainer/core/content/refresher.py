@@ -213,11 +213,26 @@ def _family(code: str, kind: str) -> str:
     return code[:3] if kind == "icd10cm" else code
 
 
-def _key_codes(template: Template, choice: dict[str, str], between: tuple[date, date]) -> set[str]:
-    key = generate(template, 0, choices=choice, between=between).key
-    codes = {d.code for d in key.diagnoses} | {d for k in key.diagnoses for d in k.alternates}
-    codes |= {k.line.code for k in key.lines}
-    return codes
+_KEY_CODES: dict[tuple[Any, ...], frozenset[str]] = {}
+
+
+def _key_codes(
+    template: Template, choice: dict[str, str], between: tuple[date, date]
+) -> frozenset[str]:
+    """The codes of one variant's key in a date window (rendering a chart costs ~2 ms, and
+    both the specialty grouping and the refresher set ask for the same variants)."""
+    # Keyed on the key's own text too: a template edited in the browser may keep its version.
+    spec = repr((template.key_spec, template.variables))
+    memo = (str(template.path), template.version, spec, tuple(sorted(choice.items())), between)
+    found = _KEY_CODES.get(memo)
+    if found is None:
+        key = generate(template, 0, choices=choice, between=between).key
+        codes = {d.code for d in key.diagnoses} | {d for k in key.diagnoses for d in k.alternates}
+        codes |= {k.line.code for k in key.lines}
+        if len(_KEY_CODES) > 50_000:
+            _KEY_CODES.clear()
+        found = _KEY_CODES[memo] = frozenset(codes)
+    return found
 
 
 def _overlaps(window: tuple[date, date]) -> bool:

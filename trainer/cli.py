@@ -60,7 +60,8 @@ def init_db_command() -> None:
 )
 @with_appcontext
 def build_index_command(force: bool, icd10cm_index: Path | None) -> None:
-    """(Re)build the ICD-10-CM index from the CDC files shipped in trainer/data/icd10cm."""
+    """(Re)build the code-set index: ICD-10-CM from the CDC files in trainer/data/icd10cm and
+    the CMS tables in trainer/data/cms."""
     try:
         ensure_index(force, icd10cm_index)
     except ValueError as exc:  # not a CDC index file

@@ -26,22 +26,26 @@ def test_a_clean_claim_pays_every_line(catalog):
 
 
 def test_ncci_indicator_0_denies_column_2_whatever_the_modifier(catalog):
-    edit = catalog.ncci_edit("93000", "93010", DOS)
-    assert edit is not None and str(edit.modifier_indicator) == "0"
-    results = replay(catalog, [line("93000"), line("93010", "59")], ("R00.2",))
+    # NCCI PTP v30.2 practitioner row: 45380, 45378, active, indicator 0, "CPT Separate
+    # procedure definition": the diagnostic colonoscopy is part of the one with biopsy.
+    edit = catalog.ncci_edit("45380", "45378", DOS)
+    assert edit is not None and edit.modifier_indicator == 0
+    assert edit.rationale == "CPT Separate procedure definition"
+    results = replay(catalog, [line("45380"), line("45378", "59")], ("K63.5",))
     assert results[0].action == "pay"
     assert (results[1].action, results[1].rule) == ("deny", "ncci_ptp")
-    assert "93000" in results[1].reason
+    assert "45380" in results[1].reason and "Separate procedure" in results[1].reason
 
 
 def test_ncci_indicator_1_pays_with_a_distinct_service_modifier(catalog):
-    edit = catalog.ncci_edit("20610", "20605", DOS)
-    assert edit is not None and str(edit.modifier_indicator) == "1"
-    knee_and_elbow = [line("20610", "RT"), line("20605")]
-    bare = replay(catalog, knee_and_elbow)
+    # 93000/93010: active, indicator 1, "HCPCS/CPT procedure code definition" (both tables).
+    edit = catalog.ncci_edit("93000", "93010", DOS)
+    assert edit is not None and edit.modifier_indicator == 1
+    bare = replay(catalog, [line("93000"), line("93010")], ("R00.2",))
     assert (bare[1].action, bare[1].rule) == ("deny", "ncci_ptp")
     assert "distinct-service modifier" in bare[1].reason
-    distinct = replay(catalog, [line("20610", "RT"), line("20605", "XS")])
+    assert "NCCI v30.2" in bare[1].reason
+    distinct = replay(catalog, [line("93000"), line("93010", "XU")], ("R00.2",))
     assert distinct[1].action != "deny"
 
 

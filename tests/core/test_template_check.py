@@ -40,6 +40,30 @@ def test_clean_copy_passes(tmp_path, catalog):
     assert _check(tmp_path, catalog) == ""
 
 
+def test_a_key_the_payer_replay_denies_fails(tmp_path, catalog):
+    # 26 on 20610 (PFS PC/TC indicator 0): every variant's correct claim would be denied.
+    edit = ('modifiers = ["{{ side_mod }}"]', 'modifiers = ["{{ side_mod }}", "26"]')
+    found = _check(tmp_path, catalog, edit)
+    assert "payer replay denies the key's line 1 (20610)" in found
+    assert "[modifier_26_tc]" in found
+
+
+def test_a_declared_denial_is_allowed(tmp_path, catalog):
+    edit = (
+        'modifiers = ["{{ side_mod }}"]',
+        'modifiers = ["{{ side_mod }}", "26"]',
+    )
+    folder = tmp_path / "orthopaedics" / "knee"
+    shutil.copytree(KNEE, folder)
+    meta = folder / "template.toml"
+    text = meta.read_text().replace(*edit)
+    meta.write_text(
+        text.replace("chart_type =", 'intended_denials = ["modifier_26_tc"]\nchart_type =', 1)
+    )
+    report = check_library(load_library(tmp_path), catalog, seeds_per_variant=1)
+    assert not any("payer replay" in m for _, _, m in report.problems), report.render()
+
+
 def test_key_code_not_valid_on_the_date(tmp_path, catalog):
     found = _check(tmp_path, catalog, ('oa_code = "M17.11"', 'oa_code = "M17.1"'))
     assert "M17.1" in found and "header" in found

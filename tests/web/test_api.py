@@ -67,6 +67,46 @@ def test_malformed_grade_requests_name_the_field(client, auth, changes, field):
     assert response.get_json()["field"] == field
 
 
+def test_grade_runs_the_sex_edit_with_the_patient_given(client, auth):
+    # 55700 (prostate biopsy) sits in the male genital system range: denied for a woman only.
+    key = {"diagnoses": ["R97.20"], "lines": [{"code": "55700", "units": 1, "pointers": [1]}]}
+    auth.login()
+    female = {"age": 64, "sex": "F"}
+    male = {"age": 64, "sex": "M", "payer": "Medicare Part B"}
+    denied = client.post(
+        "/api/v1/grade", json=grade_body(key=key, answer=key, patient=female)
+    ).get_json()
+    assert (denied["edits"][0]["action"], denied["edits"][0]["rule"]) == ("deny", "age_sex")
+    paid = client.post("/api/v1/grade", json=grade_body(key=key, answer=key, patient=male))
+    assert paid.get_json()["edits"][0]["action"] == "pay"
+    unknown = client.post("/api/v1/grade", json=grade_body(key=key, answer=key)).get_json()
+    assert unknown["edits"][0]["action"] == "pay"  # no patient, no age/sex edit
+
+
+@pytest.mark.parametrize(
+    ("patient", "field"),
+    [
+        ("F", "patient"),
+        ({"age": -1, "sex": "F"}, "patient.age"),
+        ({"age": True, "sex": "F"}, "patient.age"),
+        ({"age": 40, "sex": "X"}, "patient.sex"),
+        ({"age": 40, "sex": "M", "payer": 7}, "patient.payer"),
+    ],
+)
+def test_bad_patient_is_a_400_naming_the_field(client, auth, patient, field):
+    auth.login()
+    response = client.post("/api/v1/grade", json=grade_body(patient=patient))
+    assert response.status_code == 400
+    assert response.get_json()["field"] == field
+
+
+def test_validate_carries_the_2026_note_for_cpt(client, auth):
+    auth.login()
+    data = client.get("/api/v1/codes/validate?code=74300&kind=cpt&dos=2026-02-02").get_json()
+    assert data["valid"] is True
+    assert "2025 code set" in data["note"]
+
+
 @pytest.mark.parametrize("payload", [b"", b"{", b"\xff\xfe\x00", b"[]", b"x" * 10_000])
 def test_garbage_bodies_are_400(client, auth, payload):
     auth.login()

@@ -11,6 +11,7 @@ from flask_login import login_required
 
 from trainer.core.codesets.catalog import CodeYearError
 from trainer.core.grading.grader import POLICIES, grade
+from trainer.core.grading.types import PatientFacts
 
 from ..core.claims import CODE_KINDS, SETTINGS, ClaimFormatError, claim_from_dict, key_from_dict
 from ..core.integers import IntegerInputError, parse_int
@@ -78,6 +79,22 @@ def _int_arg(name: str, low: int, high: int, default: int | None = None) -> int:
         raise ApiInputError(name, exc.message) from exc
 
 
+def _patient(raw: Any) -> PatientFacts | None:
+    """The optional patient (age, sex, payer) the age/sex and Medicare-only edits need."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise ApiInputError("patient", "an object with age (0-130) and sex (F or M)")
+    age, sex, payer = raw.get("age"), raw.get("sex"), raw.get("payer", "")
+    if isinstance(age, bool) or not isinstance(age, int) or not 0 <= age <= 130:
+        raise ApiInputError("patient.age", "a whole number of years from 0 to 130")
+    if sex not in ("F", "M"):
+        raise ApiInputError("patient.sex", "'F' or 'M'")
+    if not isinstance(payer, str) or len(payer) > 60:
+        raise ApiInputError("patient.payer", "a payer name of at most 60 characters")
+    return PatientFacts(age, sex, payer)
+
+
 @bp.get("/codes/search")
 @login_required
 def search_codes() -> ResponseReturnValue:
@@ -104,7 +121,8 @@ def search_codes() -> ResponseReturnValue:
                 }
                 for h in hits
             ],
-            "source": "ICD-10-CM: CDC; CPT descriptions are the trainer's own wording",
+            "source": "ICD-10-CM: CDC; HCPCS Level II: CMS; CPT descriptions are the "
+            "trainer's own wording (AMA descriptors are not included)",
         }
     )
 
@@ -155,10 +173,11 @@ def grade_claim() -> ResponseReturnValue:
     dos = _dos(body.get("date_of_service"), "date_of_service")
     key = key_from_dict(body.get("key"), setting, where="key")
     answer = claim_from_dict(body.get("answer"), where="answer")
+    patient = _patient(body.get("patient"))
     catalog = domain().catalog
     assert dos is not None  # a required date: _dos raised ApiInputError when it was missing
     catalog.year_for("icd10cm", dos)  # raises CodeYearError (400) outside the loaded years
-    result = grade(key, answer, policy, dos, catalog=catalog)
+    result = grade(key, answer, policy, dos, catalog=catalog, patient=patient)
     return jsonify(result.to_dict())
 
 

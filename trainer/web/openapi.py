@@ -207,6 +207,11 @@ def spec() -> dict[str, Any]:
                         },
                         "message": {"type": "string"},
                         "suggestions": {"type": "array", "items": {"type": "string"}},
+                        "note": {
+                            "type": "string",
+                            "description": "e.g. that a 2026 date is checked against the 2025 "
+                            "CPT/HCPCS set until a 2026 file is loaded",
+                        },
                     },
                 },
             ),
@@ -328,6 +333,21 @@ def spec() -> dict[str, Any]:
                                         "setting": {
                                             "type": "string",
                                             "enum": list(SETTINGS),
+                                        },
+                                        "patient": {
+                                            "type": "object",
+                                            "description": "Runs the age/sex edits and the "
+                                            "Medicare-only MUE-0 edit",
+                                            "required": ["age", "sex"],
+                                            "properties": {
+                                                "age": {
+                                                    "type": "integer",
+                                                    "minimum": 0,
+                                                    "maximum": 130,
+                                                },
+                                                "sex": {"type": "string", "enum": ["F", "M"]},
+                                                "payer": {"type": "string", "maxLength": 60},
+                                            },
                                         },
                                     },
                                 }

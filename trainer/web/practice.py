@@ -326,6 +326,7 @@ def _result_page(item: Attempt, status: int = 200) -> ResponseReturnValue:
         grade=service.current_grade(item),
         review=review_of(item.id),
         revenue_titles=_revenue_titles(item),
+        ncci_release=domain().catalog.ncci_release(),
         summary=summary,
         specialty_name=SPECIALTIES.get(item.specialty, item.specialty),
         form=CsrfOnlyForm(),

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from trainer.core.content.refresher import KIND_LABELS, CodeUpdate, updates
+from trainer.core.content.refresher import KIND_LABELS, CodeUpdate, update_source, updates
 from trainer.core.content.templates import SPECIALTIES
 
 from ..core.integers import IntegerInputError, parse_int
@@ -49,6 +49,7 @@ def _page(code_update: CodeUpdate, status: int = 200) -> ResponseReturnValue:
         changes=changes,
         items=items,
         kind_label=KIND_LABELS[code_update.kind],
+        source=update_source(domain().catalog, code_update),
         specialties=SPECIALTIES,
         cohorts=visible_cohorts(current_user) if current_user.is_supervisor else [],
         form=CsrfOnlyForm(),

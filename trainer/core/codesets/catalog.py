@@ -2,8 +2,10 @@
 
 ICD-10-CM comes from the compact SQLite index (``index_build``), opened read-only and shared;
 words are searched by ``search`` (FTS5 over the index's terms, coder shorthand, date of service);
-the curated sets (CPT, HCPCS Level II, modifiers, POS, revenue codes, NCCI pairs, MUEs) are
-small CSV files in ``trainer/data/codesets`` held in memory. ICD-10-CM years are fiscal years
+so do the CMS tables (every CPT number of the PFS, every HCPCS Level II code, NCCI PTP, MUE and
+add-on edits, PFS indicators), queried through ``cms_catalog``. The curated sets (our CPT
+wording, checked drug units, modifiers, POS, revenue codes) are small CSV files in
+``trainer/data/codesets`` held in memory. ICD-10-CM years are fiscal years
 (FY2026 runs 1 October 2025 to 30 September 2026); CPT and HCPCS years are calendar years.
 """
 
@@ -20,8 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from trainer.core.claims import CodeKind
+from trainer.core.codesets.cms_catalog import AddOn, CmsCatalog, Mue, NcciEdit, PfsFacts
 from trainer.core.codesets.codes import guess_kind, normalize
-from trainer.core.codesets.curated import CuratedSets, NcciEdit, load_curated
+from trainer.core.codesets.curated import CuratedSets, Entry, load_curated
 from trainer.core.codesets.index_terms import SOURCE_LABEL
 from trainer.core.codesets.search import SearchEngine, SearchHit
 from trainer.core.codesets.shorthand import load_shorthand
@@ -67,6 +70,7 @@ class Validation:
     suggestions: tuple[str, ...] = ()
     title: str = ""
     replacement: str | None = None
+    note: str = ""  # e.g. "no 2026 CPT file is loaded: checked against 2025"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -78,6 +82,7 @@ class Validation:
             "suggestions": list(self.suggestions),
             "title": self.title,
             "replacement": self.replacement,
+            "note": self.note,
         }
 
 
@@ -140,6 +145,8 @@ class Catalog:
         self._local = threading.local()
         meta = self._db().execute("SELECT value FROM meta WHERE key = 'years'").fetchone()
         self.icd_years: tuple[int, ...] = tuple(json.loads(meta[0]))
+        # CPT, HCPCS Level II, PFS and NCCI tables (see cms_catalog), on the same connection.
+        self.cms = CmsCatalog(self._db)
         self.engine = SearchEngine(self, self._db, load_shorthand())
 
     @classmethod
@@ -171,7 +178,9 @@ class Catalog:
     # ------------------------------------------------------------------ years
 
     def years(self, kind: CodeKind) -> tuple[int, ...]:
-        return self.icd_years if kind == "icd10cm" else self.curated.years
+        if kind == "icd10cm":
+            return self.icd_years
+        return self.cms.years or self.curated.years
 
     def year_for(self, kind: CodeKind, dos: date) -> int:
         year = fiscal_year(dos) if kind == "icd10cm" else dos.year
@@ -381,8 +390,54 @@ class Catalog:
             return self._validate_icd(text, dos)
         return self._validate_curated(text, kind, dos)
 
+    def _validate_cms(self, text: str, kind: CodeKind, dos: date) -> Validation | None:
+        """CPT numbers from the PFS years, HCPCS codes and modifiers from the CMS file."""
+        entry = self.curated.entry(text, kind)
+        if kind == "cpt":
+            check = self.cms.check_cpt(text, dos)
+        elif kind == "hcpcs":
+            check = self.cms.check_hcpcs(text, dos)
+        elif kind == "modifier" and entry is None:
+            check = self.cms.check_hcpcs(text, dos, "modifier")
+        else:
+            return None
+        if check is None:
+            return None
+        title = self._procedure_title(text, kind, entry) or check.title
+        message = f"{text}: {title}" if check.valid else check.message
+        successor = entry.replaced_by if entry and not check.valid else ""
+        if successor:
+            message = f"{message.rstrip('.')}; use {successor}."
+        return Validation(
+            check.valid,
+            text,
+            kind,
+            check.reason,
+            message,
+            (successor,) if successor else (),
+            title,
+            successor or None,
+            check.note,
+        )
+
+    def _procedure_title(self, text: str, kind: CodeKind, entry: Entry | None) -> str:
+        """Our wording (or the licensed descriptor file's) for CPT; CMS's words for HCPCS."""
+        if kind == "cpt":
+            override = self.curated.cpt_overrides.get(text)
+            if override:
+                return override
+            return entry.title if entry else self.cms.cpt_title(text)
+        if kind == "hcpcs":
+            row = self.cms.hcpcs(text)
+            if row is not None and row.record_type == "procedure":
+                return row.long_description
+        return entry.title if entry else ""
+
     def _validate_curated(self, text: str, kind: CodeKind, dos: date) -> Validation:
         self.year_for(kind, dos)
+        from_cms = self._validate_cms(text, kind, dos)
+        if from_cms is not None:
+            return from_cms
         entry = self.curated.entry(text, kind)
         if entry is None:
             others = [k for k in self.curated.kinds_of(text) if k != kind]
@@ -434,24 +489,41 @@ class Catalog:
                 if row:
                     return row[0]
             return None
+        entry = self.curated.entry(text, kind)
+        known = entry is not None or (
+            self.cms.cpt_numbers(text) if kind == "cpt" else self.cms.hcpcs(text) is not None
+        )
+        if kind in ("cpt", "hcpcs") and known:
+            return self._procedure_title(text, kind, entry) or None
         return self.curated.title(text, kind)
 
     def detail(self, code: str, kind: CodeKind) -> CodeDetail | None:
         text = normalize(code, kind)
         if kind != "icd10cm":
             entry = self.curated.entry(text, kind)
+            if entry is None and kind in ("cpt", "hcpcs"):
+                return self._cms_detail(text, kind)
             if entry is None:
                 return None
+            notes = dict(entry.notes)
+            if kind in ("cpt", "hcpcs") and self.cms.loaded:
+                notes.update(self._cms_notes(kind, text))
+                if kind == "cpt":
+                    notes["source"] = "Description in the trainer's own words. " + str(
+                        notes["source"]
+                    )
             return CodeDetail(
                 text,
                 kind,
-                entry.title,
+                self._procedure_title(text, kind, entry)
+                if kind in ("cpt", "hcpcs")
+                else entry.title,
                 True,
                 "",
                 (),
-                entry.notes,
+                notes,
                 {},
-                entry.years(self.curated.years),
+                entry.years(self.years(kind)),
             )
         years = self._icd_years_of(text)
         if not years:
@@ -527,8 +599,25 @@ class Catalog:
     def search(
         self, query: str, kind: CodeKind | None = None, dos: date | None = None, limit: int = 20
     ) -> list[SearchHit]:
-        """Codes for what a coder typed, valid on ``dos`` first (see ``codesets.search``)."""
-        return self.engine.search(query, kind, dos, limit)
+        """Codes for what a coder typed, valid on ``dos`` first (see ``codesets.search``).
+
+        The engine ranks ICD-10-CM, the curated sets and our terms; the full CMS files (every
+        HCPCS Level II code, every CPT number of the PFS) fill in what the curated sets lack:
+        a code typed exactly comes first, other CMS matches after the engine's own hits.
+        """
+        hits = self.engine.search(query, kind, dos, limit)
+        if kind not in (None, "cpt", "hcpcs"):
+            return hits
+        seen: set[tuple[str, str]] = {(h.code, h.kind) for h in hits}
+        exact: list[SearchHit] = []
+        more: list[SearchHit] = []
+        for code, set_kind, title, score in self.cms.search(query, kind, limit):
+            if (code, set_kind) in seen:
+                continue
+            seen.add((code, set_kind))
+            hit = SearchHit(code, set_kind, title, True, score)  # type: ignore[arg-type]
+            (exact if code == query.strip().upper() else more).append(hit)
+        return (exact + hits + more)[:limit]
 
     # ------------------------------------------------------------------ rows for the engine
 
@@ -572,6 +661,8 @@ class Catalog:
 
     def diff(self, kind: CodeKind, from_year: int, to_year: int) -> CodeSetDiff:
         """Added, deleted and title-revised billable codes between two loaded years."""
+        if kind in ("cpt", "hcpcs") and self.cms.loaded:
+            return self._cms_diff(kind, from_year, to_year)
         if kind != "icd10cm":
             return self.curated.diff(kind, from_year, to_year, CodeSetDiff)
         rows = (
@@ -597,28 +688,138 @@ class Catalog:
         )
         return CodeSetDiff(kind, from_year, to_year, added, tuple((c, t) for c, t in gone), revised)
 
+    # ------------------------------------------------------------------ CPT / HCPCS (CMS)
+
+    def _cms_detail(self, text: str, kind: CodeKind) -> CodeDetail | None:
+        if kind == "cpt":
+            years = self.cms.cpt_numbers(text)
+        else:
+            row = self.cms.hcpcs(text)
+            if row is None or row.record_type != "procedure":
+                return None
+            years = tuple(
+                y
+                for y in self.cms.years
+                if row.added <= date(y, 12, 31) and row.terminated >= date(y, 1, 1)
+            )
+        if not years:
+            return None
+        return CodeDetail(
+            text,
+            kind,
+            self._procedure_title(text, kind, None),
+            True,
+            "",
+            (),
+            self._cms_notes(kind, text),
+            {},
+            self._with_carried(years),
+        )
+
+    def _with_carried(self, years: tuple[int, ...]) -> tuple[int, ...]:
+        """Add the years answered from an earlier file (2026 from 2025) to a code's years."""
+        extra = tuple(y for y, src in sorted(self.cms.carried.items()) if src in years)
+        return tuple(sorted(set(years) | set(extra)))
+
+    def _cms_notes(self, kind: CodeKind, code: str = "") -> dict[str, list[str] | str]:
+        """Where a CPT/HCPCS look-up comes from, and the carried-forward year, for the UI."""
+        source = (
+            f"Source: {self.cms.release_label('hcpcs')} (CMS)."
+            if kind == "hcpcs"
+            else f"Code numbers: {self.cms.release_label('cpt_numbers')}; facts from "
+            f"{self.cms.release_label('pfs')}. CPT descriptors are the AMA's (not included)."
+        )
+        notes: dict[str, list[str] | str] = {"source": source}
+        if code and kind == "hcpcs":
+            row = self.cms.hcpcs(code)
+            if row is not None:
+                notes["short_description"] = row.short_description
+                if self.drug_unit(code):
+                    notes["billing_unit"] = str(self.drug_unit(code))
+        carried = " ".join(self.cms.carried_note(kind, y) for y in sorted(self.cms.carried))
+        if carried:
+            notes["year_note"] = carried
+        return notes
+
+    def _cms_diff(self, kind: CodeKind, from_year: int, to_year: int) -> CodeSetDiff:
+        """CPT: numbers added/deleted between PFS years; HCPCS: the CMS transaction report."""
+        if kind == "cpt":
+            old, new = self.cms.data_year(from_year), self.cms.data_year(to_year)
+            added, deleted = self.cms.cpt_added_deleted(old, new)
+            return CodeSetDiff(
+                kind,
+                from_year,
+                to_year,
+                tuple(
+                    (c, self._procedure_title(c, kind, self.curated.entry(c, kind))) for c in added
+                ),
+                tuple(
+                    (c, self._procedure_title(c, kind, self.curated.entry(c, kind)))
+                    for c in deleted
+                ),
+            )
+        release = int(self.cms.manifest.get("hcpcs", {}).get("release_year", 0))
+        if not (from_year < release <= to_year and self.cms.data_year(to_year) == release):
+            return CodeSetDiff(kind, from_year, to_year, (), ())
+        changes = self.cms.hcpcs_changes()
+        return CodeSetDiff(
+            kind,
+            from_year,
+            to_year,
+            tuple((c, t) for c, a, t in changes if a == "ADD"),
+            tuple((c, t) for c, a, t in changes if a.lower().startswith("discontinued")),
+            tuple((c, "", t) for c, a, t in changes if a.lower().startswith("long")),
+        )
+
+    def pfs(self, code: str) -> PfsFacts | None:
+        """The fee schedule's indicators for a code (global days, PC/TC, multiple/bilateral)."""
+        return self.cms.pfs(normalize(code))
+
+    def add_on(self, code: str) -> AddOn | None:
+        """The NCCI add-on code edit of a code, or None when it is no add-on code."""
+        return self.cms.add_on(normalize(code))
+
+    def ncci_release(self) -> str:
+        """The NCCI release the claim-edit replay applies (shown beside every edit)."""
+        return self.cms.release_label("ncci")
+
     # ------------------------------------------------------------------ edits
 
-    def ncci_edit(self, column1: str, column2: str, dos: date) -> NcciEdit | None:
-        return self.curated.ncci_edit(column1, column2, dos)
+    def ncci_edit(
+        self, column1: str, column2: str, dos: date, setting: str = "professional"
+    ) -> NcciEdit | None:
+        """The PTP edit in force on ``dos`` (practitioner table, or hospital for facility)."""
+        return self.cms.ncci_edit(normalize(column1), normalize(column2), dos, setting)
 
-    def ncci_edits_for(self, codes: Iterable[str], dos: date) -> list[NcciEdit]:
-        unique = list(dict.fromkeys(codes))
+    def ncci_edits_for(
+        self, codes: Iterable[str], dos: date, setting: str = "professional"
+    ) -> list[NcciEdit]:
+        unique = list(dict.fromkeys(normalize(c) for c in codes))
         found = []
         for a in unique:
             for b in unique:
                 if a != b:
-                    edit = self.curated.ncci_edit(a, b, dos)
+                    edit = self.cms.ncci_edit(a, b, dos, setting)
                     if edit:
                         found.append(edit)
         return found
 
-    def mue(self, code: str, dos: date) -> int | None:
-        return self.curated.mue(code)
+    def mue_edit(self, code: str, dos: date, setting: str = "professional") -> Mue | None:
+        """The MUE of a code for the claim type (practitioner, or hospital for facility)."""
+        return self.cms.mue(normalize(code), setting)
+
+    def mue(self, code: str, dos: date, setting: str = "professional") -> int | None:
+        found = self.mue_edit(code, dos, setting)
+        return found.value if found else None
 
     def drug_unit(self, hcpcs: str) -> str | None:
-        entry = self.curated.entry(normalize(hcpcs), "hcpcs")
-        return entry.unit if entry and entry.unit else None
+        """The billing unit: ours where it was checked, else parsed from the CMS descriptor."""
+        code = normalize(hcpcs)
+        entry = self.curated.entry(code, "hcpcs")
+        if entry and entry.unit:
+            return entry.unit
+        row = self.cms.hcpcs(code)
+        return row.unit if row and row.unit else None
 
     def revenue_codes_for(self, code: str) -> tuple[str, ...]:
         return self.curated.revenue_codes_for(normalize(code))

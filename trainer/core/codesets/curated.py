@@ -1,5 +1,6 @@
-"""The curated code sets no package ships: CPT, HCPCS Level II, modifiers, POS, revenue codes,
-NCCI procedure-to-procedure pairs and MUEs, read from CSV files in ``trainer/data/codesets``.
+"""The curated code sets: our own CPT wording, HCPCS drug units we checked, modifiers, POS and
+revenue codes, read from CSV files in ``trainer/data/codesets``. The real CMS tables (every
+CPT number and HCPCS code, NCCI edits, MUEs) are in the index: see ``cms_catalog``.
 
 CPT descriptors belong to the AMA and revenue-code descriptions to the NUBC, so ours are short
 plain-language wordings; an institution with a licence points ``TRAINER_CPT_DESCRIPTORS`` at a
@@ -20,7 +21,7 @@ from trainer.core.claims import CodeKind
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "codesets"
 FAR_FUTURE = date(9999, 12, 31)
-CURATED_YEARS = (2025, 2026)
+CURATED_YEARS = (2024, 2025, 2026)  # calendar years (the CMS manifest decides when loaded)
 
 SearchRow = tuple[str, CodeKind, str, bool, float]
 """(code, kind, title, billable, score) of one curated search hit."""
@@ -50,18 +51,6 @@ class Entry:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class NcciEdit:
-    column1: str
-    column2: str
-    modifier_indicator: (
-        int  # 0: never allowed together; 1: allowed with a distinct-service modifier
-    )
-    rationale: str
-    effective: date = date(2000, 1, 1)
-    terminated: date = FAR_FUTURE
-
-
 def _date(text: str, default: date) -> date:
     return date.fromisoformat(text) if text and text.strip() else default
 
@@ -77,10 +66,9 @@ def _read(name: str, data_dir: Path) -> list[dict[str, str]]:
 @dataclass
 class CuratedSets:
     entries: dict[tuple[str, str], Entry]
-    ncci: dict[tuple[str, str], NcciEdit]
-    mues: dict[str, int]
     revenue_map: list[tuple[str, str, tuple[str, ...]]]
     years: tuple[int, ...] = CURATED_YEARS
+    cpt_overrides: dict[str, str] = field(default_factory=dict)  # a licensed descriptor file
 
     def entry(self, code: str, kind: CodeKind) -> Entry | None:
         return self.entries.get((kind, code))
@@ -111,15 +99,6 @@ class CuratedSets:
             found.append((code, entry.kind, entry.title, True, score))
         found.sort(key=lambda h: (-h[4], h[0]))
         return found[:limit]
-
-    def ncci_edit(self, column1: str, column2: str, dos: date) -> NcciEdit | None:
-        edit = self.ncci.get((column1, column2))
-        if edit and edit.effective <= dos <= edit.terminated:
-            return edit
-        return None
-
-    def mue(self, code: str) -> int | None:
-        return self.mues.get(code)
 
     def revenue_codes_for(self, code: str) -> tuple[str, ...]:
         """Revenue codes whose department agrees with a CPT/HCPCS code (first rule that fits)."""
@@ -180,20 +159,8 @@ def load_curated(data_dir: Path | None = None) -> CuratedSets:
                 row.get("replaced_by", ""),
                 row.get("split", "") == "y",
             )
-    ncci = {}
-    for row in _read("ncci.csv", data_dir):
-        edit = NcciEdit(
-            row["column1"],
-            row["column2"],
-            int(row["modifier_indicator"]),
-            row["rationale"],
-            _date(row.get("effective", ""), date(2000, 1, 1)),
-            _date(row.get("terminated", ""), FAR_FUTURE),
-        )
-        ncci[(edit.column1, edit.column2)] = edit
-    mues = {row["code"]: int(row["limit"]) for row in _read("mue.csv", data_dir)}
     revenue_map = []
     for row in _read("revenue_map.csv", data_dir):
         low, _, high = row["codes"].partition("-")
         revenue_map.append((low, high or low, tuple(row["revenue_codes"].split())))
-    return CuratedSets(entries, ncci, mues, revenue_map)
+    return CuratedSets(entries, revenue_map, CURATED_YEARS, overrides)

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from trainer.core.codesets.cms_tables import CmsBuildReport, build_cms_tables
 from trainer.core.codesets.icd10cm_source import (
     ReleaseFiles,
     Tabular,
@@ -36,7 +37,9 @@ from trainer.core.codesets.index_terms import (
     tabular_terms,
 )
 
-SCHEMA_VERSION = "5"
+# 4: the CMS tables joined the index; 5: ICD-10-CM from the CDC files with the Index layer;
+# 6: both together.
+SCHEMA_VERSION = "6"
 
 
 @dataclass(frozen=True)
@@ -46,14 +49,17 @@ class BuildReport:
     billable: dict[int, int]
     terms: int
     seconds: float
+    cms: CmsBuildReport | None = None
+    size_bytes: int = 0
 
     def __str__(self) -> str:
         years = ", ".join(
             f"FY{y}: {self.rows[y]:,} codes ({self.billable[y]:,} billable)" for y in self.rows
         )
+        cms = f"; {self.cms}" if self.cms else ""
         size = self.path.stat().st_size / 1e6 if self.path.exists() else 0.0
         return (
-            f"ICD-10-CM index {self.path}: {years}; {self.terms:,} index terms; "
+            f"Code-set index {self.path}: ICD-10-CM {years}; {self.terms:,} index terms{cms}; "
             f"{size:.1f} MB; built in {self.seconds:.1f} s"
         )
 
@@ -192,6 +198,9 @@ def build_index(
     rows: dict[int, int] = {}
     billable: dict[int, int] = {}
     try:
+        # A temp file renamed into place on success: no journal or fsync is needed to be safe.
+        conn.execute("PRAGMA journal_mode=OFF")
+        conn.execute("PRAGMA synchronous=OFF")
         conn.executescript(SCHEMA)
         tabulars = []
         titles: dict[str, str] = {}
@@ -231,12 +240,18 @@ def build_index(
                 ("source", "; ".join(sources)),
             ],
         )
+        cms = build_cms_tables(conn)
+        conn.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('build_seconds', ?)",
+            (f"{time.perf_counter() - started:.2f}",),
+        )
         conn.commit()
-        conn.execute("VACUUM")
     finally:
         conn.close()
     tmp_path.replace(out)
-    return BuildReport(out, rows, billable, count, time.perf_counter() - started)
+    return BuildReport(
+        out, rows, billable, count, time.perf_counter() - started, cms, out.stat().st_size
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -150,6 +150,23 @@ def chapter_of(code: str, kind: str) -> str:
     return f"HCPCS {code[:1]} codes"
 
 
+def update_source(catalog: Any, update: CodeUpdate) -> str:
+    """Where an update's list of changes comes from, shown on its page."""
+    cms = getattr(catalog, "cms", None)
+    if update.kind == "cpt" and cms is not None:
+        return (
+            "CPT code numbers added and deleted between the Medicare PFS RVU files "
+            f"({cms.release_label('cpt_numbers')}); CPT descriptors are the AMA's and are not "
+            "included: titles are our own wording where we have it."
+        )
+    if update.kind == "hcpcs" and cms is not None:
+        return (
+            f"The CMS transaction report of {cms.release_label('hcpcs')}: codes added, "
+            "discontinued and long descriptions changed (new wording shown)."
+        )
+    return "The CDC ICD-10-CM tabular list of each fiscal year."
+
+
 def updates(catalog: Any) -> list[CodeUpdate]:
     """Every update between two loaded years that changed at least one code."""
     found = []
@@ -197,11 +214,26 @@ def _family(code: str, kind: str) -> str:
     return code[:3] if kind == "icd10cm" else code
 
 
-def _key_codes(template: Template, choice: dict[str, str], between: tuple[date, date]) -> set[str]:
-    key = generate(template, 0, choices=choice, between=between).key
-    codes = {d.code for d in key.diagnoses} | {d for k in key.diagnoses for d in k.alternates}
-    codes |= {k.line.code for k in key.lines}
-    return codes
+_KEY_CODES: dict[tuple[Any, ...], frozenset[str]] = {}
+
+
+def _key_codes(
+    template: Template, choice: dict[str, str], between: tuple[date, date]
+) -> frozenset[str]:
+    """The codes of one variant's key in a date window (rendering a chart costs ~2 ms, and
+    both the specialty grouping and the refresher set ask for the same variants)."""
+    # Keyed on the key's own text too: a template edited in the browser may keep its version.
+    spec = repr((template.key_spec, template.variables))
+    memo = (str(template.path), template.version, spec, tuple(sorted(choice.items())), between)
+    found = _KEY_CODES.get(memo)
+    if found is None:
+        key = generate(template, 0, choices=choice, between=between).key
+        codes = {d.code for d in key.diagnoses} | {d for k in key.diagnoses for d in k.alternates}
+        codes |= {k.line.code for k in key.lines}
+        if len(_KEY_CODES) > 50_000:
+            _KEY_CODES.clear()
+        found = _KEY_CODES[memo] = frozenset(codes)
+    return found
 
 
 def _overlaps(window: tuple[date, date]) -> bool:
@@ -265,6 +297,7 @@ __all__ = [
     "RefresherItem",
     "chapter_of",
     "refresher_items",
+    "update_source",
     "updates",
     "what_changed",
 ]

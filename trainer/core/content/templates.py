@@ -97,6 +97,9 @@ class Template:
     body: str
     path: Path
     notes: str = ""
+    # Claim-edit rules (claim_edits slugs, e.g. "ncci_ptp") the chart means to teach as a
+    # denial of its own correct claim; any other denial of the key fails the validator.
+    intended_denials: tuple[str, ...] = ()
 
     def variant_count(self) -> int:
         count = 1
@@ -259,6 +262,7 @@ def parse_template(
         ),
         variables=_variables(meta.get("variables"), meta_path, text),
         key_spec=key,
+        intended_denials=tuple(str(r) for r in meta.get("intended_denials", ())),
         body=body,
         path=folder,
         notes=notes,

@@ -2,6 +2,8 @@
 
 Fails, with file and line, on: a template that does not load; an undefined variable; a key
 code not valid on the chart's date of service; a key that does not grade 100% against itself;
+a correct claim (the key) that the claim-edit replay (real NCCI, MUE, add-on, PFS and age/sex
+edits) denies, unless the template declares that denial in ``intended_denials``;
 two variants with the same key (a minimal pair must change the answer); a chart or a title
 that prints a key code (the title is shown with the chart, before the answer, so it may not
 name a key code, its ICD-10-CM category or a key modifier either); revenue codes missing on
@@ -25,6 +27,7 @@ from trainer.core.content.consistency import disagreements, keyed_in
 from trainer.core.content.generation import DOS_WINDOW, generate
 from trainer.core.content.templates import Template, TemplateLibrary, load_library
 from trainer.core.grading.grader import grade
+from trainer.core.grading.types import PatientFacts
 
 
 @dataclass
@@ -186,10 +189,21 @@ def _check_variant(
         result = catalog.validate(decoy.code, guess_kind(decoy.code) or "icd10cm", dos)
         if not result.valid:
             report.add(meta, f"[{label}] not-coded decoy {decoy.code} on {dos}: {result.message}")
-    own = grade(key, key.as_claim(), "strict", dos, catalog=catalog)
+    sex = variant.patient.sex if variant.patient.sex in ("F", "M") else "F"
+    patient = PatientFacts(variant.patient.age, sex, variant.patient.payer)  # type: ignore[arg-type]
+    own = grade(key, key.as_claim(), "strict", dos, catalog=catalog, patient=patient)
     if own.score < 1.0 or not own.chart_correct:
         kinds = ", ".join(e.type for e in own.errors)
         report.add(meta, f"[{label}] the key does not grade 100% against itself ({kinds})")
+    for edit in own.edits:
+        if edit.action == "deny" and edit.rule not in template.intended_denials:
+            line = key.lines[edit.line_index].line if edit.line_index < len(key.lines) else None
+            shown = line.code if line else "?"
+            report.add(
+                meta,
+                f"[{label}] the payer replay denies the key's line {edit.line_index + 1} "
+                f"({shown}) on {dos}: {edit.reason} [{edit.rule}]",
+            )
     for code, _ in _codes_in_key(key):
         if guess_kind(code) in ("icd10cm", "cpt", "hcpcs") and _gives_away(
             variant.chart_markdown, code

@@ -1,10 +1,13 @@
 """Claim-edit replay: what a payer's editor would do with each line the trainee entered.
 
 A trainee learns as much from "this line would be denied" as from "this code is wrong",
-so the trainee's own claim is run through the edits payers apply: NCCI procedure-to-
-procedure pairs, Medically Unlikely Edits, modifier rules, revenue code and HCPCS agreement
-on facility claims, and age/sex conflicts. Each line gets one verdict (pay, reduce, deny)
-with every reason found, the most severe deciding.
+so the trainee's own claim is run through the edits payers apply, from the real CMS tables in
+the code-set index: NCCI procedure-to-procedure pairs (practitioner table on professional
+claims, outpatient hospital table on facility claims), Medically Unlikely Edits by MAI,
+add-on code edits, the PFS global-surgery, multiple-procedure, bilateral and PC/TC indicators,
+modifier rules, revenue code and HCPCS agreement on facility claims, and age/sex conflicts.
+Each line gets one verdict (pay, reduce, deny) with every reason found, the most severe
+deciding.
 
 The sex- and age-specific ranges below are deliberately narrow: only code ranges that are
 unambiguously maternity, female- or male-genital or newborn, so that a correct claim is
@@ -15,6 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
+from typing import Any
 
 from trainer.core.claims import ServiceLine
 from trainer.core.grading.lookups import Lookups, proc_kind
@@ -33,12 +38,6 @@ ANATOMIC = frozenset(
     "LC LD RC LM RI".split()
 )
 BYPASS = DISTINCT | frozenset("24 25 27 57 58 78 79 91".split())
-# An E/M on the day of a procedure is in its global package unless one of these says otherwise.
-GLOBAL_EM = frozenset({"24", "25", "57"})
-GLOBAL_REASON = (
-    "an E/M on the day of a procedure is part of its global package unless it is significant "
-    "and separately identifiable (25) or the decision for surgery (57)"
-)
 _SEVERITY: dict[str, int] = {"pay": 0, "reduce": 1, "deny": 2}
 
 # ICD-10-CM prefixes that are clearly one sex: maternity, female or male genital organs and
@@ -55,17 +54,21 @@ FEMALE_CPT = ((56405, 59899), (76801, 76828))
 MALE_CPT = ((54000, 55899),)
 FEMALE_HCPCS = frozenset({"G0101", "Q0091"})
 MALE_HCPCS = frozenset({"G0102", "G0103"})
-# Professional/technical split where the catalog gives no indicator: diagnostic radiology,
-# nuclear medicine, ultrasound, surgical pathology and cardiac diagnostics (not the ECG and
-# stress-test codes, whose components have their own codes).
+# Professional/technical split where the fee schedule has no row for a code (not a PFS code):
+# diagnostic radiology, nuclear medicine, ultrasound, surgical pathology and cardiac
+# diagnostics. Codes the PFS carries use its PC/TC indicator instead.
 PC_TC_RANGES = ((70010, 79999), (88300, 88399), (93303, 93356), (93880, 93998))
-# Surgical-range add-on codes (reported with a primary code, exempt from multiple-procedure
-# reduction) for when the catalog carries no add-on flag.
-ADD_ON = frozenset(
-    "11001 11008 11045 11046 11047 11103 11105 11107 15272 15274 15276 15278 17003 20985 "
-    "22614 22632 29826 64480 64484 64491 64492 64494 64495".split()
-)
 PC_TC_NONE = frozenset({"93000", "93005", "93010", "93015", "93016", "93017", "93018"})
+# PFS PC/TC indicators (RVU file): 26 may be appended for 1 (diagnostic tests with a split) and
+# 6 (laboratory physician interpretation); TC only for 1.
+PROFESSIONAL_OK = frozenset({"1", "6"})
+TECHNICAL_OK = frozenset({"1"})
+MINOR_GLOBAL = frozenset({"000", "010"})
+# FQHC PPS payment codes: a facility claim carrying one is an FQHC claim (type of bill 77x).
+# CMS applies the outpatient-hospital PTP edits to OPPS hospitals and types of bill 22x, 23x,
+# 34x, 74x and 75x, not to FQHC claims, so the replay does not apply them there.
+FQHC_PAYMENT_CODES = frozenset({"G0466", "G0467", "G0468", "G0469", "G0470"})
+MAJOR_GLOBAL = "090"
 
 
 def _numeric(code: str) -> int | None:
@@ -77,17 +80,29 @@ def _in(code: str, ranges: Sequence[tuple[int, int]]) -> bool:
     return n is not None and any(lo <= n <= hi for lo, hi in ranges)
 
 
+@lru_cache(maxsize=8192)
 def is_em(code: str) -> bool:
     """Evaluation and management codes (and the eye exam codes that take 25 the same way)."""
     return _in(code, ((99202, 99499), (92002, 92014)))
 
 
-def is_surgical(code: str) -> bool:
-    return _in(code, ((10004, 69990),))
+def global_days(code: str, lk: Lookups) -> str:
+    """The PFS global period of a code ("000", "010", "090", "XXX", "ZZZ", ...), or ""."""
+    facts = lk.pfs(code)
+    return str(facts.global_days) if facts is not None else ""
 
 
-def has_pc_tc_split(code: str, lk: Lookups) -> bool:
-    """Whether 26/TC may be appended: the catalog's split flag when it has one, else ranges."""
+def is_surgical(code: str, lk: Lookups) -> bool:
+    """A procedure with a global surgical package (PFS global days 000, 010 or 090)."""
+    return global_days(code, lk) in MINOR_GLOBAL or global_days(code, lk) == MAJOR_GLOBAL
+
+
+def has_pc_tc_split(code: str, lk: Lookups, modifier: str = "26") -> bool:
+    """Whether 26 (or TC) may be appended: the PFS PC/TC indicator; the curated split flag or
+    the imaging/pathology ranges only for a code the fee schedule does not carry."""
+    facts = lk.pfs(code)
+    if facts is not None:
+        return facts.pctc in (PROFESSIONAL_OK if modifier == "26" else TECHNICAL_OK)
     marked = lk.split(code)
     if marked is not None:
         return marked
@@ -95,16 +110,8 @@ def has_pc_tc_split(code: str, lk: Lookups) -> bool:
 
 
 def _is_add_on(code: str, lk: Lookups) -> bool:
-    """Add-on codes are never reduced as a "second procedure": flag, known list or title."""
-    if code in ADD_ON:
-        return True
-    detail = lk.detail(code, "cpt") if _numeric(code) is not None else None
-    if detail is None:
-        return False
-    if getattr(detail, "add_on", False):
-        return True
-    title = (getattr(detail, "title", "") or "").lower()
-    return "each added" in title or "add-on" in title or "each additional" in title
+    """Add-on codes (NCCI add-on edit file, or PFS global ZZZ) are never reduced."""
+    return lk.add_on(code) is not None or global_days(code, lk) == "ZZZ"
 
 
 def bypassed(mods: set[str], other: set[str]) -> bool:
@@ -185,7 +192,19 @@ def _modifier_findings(line: ServiceLine) -> list[Finding]:
     return [_deny(rule, reason) for applies, rule, reason in rules if applies]
 
 
-def _ncci_findings(i: int, lines: Sequence[ServiceLine], dos: date, lk: Lookups) -> list[Finding]:
+def is_fqhc_claim(lines: Sequence[ServiceLine]) -> bool:
+    return any(line.code in FQHC_PAYMENT_CODES for line in lines)
+
+
+def _table(edit: Any) -> str:
+    kind = "outpatient hospital" if edit.claim_type == "outpatient_hospital" else "practitioner"
+    release = f"{edit.release}, " if edit.release else ""
+    return f"{release}{kind} PTP table; rationale: {edit.rationale}"
+
+
+def _ncci_findings(
+    i: int, lines: Sequence[ServiceLine], dos: date, lk: Lookups, setting: str
+) -> list[Finding]:
     """Column 2 lines of a PTP pair: indicator 0 always denied, 1 unless a bypass modifier."""
     line = lines[i]
     mods = set(line.modifiers)
@@ -193,7 +212,7 @@ def _ncci_findings(i: int, lines: Sequence[ServiceLine], dos: date, lk: Lookups)
     for j, other in enumerate(lines):
         if j == i or other.code == line.code:
             continue
-        edit = lk.ncci(other.code, line.code, dos)
+        edit = lk.ncci(other.code, line.code, dos, setting)
         if edit is None:
             continue
         indicator = str(edit.modifier_indicator)
@@ -202,22 +221,111 @@ def _ncci_findings(i: int, lines: Sequence[ServiceLine], dos: date, lk: Lookups)
                 _deny(
                     "ncci_ptp",
                     f"NCCI bundles {line.code} into {other.code} (modifier indicator 0: no "
-                    "modifier allows both)",
+                    f"modifier allows both; {_table(edit)})",
                 )
             )
         elif indicator == "1" and not bypassed(mods, set(other.modifiers)):
             found.append(
                 _deny(
                     "ncci_ptp",
-                    f"NCCI bundles {line.code} into {other.code}; a distinct-service modifier "
-                    "(59/XE/XS/XP/XU) is needed if the services were truly separate",
+                    f"NCCI bundles {line.code} into {other.code}; modifier indicator 1: a "
+                    "distinct-service modifier (59/XE/XS/XP/XU) is needed if the services were "
+                    f"truly separate ({_table(edit)})",
                 )
             )
     return found
 
 
+def _mue_findings(
+    i: int,
+    lines: Sequence[ServiceLine],
+    dos: date,
+    lk: Lookups,
+    setting: str,
+    patient: PatientFacts | None,
+) -> list[Finding]:
+    """MAI 1 judges each line on its own; MAI 2 and 3 add up the code's units for the day.
+
+    An MUE of 0 is no unit limit: CMS gives it to services Medicare does not pay on that
+    claim type (preventive visits 99381-99397, IUDs). It is a denial only for a Medicare
+    patient; a commercial or Medicaid claim for the same service is not judged by it.
+    """
+    line = lines[i]
+    edit = lk.mue_edit(line.code, dos, setting)
+    if edit is None:
+        return []
+    if edit.value == 0:
+        if patient is None or "medicare" not in patient.payer.lower():
+            return []
+        return [
+            _deny(
+                "mue",
+                f"{line.code} has an MUE of 0 on this claim type ({_mue_where(edit)}): Medicare "
+                "does not "
+                "pay it",
+            )
+        ]
+    if edit.per_day:
+        total = sum(o.units for o in lines[: i + 1] if o.code == line.code)
+        if total > edit.value:
+            appeal = (
+                " (MAI 2 is absolute: no appeal pays more)"
+                if edit.mai == 2
+                else " (MAI 3: units above it may be paid on appeal with documentation)"
+            )
+            return [
+                _deny(
+                    "mue",
+                    f"{total} units of {line.code} on one date exceed its MUE of {edit.value} "
+                    f"({_mue_where(edit)}){appeal}",
+                )
+            ]
+        return []
+    if line.units > edit.value:
+        return [
+            _deny(
+                "mue",
+                f"{line.units} units of {line.code} on one line exceed its MUE of {edit.value} "
+                f"({_mue_where(edit)})",
+            )
+        ]
+    return []
+
+
+def _mue_where(edit: Any) -> str:
+    table = "outpatient hospital" if edit.claim_type == "outpatient_hospital" else "practitioner"
+    return f"{table} MUE, MAI {edit.mai}: {edit.mai_text}; rationale: {edit.rationale}"
+
+
+def _add_on_findings(i: int, lines: Sequence[ServiceLine], lk: Lookups) -> list[Finding]:
+    """A type 1 add-on code is paid only with one of its listed primary codes on the claim.
+
+    Types 2 and 3 list no or not all primaries (the contractor decides), so they are not
+    denied here: the replay claims only what the CMS file says.
+    """
+    code = lines[i].code
+    edit = lk.add_on(code)
+    if edit is None or edit.edit_type != 1 or not edit.primaries:
+        return []
+    if any(other.code in edit.primaries for other in lines):
+        return []
+    listed = ", ".join(sorted(edit.primaries)[:6]) + (", ..." if len(edit.primaries) > 6 else "")
+    return [
+        _deny(
+            "addon_without_primary",
+            f"{code} is an add-on code (NCCI add-on edit type 1): it is paid only with one of "
+            f"its primary codes ({listed}) on the same claim",
+        )
+    ]
+
+
 def _line_findings(
-    i: int, lines: Sequence[ServiceLine], dos: date, lk: Lookups, setting: str
+    i: int,
+    lines: Sequence[ServiceLine],
+    dos: date,
+    lk: Lookups,
+    setting: str,
+    patient: PatientFacts | None = None,
 ) -> list[Finding]:
     line = lines[i]
     found: list[Finding] = []
@@ -226,16 +334,20 @@ def _line_findings(
         reason = check.message or check.reason
         found.append(_deny("invalid_code", f"{line.code} is not payable on this date: {reason}"))
     found.extend(_modifier_findings(line))
-    if {"26", "TC"} & set(line.modifiers) and not has_pc_tc_split(line.code, lk):
-        found.append(_deny("modifier_26_tc", f"{line.code} has no professional/technical split"))
-    found.extend(_ncci_findings(i, lines, dos, lk))
-    cap = lk.mue(line.code, dos)
-    if cap is not None:
-        total = sum(o.units for o in lines[: i + 1] if o.code == line.code)
-        if total > cap:
+    for modifier in ("26", "TC"):
+        if modifier in line.modifiers and not has_pc_tc_split(line.code, lk, modifier):
+            facts = lk.pfs(line.code)
+            why = f" (PFS PC/TC indicator {facts.pctc})" if facts is not None else ""
             found.append(
-                _deny("mue", f"{total} units of {line.code} on one date exceed its MUE of {cap}")
+                _deny(
+                    "modifier_26_tc",
+                    f"{line.code} takes no {modifier}: it has no professional/technical split{why}",
+                )
             )
+    if not (setting == "facility" and is_fqhc_claim(lines)):
+        found.extend(_ncci_findings(i, lines, dos, lk, setting))
+    found.extend(_mue_findings(i, lines, dos, lk, setting, patient))
+    found.extend(_add_on_findings(i, lines, lk))
     if setting == "facility":
         found.extend(_revenue_findings(line, dos, lk))
     return found
@@ -286,6 +398,98 @@ def _patient_findings(
     return found
 
 
+def _global_findings(
+    line: ServiceLine, periods: dict[str, str] | None, lk: Lookups
+) -> list[Finding]:
+    """An E/M on the day of a procedure with a global package (PFS global days).
+
+    0- and 10-day globals include the day's E/M unless it is significant and separately
+    identifiable (25); a 90-day global includes it unless it was the decision for surgery (57)
+    (or, with 25, a separate problem). No global (XXX: 36415, 93000) includes nothing.
+    """
+    if not periods or not is_em(line.code):
+        return []
+    mods = set(line.modifiers)
+    minor = sorted(c for c, g in periods.items() if g in MINOR_GLOBAL)
+    major = sorted(c for c, g in periods.items() if g == MAJOR_GLOBAL)
+    if minor and not mods & {"25", "24"}:
+        return [
+            _deny(
+                "modifier_25",
+                f"an E/M on the day of {minor[0]} (PFS global {periods[minor[0]]}) is part of its "
+                "global package unless it is significant and separately identifiable: modifier "
+                "25 (NCCI policy manual ch. I, CMS global surgery rules)",
+            )
+        ]
+    if major and not minor and not mods & {"57", "25", "24"}:
+        return [
+            _deny(
+                "modifier_57",
+                f"an E/M on the day of {major[0]} (PFS global 090) is part of its global package "
+                "unless it was the decision for surgery: modifier 57",
+            )
+        ]
+    return []
+
+
+def _pfs_payment(
+    lines: Sequence[ServiceLine], denied: set[int], lk: Lookups
+) -> dict[int, list[Finding]]:
+    """Multiple-procedure and bilateral adjustments from the PFS indicators (professional).
+
+    Indicator 2: the highest-valued procedure is paid in full and the others at 50%;
+    indicator 3: endoscopies of one family share their base code, paid once. Bilateral
+    indicator 1 pays 150% with 50; 0, 2 and 9 make 50 add nothing (2: already bilateral).
+    """
+    found: dict[int, list[Finding]] = {}
+    facts = {i: lk.pfs(line.code) for i, line in enumerate(lines) if i not in denied}
+    standard = sorted(
+        (i for i, f in facts.items() if f is not None and f.mult_proc == "2"),
+        key=lambda i: -(facts[i].nonfacility_total or 0.0),
+    )
+    standard = [i for i in standard if not _is_add_on(lines[i].code, lk)]
+    for i in standard[1:]:
+        found.setdefault(i, []).append(
+            (
+                "reduce",
+                "multiple_procedure",
+                f"{lines[i].code} is a second procedure (PFS multiple-procedure indicator 2): "
+                f"{lines[standard[0]].code}, the highest-valued, is paid in full and this one at "
+                "50% (modifier 51)",
+            )
+        )
+    endoscopies = [(i, f) for i, f in facts.items() if f is not None and f.mult_proc == "3"]
+    for n, (i, f) in enumerate(endoscopies):
+        family = f.endo_base or lines[i].code
+        for j, g in endoscopies[:n]:
+            if (g.endo_base or lines[j].code) == family:
+                found.setdefault(i, []).append(
+                    (
+                        "reduce",
+                        "multiple_procedure",
+                        f"{lines[i].code} and {lines[j].code} are endoscopies of one family "
+                        f"(PFS indicator 3, base {family}): the base value is paid once",
+                    )
+                )
+                break
+    for i, f in facts.items():
+        if f is not None and "50" in lines[i].modifiers and f.bilateral in ("0", "2", "9"):
+            why = (
+                "its value already covers both sides"
+                if f.bilateral == "2"
+                else "the bilateral adjustment does not apply to it"
+            )
+            found.setdefault(i, []).append(
+                (
+                    "reduce",
+                    "modifier_50",
+                    f"{lines[i].code} has PFS bilateral indicator {f.bilateral}: {why}, so 50 "
+                    "is paid at 100%",
+                )
+            )
+    return found
+
+
 def replay_edits(
     lines: Sequence[ServiceLine],
     diagnoses: Sequence[str],
@@ -295,21 +499,26 @@ def replay_edits(
     patient: PatientFacts | None = None,
 ) -> tuple[EditResult, ...]:
     """One EditResult per entered line (codes already normalised), in entry order."""
-    results: list[EditResult] = []
-    surgical_paid = 0
-    procedure_day = any(is_surgical(other.code) for other in lines)
+    per_line: list[list[Finding]] = []
+    periods = (
+        {code: global_days(code, lk) for code in {o.code for o in lines} if not is_em(code)}
+        if any(is_em(o.code) for o in lines)
+        else None
+    )
     for i, line in enumerate(lines):
-        found = _line_findings(i, lines, dos, lk, setting)
-        if procedure_day and is_em(line.code) and not GLOBAL_EM & set(line.modifiers):
-            found.append(_deny("modifier_25", GLOBAL_REASON))
+        # The global-package finding first: it names the rule behind the E/M/procedure PTP
+        # edit (20610/99213, indicator 1) that usually accompanies it.
+        found = _global_findings(line, periods, lk)
+        found.extend(_line_findings(i, lines, dos, lk, setting, patient))
         if patient is not None:
             found.extend(_patient_findings(line, diagnoses, patient))
-        denied = any(action == "deny" for action, _, _ in found)
-        if not denied and is_surgical(line.code) and not _is_add_on(line.code, lk):
-            surgical_paid += 1
-            if surgical_paid > 1:
-                reason = "second and later surgical procedures on a date are paid at a reduced "
-                found.append(("reduce", "multiple_procedure", reason + "rate (modifier 51)"))
+        per_line.append(found)
+    if setting == "professional":
+        denied = {i for i, f in enumerate(per_line) if any(a == "deny" for a, _, _ in f)}
+        for i, extra in _pfs_payment(lines, denied, lk).items():
+            per_line[i].extend(extra)
+    results: list[EditResult] = []
+    for i, found in enumerate(per_line):
         if not found:
             results.append(EditResult(i, "pay", "no edit applies", "none"))
             continue
@@ -326,6 +535,7 @@ __all__ = [
     "age_conflict",
     "bypassed",
     "has_pc_tc_split",
+    "global_days",
     "is_em",
     "is_surgical",
     "replay_edits",

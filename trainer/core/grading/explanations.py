@@ -72,6 +72,10 @@ RULES: dict[str, str] = {
         "NCCI pairs the column 2 code into the column 1 code; reporting both without a "
         "supported distinct-service modifier is unbundling."
     ),
+    "addon_without_primary": (
+        "an add-on code describes work done in addition to a primary service and is paid only "
+        "when one of its primary codes is on the same claim (NCCI add-on code edits)."
+    ),
     "em_level_high": (
         "the E/M level is set by medical decision making (two of three elements) or by total "
         "time where documented; reporting a higher level than the note supports is over-coding."

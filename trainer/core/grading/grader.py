@@ -95,7 +95,7 @@ def _grade_one(
     variant: int,
 ) -> Grade:
     dx = grade_diagnoses(key.diagnoses, diagnoses, dos, lk, key.not_coded)
-    ln = grade_lines(key.lines, lines, dx, dos, lk, key.not_coded)
+    ln = grade_lines(key.lines, lines, dx, dos, lk, key.not_coded, key.setting)
     em = None
     line_errors = ln.errors
     line_verdicts = ln.verdicts

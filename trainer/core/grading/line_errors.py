@@ -90,9 +90,15 @@ def _descriptor(code: str, units: int, lk: Lookups) -> str:
 
 
 def units_error(
-    i: int, a: ServiceLine, k: ServiceLine, dos: date, lk: Lookups, why: str
+    i: int,
+    a: ServiceLine,
+    k: ServiceLine,
+    dos: date,
+    lk: Lookups,
+    why: str,
+    setting: str = "professional",
 ) -> GradeError:
-    cap = lk.mue(a.code, dos)
+    cap = lk.mue(a.code, dos, setting)
     descriptor = _descriptor(k.code, k.units, lk) if a.code == k.code else ""
     supported = descriptor or f"the note supports {_units(k.units)}"
     if cap is not None and a.units > cap:
@@ -178,6 +184,25 @@ def code_error(i: int, a: ServiceLine, kl: KeyedLine, dos: date, lk: Lookups) ->
     return GradeError("wrong_code", k.code, a.code, text, "line", i, "code")
 
 
+def addon_error(
+    i: int, a: ServiceLine, entered: Sequence[ServiceLine], lk: Lookups
+) -> GradeError | None:
+    """A type 1 add-on code entered without any of its listed primary codes on the claim."""
+    edit = lk.add_on(a.code)
+    if edit is None or edit.edit_type != 1 or not edit.primaries:
+        return None
+    if any(other.code in edit.primaries for other in entered):
+        return None
+    listed = ", ".join(sorted(edit.primaries)[:6]) + (", ..." if len(edit.primaries) > 6 else "")
+    text = sentence(
+        f"You reported the add-on code {a.code} without its primary service",
+        f"CMS pays {a.code} only with one of {listed} on the same claim (NCCI add-on code "
+        "edit, type 1)",
+        "addon_without_primary",
+    )
+    return GradeError("addon_without_primary", listed, a.code, text, "line", i, "code", "over")
+
+
 def extra_error(
     i: int,
     a: ServiceLine,
@@ -185,6 +210,7 @@ def extra_error(
     dos: date,
     lk: Lookups,
     decoys: Mapping[str, NotCoded] | None = None,
+    setting: str = "professional",
 ) -> GradeError:
     """An entered line the key does not hold, with the reason that applies: invalid, bundled
     by NCCI with another entered line (the pair named), the key's decoy reason (inside the
@@ -199,7 +225,7 @@ def extra_error(
         )
         return GradeError(kind, None, a.code, text, "line", i, "code")
     for other in entered:
-        edit = lk.ncci(other.code, a.code, dos) if other.code != a.code else None
+        edit = lk.ncci(other.code, a.code, dos, setting) if other.code != a.code else None
         if edit is not None:
             text = sentence(
                 f"You reported {a.code} with {other.code}",
@@ -224,6 +250,7 @@ def extra_error(
 
 
 __all__ = [
+    "addon_error",
     "code_error",
     "extra_error",
     "modifier_errors",

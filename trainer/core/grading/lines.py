@@ -10,7 +10,7 @@ bundles into another entered line is reported as unbundling rather than a plain 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from trainer.core.claims import KeyedLine, NotCoded, ServiceLine
@@ -18,6 +18,7 @@ from trainer.core.grading.diagnoses import DxOutcome
 from trainer.core.grading.em import em_family
 from trainer.core.grading.explanations import named, sentence
 from trainer.core.grading.line_errors import (
+    addon_error,
     code_error,
     extra_error,
     modifier_errors,
@@ -165,6 +166,7 @@ def _judge(
     dx: DxOutcome,
     dos: date,
     lk: Lookups,
+    setting: str = "professional",
 ) -> LineVerdict:
     k = kl.line
     errs: list[GradeError] = []
@@ -178,7 +180,7 @@ def _judge(
         errs.extend(modifier_errors(i, _without(a, optional), _without(k, optional), kl.rationale))
     units_ok = a.units == k.units
     if not units_ok:
-        errs.append(units_error(i, a, k, dos, lk, kl.rationale))
+        errs.append(units_error(i, a, k, dos, lk, kl.rationale, setting))
     elements = [
         ElementVerdict("code", k.code, a.code, code_ok),
         ElementVerdict("modifier", ",".join(k.modifiers), ",".join(a.modifiers), mods_ok),
@@ -226,6 +228,7 @@ def grade_lines(
     dos: date,
     lk: Lookups,
     not_coded: Sequence[NotCoded] = (),
+    setting: str = "professional",
 ) -> LineOutcome:
     """Align and judge the lines; ``entered`` must already be normalised; ``not_coded`` are
     the key's named decoys (an E/M inside the global package, for example)."""
@@ -281,14 +284,14 @@ def grade_lines(
             )
             continue
         i, code_ok = found
-        verdicts.append(_judge(i, j, entered[i], kl, code_ok, dx, dos, lk))
+        verdicts.append(_judge(i, j, entered[i], kl, code_ok, dx, dos, lk, setting))
     extras = 0
     decoys = {lk.norm(n.code, proc_kind(n.code)): n for n in not_coded}
     for i, a in enumerate(entered):
         if i in used_a or not a.code:
             continue
         extras += 1
-        err = extra_error(i, a, entered, dos, lk, decoys)
+        err = extra_error(i, a, entered, dos, lk, decoys, setting)
         verdicts.append(
             LineVerdict(
                 "line",
@@ -301,8 +304,26 @@ def grade_lines(
                 (err,),
             )
         )
+    verdicts = [_with_addon_check(v, entered, lk) for v in verdicts]
     errors = tuple(e for v in verdicts for e in v.errors)
     return LineOutcome(tuple(verdicts), errors, extras, em_pair)
+
+
+def _with_addon_check(
+    verdict: LineVerdict, entered: Sequence[ServiceLine], lk: Lookups
+) -> LineVerdict:
+    """An entered add-on code without its primary on the claim would not be paid: the line
+    is wrong (an extra one is explained as this rather than as a plain extra code)."""
+    i = verdict.answer_index
+    if i is None:
+        return verdict
+    err = addon_error(i, entered[i], entered, lk)
+    if err is None:
+        return verdict
+    kept = tuple(
+        e for e in verdict.errors if verdict.key_index is not None or e.type != "extra_code"
+    )
+    return replace(verdict, correct=False, errors=(*kept, err))
 
 
 __all__ = ["LineOutcome", "grade_lines", "normalize_line", "show"]

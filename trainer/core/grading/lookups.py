@@ -40,8 +40,10 @@ class Lookups:
         self._norm: dict[tuple[str, str | None], str] = {}
         self._checks: dict[tuple[str, str, date], Check] = {}
         self._titles: dict[tuple[str, str], str] = {}
-        self._ncci: dict[tuple[str, str, date], Any] = {}
-        self._mue: dict[tuple[str, date], int | None] = {}
+        self._ncci: dict[tuple[str, str, date, str], Any] = {}
+        self._mue: dict[tuple[str, date, str], Any] = {}
+        self._pfs: dict[str, Any] = {}
+        self._add_on: dict[str, Any] = {}
         self._revenue: dict[str, tuple[str, ...]] = {}
         self._details: dict[tuple[str, str], Any] = {}
         self._split: dict[str, bool | None] = {}
@@ -127,6 +129,34 @@ class Lookups:
             self._details[key] = found
         return self._details[key]
 
+    def pfs(self, code: str) -> Any:
+        """The fee schedule's indicators for a code (``PfsFacts``), or None."""
+        if code not in self._pfs:
+            try:
+                found = self.catalog.pfs(code)
+            except Exception:
+                found = None
+            self._room(self._pfs)
+            self._pfs[code] = found
+        return self._pfs[code]
+
+    def add_on(self, code: str) -> Any:
+        """The NCCI add-on code edit of a code (``AddOn``), or None."""
+        if code not in self._add_on:
+            try:
+                found = self.catalog.add_on(code)
+            except Exception:
+                found = None
+            self._room(self._add_on)
+            self._add_on[code] = found
+        return self._add_on[code]
+
+    def ncci_release(self) -> str:
+        try:
+            return str(self.catalog.ncci_release())
+        except Exception:
+            return ""
+
     def split(self, code: str) -> bool | None:
         """Whether the catalog marks a professional/technical split; None when it is silent.
 
@@ -145,12 +175,16 @@ class Lookups:
             self._split[code] = value
         return self._split[code]
 
-    def ncci(self, column1: str, column2: str, dos: date) -> Any:
-        """The NCCI PTP edit with ``column1`` as the comprehensive code, or None."""
-        key = (column1, column2, dos)
+    def ncci(self, column1: str, column2: str, dos: date, setting: str = "professional") -> Any:
+        """The NCCI PTP edit with ``column1`` as the comprehensive code, or None.
+
+        The catalog memoises the SQLite point look-up per pair; this adds the date and claim
+        type so a repeated question is one dictionary hit.
+        """
+        key = (column1, column2, dos, setting)
         if key not in self._ncci:
             try:
-                edit = self.catalog.ncci_edit(column1, column2, dos)
+                edit = self.catalog.ncci_edit(column1, column2, dos, setting)
             except Exception:
                 edit = None
             if edit is not None and (edit.column1, edit.column2) != (column1, column2):
@@ -159,11 +193,12 @@ class Lookups:
             self._ncci[key] = edit
         return self._ncci[key]
 
-    def mue(self, code: str, dos: date) -> int | None:
-        key = (code, dos)
+    def mue_edit(self, code: str, dos: date, setting: str = "professional") -> Any:
+        """The MUE (``Mue``: value, MAI, rationale) for the claim type, or None."""
+        key = (code, dos, setting)
         if key not in self._mue:
             try:
-                found = self.catalog.mue(code, dos)
+                found = self.catalog.mue_edit(code, dos, setting)
             except Exception:
                 found = None
             self._room(self._mue)
@@ -231,6 +266,10 @@ class Lookups:
             self._room(self._unit)
             self._unit[code] = found
         return self._unit[code]
+
+    def mue(self, code: str, dos: date, setting: str = "professional") -> int | None:
+        found = self.mue_edit(code, dos, setting)
+        return None if found is None else int(found.value)
 
     def revenue_codes(self, code: str) -> tuple[str, ...]:
         found = self._revenue.get(code)

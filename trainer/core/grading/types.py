@@ -44,6 +44,7 @@ ERROR_TYPES: tuple[str, ...] = (
     "wrong_pointer",
     "ncci_unbundled",
     "mue_exceeded",
+    "addon_without_primary",
     "em_level_high",
     "em_level_low",
 )
@@ -69,6 +70,7 @@ ERROR_LABELS: dict[str, str] = {
     "wrong_pointer": "Wrong diagnosis pointer",
     "ncci_unbundled": "NCCI unbundling",
     "mue_exceeded": "Units over the MUE",
+    "addon_without_primary": "Add-on code without its primary",
     "em_level_high": "E/M level too high",
     "em_level_low": "E/M level too low",
 }

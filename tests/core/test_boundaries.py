@@ -91,16 +91,18 @@ def test_the_claim_edit_pays_units_at_the_mue_and_denies_one_over(catalog) -> No
 
 
 def test_anatomic_modifiers_bypass_ncci_only_when_they_name_different_sites(catalog) -> None:  # type: ignore[no-untyped-def]
-    edit = catalog.ncci_edit("20610", "20605", DOS)
+    # A real NCCI v30.2 practitioner pair with modifier indicator 1: 20611 (major joint with
+    # ultrasound guidance) bundles 20610 (major joint without).
+    edit = catalog.ncci_edit("20611", "20610", DOS)
     assert edit is not None and str(edit.modifier_indicator) == "1"
     lk = lookups_for(catalog)
 
     def column2(first: str, second: str) -> str:
         """The rule that decides the column 2 line (the second procedure is also reduced)."""
-        lines = [ServiceLine("20610", (first,), 1, None, (1,)), ServiceLine("20605", (second,))]
+        lines = [ServiceLine("20611", (first,), 1, None, (1,)), ServiceLine("20610", (second,))]
         return replay_edits(lines, ("M17.11",), DOS, lk)[1].rule
 
-    assert column2("RT", "LT") != "ncci_ptp"  # right knee and left elbow: two sites
+    assert column2("RT", "LT") != "ncci_ptp"  # right knee and left knee: two sites
     assert column2("RT", "RT") == "ncci_ptp"  # same side: no separate site shown
     assert column2("LT", "LT") == "ncci_ptp"
     assert not bypassed({"RT"}, {"RT"}) and bypassed({"RT"}, {"LT"})

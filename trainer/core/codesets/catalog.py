@@ -133,6 +133,11 @@ def fiscal_year(dos: date) -> int:
     return dos.year + 1 if dos.month >= 10 else dos.year
 
 
+def _other_year(note: str) -> bool:
+    """A search note marking a code valid only in another year (new later, or deleted)."""
+    return "not valid on this date" in note or ", deleted in FY" in note
+
+
 class Catalog:
     """Read-only code sets; safe to share between threads of one process."""
 
@@ -617,7 +622,9 @@ class Catalog:
             seen.add((code, set_kind))
             hit = SearchHit(code, set_kind, title, True, score)  # type: ignore[arg-type]
             (exact if code == query.strip().upper() else more).append(hit)
-        return (exact + hits + more)[:limit]
+        # The engine puts codes of another year last; full-file matches go before them.
+        cut = next((i for i, h in enumerate(hits) if _other_year(h.note)), len(hits))
+        return (exact + hits[:cut] + more + hits[cut:])[:limit]
 
     # ------------------------------------------------------------------ rows for the engine
 

@@ -57,7 +57,12 @@ def demo_logins_present() -> list[tuple[str, str, str]]:
 
 
 def wipe_database() -> None:
-    """Drop every table, Alembic's version table included, so migrations rebuild from zero."""
+    """Drop every table, Alembic's version table included, so migrations rebuild from zero.
+
+    The session's open transaction (the caller counted the accounts it is about to delete) is
+    ended first: on PostgreSQL its shared lock on ``users`` would make DROP TABLE wait forever.
+    """
+    db.session.remove()
     db.drop_all()
     with db.engine.begin() as conn:
         conn.execute(text("DROP TABLE IF EXISTS alembic_version"))

@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from trainer.core.integers import (
     INT64_MAX,
+    MAX_ID,
     IntegerInputError,
     is_ascii_digits,
     parse_id,
@@ -60,9 +61,9 @@ def test_a_signed_range_takes_a_minus_sign():
     assert parse_int("-5", "delta", -10, 10) == -5
 
 
-def test_ids_stop_at_the_64_bit_signed_maximum():
-    assert parse_id(str(INT64_MAX)) == INT64_MAX
-    for raw in (str(INT64_MAX + 1), "9" * 30, "0", "9" * 5000):
+def test_ids_stop_at_the_largest_postgresql_integer():
+    assert parse_id(str(MAX_ID)) == MAX_ID == 2**31 - 1
+    for raw in (str(MAX_ID + 1), str(INT64_MAX), "9" * 30, "0", "9" * 5000):
         with pytest.raises(IntegerInputError):
             parse_id(raw)
 

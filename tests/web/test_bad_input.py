@@ -54,12 +54,14 @@ def test_a_30_digit_id_in_a_url_is_a_404(server_errors, client, auth, path):
     auth.login()
     assert client.get(path.format("9" * 30)).status_code == 404
     assert client.get(path.format(2**63)).status_code == 404  # one past BIGINT
+    assert client.get(path.format(2**31)).status_code == 404  # one past PostgreSQL INTEGER
     assert client.get(path.format("%D9%A3")).status_code == 404  # Arabic-Indic 3
 
 
-def test_the_largest_64_bit_id_is_looked_up_not_overflowed(server_errors, client, auth):
+def test_the_largest_id_is_looked_up_not_overflowed(server_errors, client, auth):
     auth.login()
-    assert client.get(f"/practice/attempt/{2**63 - 1}").status_code == 404
+    # 2**31-1 is the largest value of a PostgreSQL INTEGER id column: looked up, not found.
+    assert client.get(f"/practice/attempt/{2**31 - 1}").status_code == 404
 
 
 def test_a_refresher_slug_with_superscript_year_is_a_404(server_errors, client, auth):

@@ -12,7 +12,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-INT64_MAX = 2**63 - 1  # the largest id SQLite INTEGER and PostgreSQL BIGINT can hold
+INT64_MAX = 2**63 - 1  # the largest whole number SQLite INTEGER and PostgreSQL BIGINT hold
+# Ids are INTEGER columns: 64-bit on SQLite but 32-bit on PostgreSQL, where a larger id in a
+# query is an 'integer out of range' error (a 500), so ids stop at the smaller of the two.
+MAX_ID = 2**31 - 1
 _ASCII_INT = re.compile(r"-?[0-9]{1,19}", re.ASCII)
 
 
@@ -63,8 +66,8 @@ def parse_optional_int(raw: Any, field: str, low: int, high: int) -> int | None:
 
 
 def parse_id(raw: Any, field: str = "id") -> int:
-    """A database id: 1 to the 64-bit signed maximum, so it can never overflow a query."""
-    return parse_int(raw, field, 1, INT64_MAX)
+    """A database id: 1 to ``MAX_ID``, so it can never overflow a query on either database."""
+    return parse_int(raw, field, 1, MAX_ID)
 
 
 def is_ascii_digits(text: str) -> bool:

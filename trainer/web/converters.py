@@ -14,7 +14,7 @@ from ..core.integers import IntegerInputError, parse_id
 
 
 class IdConverter(BaseConverter):
-    """``<int:attempt_id>``: 1 to 2**63-1, digits 0-9 only; anything else is a 404."""
+    """``<int:attempt_id>``: 1 to 2**31-1 (``MAX_ID``), digits 0-9 only; anything else is a 404."""
 
     regex = r"[0-9]+"
     weight = 50

@@ -350,7 +350,20 @@ def revoke_token_command(token_id: int) -> None:
     click.echo(f"Token {token_id} ({row.name!r} of {row.user.username}) revoked.")
 
 
+@click.command("lti-send-grades")
+@with_appcontext
+def lti_send_grades_command() -> None:
+    """Send LMS gradebook scores still owed (an LMS that was down) or changed since (review)."""
+    from .services.lti.grades import send_outstanding
+
+    summary = send_outstanding()
+    click.echo(f"LTI grades: {summary.sent} sent, {summary.failed} still failing.")
+    if summary.failed:
+        raise SystemExit(1)
+
+
 COMMANDS = (
+    lti_send_grades_command,
     create_token_command,
     list_tokens_command,
     revoke_token_command,

@@ -5,6 +5,20 @@ from __future__ import annotations
 from trainer.services.accounts import create_user
 
 PASSWORD = "correct-horse-battery"
+# An LMS posts these from its own site (OIDC login initiation, the id_token form post), so a
+# CSRF token cannot exist; the OIDC state cookie, the nonce and the id_token signature stand in.
+LTI_PROTOCOL = {"/lti/login", "/lti/launch"}
+
+
+def test_lti_protocol_posts_need_a_verified_launch(csrf_app):
+    """Without a registered issuer, a state the tool issued and a signed id_token, nothing
+    happens: no account, no session."""
+    client = csrf_app.test_client()
+    login = client.post("/lti/login", data={"iss": "https://evil.example", "login_hint": "x"})
+    assert login.status_code == 400
+    launch = client.post("/lti/launch", data={"id_token": "a.b.c", "state": "s"})
+    assert launch.status_code == 400
+    assert client.get("/progress/").status_code == 302  # still signed out
 
 
 def test_every_form_post_needs_the_csrf_token(csrf_app):
@@ -23,6 +37,8 @@ def test_every_form_post_needs_the_csrf_token(csrf_app):
     for rule in csrf_app.url_map.iter_rules():
         if "POST" not in rule.methods or rule.rule.startswith("/api/"):
             continue  # JSON only: see test_api_ignores_cross_site_form_posts
+        if rule.rule in LTI_PROTOCOL:
+            continue  # cross-site by design: see test_lti_protocol_posts_need_a_verified_launch
         url = rule.rule
         for name in (
             "<int:attempt_id>",
@@ -33,6 +49,8 @@ def test_every_form_post_needs_the_csrf_token(csrf_app):
             "<int:row_id>",
             "<int:token_id>",
             "<int:trainee_id>",
+            "<int:context_pk>",
+            "<int:platform_id>",
         ):
             url = url.replace(name, "1")
         url = url.replace("<slug>", "icd10cm-2026")

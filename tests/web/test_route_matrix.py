@@ -85,6 +85,17 @@ POLICY = {
     "refreshers.update": "login",
     "refreshers.practice": "login",
     "refreshers.assign": "supervisor",
+    "lti.jwks": "public",
+    "lti.login": "public",
+    "lti.launch": "public",
+    "lti.deep_link": "lti_launched",
+    "lti.deep_link_choose": "lti_launched",
+    "lti.course": "cohort_supervisor",
+    "lti.roster": "cohort_supervisor",
+    "lti_admin.index": "admin",
+    "lti_admin.register": "admin",
+    "lti_admin.toggle": "admin",
+    "lti_admin.grades": "admin",
 }
 ROLES = ("anonymous", "owner", "other_trainee", "supervisor", "other_supervisor", "admin")
 PASSWORD = "correct-horse-battery"
@@ -176,7 +187,10 @@ def world(app):  # type: ignore[no-untyped-def]
         from trainer.services.tokens import create_token, visible_tokens
 
         create_token(owner, "matrix")
+        context, platform = _lti_course(cohort.id, ids["admin"])
         return {
+            "context_pk": context,
+            "platform_id": platform,
             "token": visible_tokens(owner)[0].id,
             "attempt": open_attempt.id,
             "dispute": dispute.id,
@@ -190,6 +204,30 @@ def world(app):  # type: ignore[no-untyped-def]
             "trainee": ids["owner"],
             "authored": _authored(supervisor),
         }
+
+
+def _lti_course(cohort_id: int, admin_id: int) -> tuple[int, int]:
+    """An LMS course linked to the cohort (as a first instructor launch leaves it)."""
+    from trainer.models import LtiContext, LtiPlatform
+
+    platform = LtiPlatform(
+        name="LMS",
+        issuer="https://lms.example.edu",
+        client_id="c1",
+        auth_login_url="https://lms.example.edu/auth",
+        auth_token_url="https://lms.example.edu/token",
+        key_set_url="https://lms.example.edu/jwks",
+        deployment_ids=["d1"],
+        tool_private_key="",
+        tool_public_key="",
+        created_by=admin_id,
+    )
+    db.session.add(platform)
+    db.session.flush()
+    context = LtiContext(platform_id=platform.id, context_id="course-1", cohort_id=cohort_id)
+    db.session.add(context)
+    db.session.commit()
+    return context.id, platform.id
 
 
 def _authored(supervisor) -> int:  # type: ignore[no-untyped-def]
@@ -218,6 +256,8 @@ def _url(rule, world, subject: str | None = None) -> str:  # type: ignore[no-unt
         "code": LOOKUP_CODE,
         "filename": "css/app.css",
         "token_id": world["token"],
+        "context_pk": world["context_pk"],
+        "platform_id": world["platform_id"],
     }
     if rule.endpoint.startswith("review."):
         values["attempt_id"] = world["done"]  # only a submitted chart can be reviewed
@@ -253,6 +293,8 @@ def _expect(policy: str, role: str) -> str:
         if role in ("owner", "other_trainee"):
             return "forbidden"
         return "allowed" if role in ("supervisor", "admin") else "hidden"
+    if policy == "lti_launched":  # reached only through a verified LMS launch, never directly
+        return "hidden"
     if policy == "token_owner":  # its owner and administrators; nobody else learns it exists
         return "allowed" if role in ("owner", "admin") else "hidden"
     if policy == "cohort_supervisor":

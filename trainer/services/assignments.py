@@ -30,6 +30,7 @@ from . import practice
 from .clock import aware_utc, database_now
 from .cohorts import can_manage
 from .library import assignment_library, cohort_library
+from .lti import grades as lti_grades
 from .practice import PracticeError, new_attempt, submit_saved_draft
 
 MODES = ("practice", "exam")
@@ -303,6 +304,7 @@ def finish_run(run: AssignmentRun, catalog: Any) -> None:
     with write_transaction(db.session):
         if run.finished_at is None:
             run.finished_at = ended
+    lti_grades.run_finished(run)
 
 
 def run_status(run: AssignmentRun, catalog: Any) -> RunStatus:
@@ -318,6 +320,7 @@ def run_status(run: AssignmentRun, catalog: Any) -> RunStatus:
     if run.finished_at is None and attempts and submitted == len(attempts):
         with write_transaction(db.session) as session:
             run.finished_at = database_now(session)
+        lti_grades.run_finished(run)
     left = None
     if deadline is not None and run.finished_at is None:
         left = max(0, int((deadline - now).total_seconds()))

@@ -342,3 +342,12 @@ def import_csv(viewer: User, cohort: Cohort, text: str, specialties: set[str]) -
     except AccountError as exc:
         raise CohortError(str(exc)) from exc
     return results
+
+
+def place_in_cohort(user_id: int, cohort_id: int) -> None:
+    """Put a trainee in a cohort (moving them if they were in another), keeping their history.
+
+    For callers that have already decided the placement is allowed: an LMS launch into the
+    course's cohort, or a roster synchronised by the course's supervisor.
+    """
+    _place(user_id, cohort_id, None)

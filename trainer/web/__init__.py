@@ -20,6 +20,8 @@ from . import (
     health,
     input_guard,
     lookup,
+    lti,
+    lti_admin,
     practice,
     progress,
     refreshers,
@@ -60,3 +62,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(refreshers.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(api_attempts.bp)
+    app.register_blueprint(lti.bp)
+    app.register_blueprint(lti_admin.bp)

@@ -39,14 +39,18 @@ def test_the_entry_form_takes_the_same_units(units: str, accepted: bool) -> None
 
 def test_the_openapi_contract_states_the_validators_limits(client):  # type: ignore[no-untyped-def]
     doc = client.get("/api/v1/openapi.json").get_json()
-    line = doc["paths"]["/api/v1/grade"]["post"]["requestBody"]["content"]["application/json"][
-        "schema"
-    ]["properties"]["answer"]["properties"]
-    units = line["lines"]["items"]["properties"]["units"]
+
+    def resolve(schema):  # type: ignore[no-untyped-def]
+        while "$ref" in schema:
+            schema = doc["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+        return schema
+
+    body = doc["paths"]["/api/v1/grade"]["post"]["requestBody"]["content"]["application/json"]
+    props = resolve(body["schema"])["properties"]
+    line = resolve(props["answer"])["properties"]
+    units = resolve(line["lines"]["items"])["properties"]["units"]
     assert (units["minimum"], units["maximum"]) == (MIN_UNITS, MAX_UNITS)
     assert line["lines"]["maxItems"] == MAX_LINES
     assert line["diagnoses"]["maxItems"] == MAX_DIAGNOSES
-    body = doc["paths"]["/api/v1/grade"]["post"]["requestBody"]["content"]["application/json"]
-    props = body["schema"]["properties"]
     assert props["policy"]["enum"] == list(POLICIES)
     assert props["setting"]["enum"] == list(SETTINGS)

@@ -1,8 +1,15 @@
-"""The OpenAPI 3.1 description of /api/v1, served to integrators at /api/v1/openapi.json."""
+"""The OpenAPI 3.1 description of /api/v1, served to integrators at /api/v1/openapi.json.
+
+Every schema is named under ``components/schemas`` and complete (array ``items``, required
+fields, enums), every operation has an ``operationId``, so a client generated from this
+document (the test suite generates one with openapi-python-client) has typed models for every
+answer, grades and code-set diffs included. Enums and limits come from the core's own
+constants, so the contract cannot drift from the validators.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 from trainer.core.claims import (
     CODE_KINDS,
@@ -17,24 +24,42 @@ from trainer.core.claims import (
     SETTINGS,
 )
 from trainer.core.codesets.catalog import REASONS
-from trainer.core.grading.types import ERROR_TYPES, POLICIES
+from trainer.core.content.templates import SPECIALTIES
+from trainer.core.grading.types import ERROR_TYPES, POLICIES, Action, Direction, Element, Target
+from trainer.core.stats.mastery import STATUS_LABELS
 
-# Enums and limits come from the core's validators, so the contract cannot drift from them.
+KINDS = list(CODE_KINDS)
+ATTEMPT_STATUSES = ["in_progress", "submitted", "abandoned"]
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def obj(required: list[str], properties: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"type": "object", "required": required, "properties": properties, **extra}
+
+
+STRING: dict[str, Any] = {"type": "string"}
+TEXT_OR_NULL: dict[str, Any] = {"type": ["string", "null"]}
+INT_OR_NULL: dict[str, Any] = {"type": ["integer", "null"]}
 CODE: dict[str, Any] = {"type": "string", "maxLength": MAX_CODE_LENGTH}
-ERROR = {
-    "type": "object",
-    "required": ["error"],
-    "properties": {
-        "error": {"type": "string"},
-        "field": {"type": "string"},
+
+ERROR = obj(
+    ["error"],
+    {
+        "error": {"type": "string", "description": "What is wrong, for a person to read"},
+        "field": {"type": "string", "description": "The input field at fault, if one is"},
         "status": {"type": "integer"},
     },
-}
-KINDS = list(CODE_KINDS)
-LINE: dict[str, Any] = {
-    "type": "object",
-    "required": ["code"],
-    "properties": {
+)
+LINE: dict[str, Any] = obj(
+    ["code"],
+    {
         "code": CODE,
         "modifiers": {"type": "array", "maxItems": MAX_MODIFIERS, "items": CODE},
         "units": {"type": "integer", "minimum": MIN_UNITS, "maximum": MAX_UNITS},
@@ -45,68 +70,307 @@ LINE: dict[str, Any] = {
             "items": {"type": "integer", "minimum": 1, "maximum": MAX_DIAGNOSES},
         },
     },
-}
-CLAIM: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "diagnoses": {
-            "type": "array",
-            "maxItems": MAX_DIAGNOSES,
-            "items": CODE,
-        },
-        "lines": {"type": "array", "maxItems": MAX_LINES, "items": LINE},
+)
+CLAIM: dict[str, Any] = obj(
+    [],
+    {
+        "diagnoses": {"type": "array", "maxItems": MAX_DIAGNOSES, "items": CODE},
+        "lines": {"type": "array", "maxItems": MAX_LINES, "items": ref("ServiceLine")},
     },
-}
-KEY: dict[str, Any] = {
-    "type": "object",
-    "properties": {
+    example={
+        "diagnoses": ["M17.11"],
+        "lines": [{"code": "20610", "modifiers": ["RT"], "units": 1, "pointers": [1]}],
+    },
+)
+KEY: dict[str, Any] = obj(
+    [],
+    {
         **CLAIM["properties"],
-        "alternates": {"type": "array", "maxItems": MAX_ALTERNATES, "items": CLAIM},
+        "alternates": {"type": "array", "maxItems": MAX_ALTERNATES, "items": ref("Claim")},
     },
-}
-GRADE_ERROR = {
-    "type": "object",
-    "required": ["type", "explanation"],
-    "properties": {
+)
+GRADE_ERROR = obj(
+    ["type", "explanation", "target", "element", "direction"],
+    {
         "type": {"type": "string", "enum": list(ERROR_TYPES)},
-        "expected": {"type": ["string", "null"]},
-        "given": {"type": ["string", "null"]},
-        "explanation": {"type": "string"},
+        "expected": TEXT_OR_NULL,
+        "given": TEXT_OR_NULL,
+        "explanation": {"type": "string", "description": "The fact and the rule that applies"},
+        "target": {"type": "string", "enum": list(get_args(Target))},
+        "index": INT_OR_NULL,
+        "element": {"type": "string", "enum": list(get_args(Element))},
+        "direction": {"type": "string", "enum": list(get_args(Direction))},
     },
-}
-GRADE = {
-    "type": "object",
-    "required": ["score", "chart_correct", "errors", "lines", "edits"],
-    "properties": {
-        "policy": {"type": "string"},
-        "score": {"type": "number"},
+)
+ELEMENT_VERDICT = obj(
+    ["element", "correct"],
+    {
+        "element": {"type": "string", "enum": list(get_args(Element))},
+        "expected": TEXT_OR_NULL,
+        "given": TEXT_OR_NULL,
+        "correct": {"type": "boolean"},
+    },
+)
+LINE_VERDICT = obj(
+    ["target", "correct", "elements", "errors"],
+    {
+        "target": {"type": "string", "enum": list(get_args(Target))},
+        "key_index": INT_OR_NULL,
+        "answer_index": INT_OR_NULL,
+        "expected": TEXT_OR_NULL,
+        "given": TEXT_OR_NULL,
+        "correct": {"type": "boolean"},
+        "elements": {"type": "array", "items": ref("ElementVerdict")},
+        "errors": {"type": "array", "items": {"type": "string", "enum": list(ERROR_TYPES)}},
+    },
+)
+EDIT_RESULT = obj(
+    ["line_index", "action", "reason", "rule"],
+    {
+        "line_index": {"type": "integer"},
+        "action": {"type": "string", "enum": list(get_args(Action))},
+        "reason": STRING,
+        "rule": {"type": "string", "description": "The CMS edit or policy applied"},
+    },
+)
+EM_EXPLANATION = obj(
+    ["code", "summary"],
+    {
+        "category": STRING,
+        "code": STRING,
+        "basis": STRING,
+        "mdm_level": TEXT_OR_NULL,
+        "mdm_code": TEXT_OR_NULL,
+        "elements": {
+            "type": "array",
+            "items": obj(
+                ["element", "level"],
+                {
+                    "element": STRING,
+                    "level": STRING,
+                    "words": {"type": "array", "items": STRING},
+                    "sets_level": {"type": "boolean"},
+                    "departs": {"type": "array", "items": STRING},
+                },
+            ),
+        },
+        "deciding": {"type": "array", "items": STRING},
+        "total_minutes": INT_OR_NULL,
+        "time_code": TEXT_OR_NULL,
+        "given_code": TEXT_OR_NULL,
+        "given_level": TEXT_OR_NULL,
+        "departs": {"type": "array", "items": STRING},
+        "summary": STRING,
+    },
+)
+GRADE = obj(
+    ["policy", "score", "chart_correct", "diagnoses", "lines", "errors", "edits"],
+    {
+        "policy": {"type": "string", "enum": list(POLICIES)},
+        "score": {"type": "number", "minimum": 0, "maximum": 1},
+        "scores": {"type": "object", "additionalProperties": {"type": "number"}},
         "code_correct": {"type": "integer"},
         "code_total": {"type": "integer"},
+        "code_accuracy": {"type": "number"},
         "chart_correct": {"type": "boolean"},
-        "diagnoses": {"type": "array"},
-        "lines": {"type": "array"},
-        "errors": {"type": "array", "items": GRADE_ERROR},
-        "edits": {"type": "array"},
+        "diagnoses": {"type": "array", "items": ref("LineVerdict")},
+        "lines": {"type": "array", "items": ref("LineVerdict")},
+        "errors": {"type": "array", "items": ref("GradeError")},
+        "edits": {"type": "array", "items": ref("EditResult")},
+        "revenue_direction": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "em": nullable(ref("EmExplanation")),
+        "key_variant": {"type": "integer"},
     },
-}
-
-
-ATTEMPT = {
-    "type": "object",
-    "required": ["attempt_id", "status"],
-    "properties": {
+)
+ATTEMPT = obj(
+    ["attempt_id", "status"],
+    {
         "attempt_id": {"type": "integer"},
-        "status": {"type": "string"},
-        "specialty": {"type": "string"},
-        "date_of_service": {"type": "string"},
-        "grade": {"type": ["object", "null"]},
-        "chart_html": {"type": "string"},
+        "status": {"type": "string", "enum": ATTEMPT_STATUSES},
+        "specialty": STRING,
+        "specialty_name": STRING,
+        "title": STRING,
+        "setting": STRING,
+        "claim_form": STRING,
+        "date_of_service": {"type": "string", "format": "date"},
+        "mode": STRING,
+        "grade": {
+            **nullable(ref("Grade")),
+            "description": "Present once the feedback is open (after submission; for an "
+            "exam, after the exam closes)",
+        },
+        "chart_html": {"type": "string", "description": "The chart, sanitised HTML"},
+        "first_submission": {"type": "boolean"},
+        "error": STRING,
+        "closed_at": {"type": "string", "format": "date-time"},
     },
+)
+SEARCH_RESULTS = obj(
+    ["query", "results", "source"],
+    {
+        "query": STRING,
+        "source": STRING,
+        "results": {
+            "type": "array",
+            "items": obj(
+                ["code", "kind", "title", "billable"],
+                {
+                    "code": STRING,
+                    "kind": {"type": "string", "enum": KINDS},
+                    "title": STRING,
+                    "billable": {"type": "boolean"},
+                    "note": TEXT_OR_NULL,
+                    "matched": TEXT_OR_NULL,
+                },
+            ),
+        },
+    },
+)
+VALIDATION = obj(
+    ["valid", "code", "reason", "message", "suggestions"],
+    {
+        "valid": {"type": "boolean"},
+        "code": STRING,
+        "reason": {"type": ["string", "null"], "enum": [None, *REASONS]},
+        "message": STRING,
+        "suggestions": {"type": "array", "items": STRING},
+        "note": {
+            "type": "string",
+            "description": "e.g. that a 2026 date is checked against the 2025 CPT/HCPCS set "
+            "until a 2026 file is loaded",
+        },
+    },
+)
+CODE_TITLE = obj(["code", "title"], {"code": STRING, "title": STRING})
+CODE_REVISION = obj(
+    ["code", "old_title", "new_title"],
+    {"code": STRING, "old_title": STRING, "new_title": STRING},
+)
+CODESET_DIFF = obj(
+    ["set", "from", "to", "counts", "added", "deleted", "revised"],
+    {
+        "set": {"type": "string", "enum": KINDS},
+        "from": {"type": "integer"},
+        "to": {"type": "integer"},
+        "counts": obj(
+            ["added", "deleted", "revised"],
+            {
+                "added": {"type": "integer"},
+                "deleted": {"type": "integer"},
+                "revised": {"type": "integer"},
+            },
+        ),
+        "added": {"type": "array", "items": ref("CodeTitle")},
+        "deleted": {"type": "array", "items": ref("CodeTitle")},
+        "revised": {"type": "array", "items": ref("CodeRevision")},
+    },
+)
+SPECIALTY_ACCURACY = obj(
+    ["charts", "code_accuracy", "chart_accuracy", "interval", "status"],
+    {
+        "charts": {"type": "integer"},
+        "code_accuracy": {"type": ["number", "null"]},
+        "chart_accuracy": {"type": ["number", "null"]},
+        "interval": {
+            "type": "array",
+            "items": {"type": "number"},
+            "minItems": 2,
+            "maxItems": 2,
+            "description": "95% Wilson interval of code accuracy",
+        },
+        "status": {"type": "string", "enum": list(STATUS_LABELS)},
+    },
+)
+COHORT_REPORT = obj(
+    ["cohort", "trainees"],
+    {
+        "cohort": obj(["id", "name"], {"id": {"type": "integer"}, "name": STRING}),
+        "trainees": {
+            "type": "array",
+            "items": obj(
+                ["user_id", "name", "charts", "code_accuracy", "specialties"],
+                {
+                    "user_id": {"type": "integer"},
+                    "name": STRING,
+                    "charts": {"type": "integer"},
+                    "code_accuracy": {"type": ["number", "null"]},
+                    "specialties": {
+                        "type": "object",
+                        "additionalProperties": ref("SpecialtyAccuracy"),
+                    },
+                },
+            ),
+        },
+    },
+)
+PATIENT = obj(
+    ["age", "sex"],
+    {
+        "age": {"type": "integer", "minimum": 0, "maximum": 130},
+        "sex": {"type": "string", "enum": ["F", "M"]},
+        "payer": {"type": "string", "maxLength": 60},
+    },
+    description="Runs the age/sex edits and the Medicare-only MUE-0 edit",
+)
+GRADE_REQUEST = obj(
+    ["key", "answer", "date_of_service"],
+    {
+        "key": ref("AnswerKey"),
+        "answer": ref("Claim"),
+        "policy": {"type": "string", "enum": list(POLICIES)},
+        "date_of_service": {"type": "string", "format": "date"},
+        "setting": {"type": "string", "enum": list(SETTINGS)},
+        "patient": ref("Patient"),
+    },
+)
+START_REQUEST = obj(
+    ["specialty"],
+    {"specialty": {"type": "string", "enum": list(SPECIALTIES)}},
+    example={"specialty": "orthopaedics"},
+)
+SUBMIT_REQUEST = obj(
+    ["answer"],
+    {"answer": ref("Claim"), "seconds": {"type": "integer", "minimum": 0, "maximum": 86400}},
+)
+
+SCHEMAS: dict[str, dict[str, Any]] = {
+    "Error": ERROR,
+    "ServiceLine": LINE,
+    "Claim": CLAIM,
+    "AnswerKey": KEY,
+    "Patient": PATIENT,
+    "GradeRequest": GRADE_REQUEST,
+    "GradeError": GRADE_ERROR,
+    "ElementVerdict": ELEMENT_VERDICT,
+    "LineVerdict": LINE_VERDICT,
+    "EditResult": EDIT_RESULT,
+    "EmExplanation": EM_EXPLANATION,
+    "Grade": GRADE,
+    "Attempt": ATTEMPT,
+    "StartRequest": START_REQUEST,
+    "SubmitRequest": SUBMIT_REQUEST,
+    "SearchResults": SEARCH_RESULTS,
+    "Validation": VALIDATION,
+    "CodeTitle": CODE_TITLE,
+    "CodeRevision": CODE_REVISION,
+    "CodeSetDiff": CODESET_DIFF,
+    "SpecialtyAccuracy": SPECIALTY_ACCURACY,
+    "CohortReport": COHORT_REPORT,
 }
-NOT_FOUND = {
-    "description": "Not found, or not yours",
-    "content": {"application/json": {"schema": ERROR}},
-}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*extra: tuple[str, str]) -> dict[str, Any]:
+    answers = {
+        "400": _json(ref("Error"), "Invalid input; 'field' names it"),
+        "401": _json(ref("Error"), "No valid session or Bearer token"),
+        "429": _json(ref("Error"), "Too many requests; retry after the Retry-After header"),
+    }
+    answers.update({status: _json(ref("Error"), text) for status, text in extra})
+    return answers
 
 
 def ID(name: str) -> dict[str, Any]:  # capitalised: reads like a schema constructor
@@ -118,34 +382,55 @@ def ID(name: str) -> dict[str, Any]:  # capitalised: reads like a schema constru
     }
 
 
-def _get(summary: str, params: list[dict[str, Any]], ok: dict[str, Any]) -> dict[str, Any]:
-    return {"get": {"summary": summary, "parameters": params, "responses": _responses(ok)}}
+def _query(
+    name: str, schema: dict[str, Any], required: bool, example: Any = None
+) -> dict[str, Any]:
+    param = {"name": name, "in": "query", "required": required, "schema": schema}
+    if example is not None:
+        param["example"] = example
+    return param
 
 
-def _responses(ok: dict[str, Any]) -> dict[str, Any]:
-    error = {"content": {"application/json": {"schema": ERROR}}}
-    return {
-        "200": {"description": "OK", "content": {"application/json": {"schema": ok}}},
-        "400": {"description": "Invalid input; 'field' names it", **error},
-        "401": {"description": "No valid session or Bearer token", **error},
+def _operation(
+    operation_id: str,
+    summary: str,
+    ok: dict[str, Any],
+    *,
+    params: list[dict[str, Any]] | None = None,
+    body: dict[str, Any] | None = None,
+    status: str = "200",
+    extra: tuple[tuple[str, str], ...] = (),
+    more: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    operation: dict[str, Any] = {
+        "operationId": operation_id,
+        "summary": summary,
+        "parameters": params or [],
+        "responses": {status: _json(ok, "OK"), **_errors(*extra), **(more or {})},
     }
-
-
-def _query(name: str, schema: dict[str, Any], required: bool) -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": required, "schema": schema}
+    if body is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": body}},
+        }
+    return operation
 
 
 def spec() -> dict[str, Any]:
     date = {"type": "string", "format": "date"}
+    year = {"type": "integer", "minimum": 1000, "maximum": 9999}
+    not_yours = ("404", "Not found, or not yours")
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "Coding trainer API",
-            "version": "1.0.0",
-            "description": "Code look-up and validation by date of service, code-set "
-            "diffs and line-level grading. ICD-10-CM: CDC.",
+            "version": "1.1.0",
+            "description": "Code look-up and validation by date of service, code-set diffs, "
+            "line-level grading, practice charts and cohort reports. ICD-10-CM: CDC; HCPCS "
+            "Level II: CMS; CPT descriptions are the trainer's own wording.",
         },
         "components": {
+            "schemas": SCHEMAS,
             "securitySchemes": {
                 "bearer": {
                     "type": "http",
@@ -153,209 +438,109 @@ def spec() -> dict[str, Any]:
                     "description": "A token from `trainer create-token USER`.",
                 },
                 "session": {"type": "apiKey", "in": "cookie", "name": "session"},
-            }
+            },
         },
         "security": [{"bearer": []}, {"session": []}],
         "paths": {
-            "/api/v1/codes/search": _get(
-                "Ranked code search by prefix or words",
-                [
-                    _query("q", {"type": "string", "minLength": 1, "maxLength": 100}, True),
-                    _query("kind", {"type": "string", "enum": KINDS}, False),
-                    _query("dos", date, False),
-                    _query("limit", {"type": "integer", "minimum": 1, "maximum": 100}, False),
-                ],
-                {
-                    "type": "object",
-                    "required": ["results"],
-                    "properties": {
-                        "query": {"type": "string"},
-                        "source": {"type": "string"},
-                        "results": {
-                            "type": "array",
-                            "items": {
-                                "type": "object",
-                                "properties": {
-                                    "code": {"type": "string"},
-                                    "kind": {"type": "string"},
-                                    "title": {"type": "string"},
-                                    "billable": {"type": "boolean"},
-                                    "note": {"type": "string"},
-                                    "matched": {"type": "string"},
-                                },
-                            },
-                        },
-                    },
-                },
-            ),
-            "/api/v1/codes/validate": _get(
-                "Validate a code on a date of service",
-                [
-                    _query("code", {"type": "string", "minLength": 1, "maxLength": 32}, True),
-                    _query("kind", {"type": "string", "enum": KINDS}, True),
-                    _query("dos", date, True),
-                ],
-                {
-                    "type": "object",
-                    "required": ["valid", "code", "reason", "message", "suggestions"],
-                    "properties": {
-                        "valid": {"type": "boolean"},
-                        "code": {"type": "string"},
-                        "reason": {
-                            "type": ["string", "null"],
-                            "enum": [None, *REASONS],
-                        },
-                        "message": {"type": "string"},
-                        "suggestions": {"type": "array", "items": {"type": "string"}},
-                        "note": {
-                            "type": "string",
-                            "description": "e.g. that a 2026 date is checked against the 2025 "
-                            "CPT/HCPCS set until a 2026 file is loaded",
-                        },
-                    },
-                },
-            ),
-            "/api/v1/codesets/diff": _get(
-                "Added, deleted and revised codes between two years",
-                [
-                    _query("set", {"type": "string", "enum": KINDS}, True),
-                    _query("from", {"type": "integer", "minimum": 1000, "maximum": 9999}, True),
-                    _query("to", {"type": "integer", "minimum": 1000, "maximum": 9999}, True),
-                ],
-                {
-                    "type": "object",
-                    "required": ["added", "deleted", "revised", "counts"],
-                    "properties": {
-                        "added": {"type": "array"},
-                        "deleted": {"type": "array"},
-                        "revised": {"type": "array"},
-                        "counts": {"type": "object"},
-                    },
-                },
-            ),
+            "/api/v1/codes/search": {
+                "get": _operation(
+                    "searchCodes",
+                    "Ranked code search by prefix or words",
+                    ref("SearchResults"),
+                    params=[
+                        _query(
+                            "q",
+                            {"type": "string", "minLength": 1, "maxLength": 100},
+                            True,
+                            "knee oa right",
+                        ),
+                        _query("kind", {"type": "string", "enum": KINDS}, False, "icd10cm"),
+                        _query("dos", date, False, "2026-03-02"),
+                        _query("limit", {"type": "integer", "minimum": 1, "maximum": 100}, False),
+                    ],
+                )
+            },
+            "/api/v1/codes/validate": {
+                "get": _operation(
+                    "validateCode",
+                    "Validate a code on a date of service",
+                    ref("Validation"),
+                    params=[
+                        _query(
+                            "code",
+                            {"type": "string", "minLength": 1, "maxLength": 32},
+                            True,
+                            "M17.11",
+                        ),
+                        _query("kind", {"type": "string", "enum": KINDS}, True, "icd10cm"),
+                        _query("dos", date, True, "2026-03-02"),
+                    ],
+                )
+            },
+            "/api/v1/codesets/diff": {
+                "get": _operation(
+                    "codesetDiff",
+                    "Added, deleted and revised codes between two years",
+                    ref("CodeSetDiff"),
+                    params=[
+                        _query("set", {"type": "string", "enum": KINDS}, True, "icd10cm"),
+                        _query("from", year, True, 2025),
+                        _query("to", year, True, 2026),
+                    ],
+                )
+            },
             "/api/v1/exercises/start": {
-                "post": {
-                    "summary": "Start a generated chart in a specialty",
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "required": ["specialty"],
-                                    "properties": {
-                                        "specialty": {"type": "string", "maxLength": 40}
-                                    },
-                                }
-                            }
-                        },
-                    },
-                    "responses": {
-                        **_responses(ATTEMPT),
-                        "201": {
-                            "description": "Started",
-                            "content": {"application/json": {"schema": ATTEMPT}},
-                        },
-                    },
-                }
+                "post": _operation(
+                    "startExercise",
+                    "Start a generated chart in a specialty",
+                    ref("Attempt"),
+                    body=ref("StartRequest"),
+                    status="201",
+                )
             },
             "/api/v1/attempts/{attempt_id}": {
-                "get": {
-                    "summary": "An attempt's status and, once submitted, its grade",
-                    "parameters": [ID("attempt_id")],
-                    "responses": {**_responses(ATTEMPT), "404": NOT_FOUND},
-                }
+                "get": _operation(
+                    "getAttempt",
+                    "An attempt's status and, once its feedback is open, its grade",
+                    ref("Attempt"),
+                    params=[ID("attempt_id")],
+                    extra=(not_yours,),
+                )
             },
             "/api/v1/attempts/{attempt_id}/submit": {
-                "post": {
-                    "summary": "Submit the answer to a started chart (recorded once)",
-                    "parameters": [ID("attempt_id")],
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "required": ["answer"],
-                                    "properties": {
-                                        "answer": CLAIM,
-                                        "seconds": {
-                                            "type": "integer",
-                                            "minimum": 0,
-                                            "maximum": 86400,
-                                        },
-                                    },
-                                }
-                            }
-                        },
+                "post": _operation(
+                    "submitAttempt",
+                    "Submit the answer to a started chart (recorded once)",
+                    ref("Attempt"),
+                    params=[ID("attempt_id")],
+                    body=ref("SubmitRequest"),
+                    extra=(not_yours,),
+                    more={
+                        "409": _json(
+                            ref("Attempt"),
+                            "Already submitted; or the exam closed (by the server's database "
+                            "clock): the answer was not recorded, `error` and `closed_at` say "
+                            "when, and the draft saved before is graded",
+                        )
                     },
-                    "responses": {
-                        **_responses(ATTEMPT),
-                        "404": NOT_FOUND,
-                        "409": {
-                            "description": "Already submitted; or the exam closed (by the "
-                            "server's database clock): the answer was not recorded, `error` "
-                            "and `closed_at` say when, and the draft saved before is graded",
-                            "content": {"application/json": {"schema": ATTEMPT}},
-                        },
-                    },
-                }
+                )
             },
             "/api/v1/cohorts/{cohort_id}/report": {
-                "get": {
-                    "summary": "Accuracy per trainee and specialty (the cohort's supervisor)",
-                    "parameters": [ID("cohort_id")],
-                    "responses": {
-                        **_responses({"type": "object", "required": ["trainees"]}),
-                        "403": NOT_FOUND,
-                        "404": NOT_FOUND,
-                    },
-                }
+                "get": _operation(
+                    "cohortReport",
+                    "Accuracy per trainee and specialty (the cohort's supervisor)",
+                    ref("CohortReport"),
+                    params=[ID("cohort_id")],
+                    extra=(("403", "Not a supervisor"), ("404", "Not found, or not your cohort")),
+                )
             },
             "/api/v1/grade": {
-                "post": {
-                    "summary": "Grade an answer against a key, line by line",
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "required": ["key", "answer", "date_of_service"],
-                                    "properties": {
-                                        "key": KEY,
-                                        "answer": CLAIM,
-                                        "policy": {
-                                            "type": "string",
-                                            "enum": list(POLICIES),
-                                        },
-                                        "date_of_service": date,
-                                        "setting": {
-                                            "type": "string",
-                                            "enum": list(SETTINGS),
-                                        },
-                                        "patient": {
-                                            "type": "object",
-                                            "description": "Runs the age/sex edits and the "
-                                            "Medicare-only MUE-0 edit",
-                                            "required": ["age", "sex"],
-                                            "properties": {
-                                                "age": {
-                                                    "type": "integer",
-                                                    "minimum": 0,
-                                                    "maximum": 130,
-                                                },
-                                                "sex": {"type": "string", "enum": ["F", "M"]},
-                                                "payer": {"type": "string", "maxLength": 60},
-                                            },
-                                        },
-                                    },
-                                }
-                            }
-                        },
-                    },
-                    "responses": _responses(GRADE),
-                }
+                "post": _operation(
+                    "gradeClaim",
+                    "Grade an answer against a key, line by line",
+                    ref("Grade"),
+                    body=ref("GradeRequest"),
+                )
             },
         },
     }

@@ -194,3 +194,22 @@ def test_a_misspelt_word_is_corrected_to_a_word_of_the_code_sets(catalog):
 def test_odd_input_finds_nothing_rather_than_failing(catalog):
     for query in ('"', "*", "AND OR NOT", "(", "a" * 100, "-- ;", "NEAR(x y)", "w/ w/o"):
         assert isinstance(catalog.search(query, None, FY2026), list)
+
+
+def test_hcpcs_descriptor_words_skip_stop_words_and_a_possessive_s():
+    # A one-letter prefix ("s"* from "crohn's") or a stop word ("in"*) matched every
+    # descriptor word starting with it; short words are matched whole.
+    from trainer.core.codesets.cms_catalog import descriptor_match
+
+    assert descriptor_match("crohn's disease") == '"crohn"* "disease"*'
+    assert descriptor_match("ca in situ breast") == '"ca" "situ"* "breast"*'
+    assert descriptor_match("triam inj 10") == '"triam"* "inj"* "10"'
+
+
+def test_a_seventh_character_is_chosen_per_query_not_cached_across_them(catalog):
+    # The engine caches where a line's code leads per (code, year, 7th-character words):
+    # a later query asking for another encounter gets its own character.
+    initial = top(catalog, "fx distal radius left initial")
+    subsequent = top(catalog, "fx distal radius left subsequent routine healing")
+    assert "S52.502A" in initial
+    assert "S52.502D" in subsequent and "S52.502A" not in subsequent[:1]

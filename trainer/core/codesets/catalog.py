@@ -180,6 +180,11 @@ class Catalog:
             self._local.conn = conn
         return conn
 
+    def build_meta(self) -> dict[str, str]:
+        """The index's meta rows (schema, years, sources, build times): they change with every
+        build, so what is computed from the index can be keyed on them."""
+        return {str(k): str(v) for k, v in self._db().execute("SELECT key, value FROM meta")}
+
     # ------------------------------------------------------------------ years
 
     def years(self, kind: CodeKind) -> tuple[int, ...]:
@@ -666,8 +671,10 @@ class Catalog:
 
     # ------------------------------------------------------------------ diff
 
+    @lru_cache(maxsize=64)  # noqa: B019 - the catalog lives as long as the process
     def diff(self, kind: CodeKind, from_year: int, to_year: int) -> CodeSetDiff:
-        """Added, deleted and title-revised billable codes between two loaded years."""
+        """Added, deleted and title-revised billable codes between two loaded years (cached:
+        the ICD-10-CM join takes a few hundred milliseconds and the index never changes)."""
         if kind in ("cpt", "hcpcs") and self.cms.loaded:
             return self._cms_diff(kind, from_year, to_year)
         if kind != "icd10cm":

@@ -145,7 +145,7 @@ def test_a_deleted_code_can_still_be_looked_up(catalog):
 
 def test_code_detail_lists_the_index_entries_leading_to_it(catalog):
     entries = catalog.detail("C18.9", "icd10cm").index_entries
-    assert ("Neoplasm Table", "neoplasm colon malignant primary", "C18.9") in entries
+    assert ("Neoplasm Table (FY2025)", "neoplasm colon malignant primary", "C18.9") in entries
     # A 7th-character code shows the entries of the codes above it.
     assert any(at == "S52.5" for _, _, at in catalog.detail("S52.502A", "icd10cm").index_entries)
 
@@ -213,3 +213,24 @@ def test_a_seventh_character_is_chosen_per_query_not_cached_across_them(catalog)
     subsequent = top(catalog, "fx distal radius left subsequent routine healing")
     assert "S52.502A" in initial
     assert "S52.502D" in subsequent and "S52.502A" not in subsequent[:1]
+
+
+def test_the_table_editions_named_are_those_of_the_shipped_files():
+    # The look-up names the edition of the table a line came from; it must be the file's own
+    # <version>, so a newer table shipped later cannot go on being called FY2025.
+    import gzip
+    import re
+
+    from trainer.core.codesets.icd10cm_source import DATA_DIR
+    from trainer.core.codesets.index_terms import TABLE_EDITION, TABLE_FILES
+
+    for source, name in TABLE_FILES.items():
+        head = gzip.open(DATA_DIR / name, "rt", encoding="utf-8").read(4000)
+        version = re.search(r"<version>\s*(\d{4})\s*</version>", head)
+        assert version is not None and TABLE_EDITION[source] == f"FY{version.group(1)}"
+
+
+def test_a_table_line_says_which_edition_it_is(catalog):
+    hit = catalog.search("triamcinolone adverse effect", None, FY2026)[0]
+    assert hit.code == "T38.0X5A"
+    assert hit.matched == "Table of Drugs and Chemicals (FY2025): Triamcinolone adverse effect"

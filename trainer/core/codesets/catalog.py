@@ -25,7 +25,7 @@ from trainer.core.claims import CodeKind
 from trainer.core.codesets.cms_catalog import AddOn, CmsCatalog, Mue, NcciEdit, PfsFacts
 from trainer.core.codesets.codes import guess_kind, normalize
 from trainer.core.codesets.curated import CuratedSets, Entry, load_curated
-from trainer.core.codesets.index_terms import SOURCE_LABEL
+from trainer.core.codesets.index_terms import source_label
 from trainer.core.codesets.search import SearchEngine, SearchHit
 from trainer.core.codesets.shorthand import load_shorthand
 
@@ -599,7 +599,7 @@ class Catalog:
                 "ORDER BY id LIMIT 20",
                 (at,),
             ):
-                found.append((SOURCE_LABEL.get(source, source), text, at))
+                found.append((source_label(source), text, at))
             row = self._icd(at, year)
             at = row[2] if row else ""
         return tuple(found)

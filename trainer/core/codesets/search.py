@@ -40,7 +40,7 @@ from rapidfuzz import fuzz, process
 from trainer.core.claims import CodeKind
 from trainer.core.codesets.codes import guess_kind, normalize
 from trainer.core.codesets.curated import CuratedSets, Entry
-from trainer.core.codesets.index_terms import SOURCE_LABEL
+from trainer.core.codesets.index_terms import SOURCE_LABEL, source_label
 from trainer.core.codesets.shorthand import Shorthand
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-/'.][a-z0-9]+)*")
@@ -669,5 +669,8 @@ class SearchEngine:
 def _label(line: Line) -> str:
     if line.source in ("title",):
         return ""
-    label = SOURCE_LABEL.get(line.source, "Drug brand" if line.source == "brand" else "")
+    if line.source in SOURCE_LABEL:
+        label = source_label(line.source)
+    else:
+        label = "Drug brand" if line.source == "brand" else ""
     return f"{label}: {line.text}" if label else line.text

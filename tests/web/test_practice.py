@@ -370,9 +370,7 @@ def test_a_field_that_fails_validation_is_marked_invalid_without_js(app, client,
         assert "aria-invalid" not in found[field]
 
 
-def test_wrong_graded_entries_are_marked_invalid_and_described_by_their_verdict(
-    app, client, auth
-):
+def test_wrong_graded_entries_are_marked_invalid_and_described_by_their_verdict(app, client, auth):
     auth.login()
     attempt_id = start_chart(client)
     key = key_of(app, attempt_id)

@@ -68,6 +68,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     extensions.csrf.init_app(app)
     domain.init_app(app)
     web.init_app(app)
+    _keep_compiled_pages(app)
 
     from . import cli
 
@@ -77,3 +78,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # report builds tens of thousands of tuples) do not rescan the whole framework each time.
     gc.freeze()
     return app
+
+
+def _keep_compiled_pages(app: Flask) -> None:
+    """Keep compiled page templates between processes (Jinja's bytecode cache, written
+    atomically): a fresh worker's first request to a large page, such as an update's "what
+    changed", otherwise spends a few hundred milliseconds compiling it."""
+    from jinja2 import FileSystemBytecodeCache
+
+    folder = Path(app.instance_path) / "jinja-cache"
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError:
+        return  # a read-only instance folder: compile in each process, as before
+    app.jinja_env.bytecode_cache = FileSystemBytecodeCache(str(folder))

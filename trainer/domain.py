@@ -13,13 +13,9 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from trainer.core.codesets.catalog import Catalog
-from trainer.core.content.refresher import (
-    ChangeSet,
-    CodeUpdate,
-    RefresherItem,
-    refresher_items,
-    what_changed,
-)
+from trainer.core.content import refresher_cache
+from trainer.core.content.refresher import ChangeSet, CodeUpdate, RefresherItem
+from trainer.core.content.refresher_cache import Refreshers
 from trainer.core.content.templates import TemplateLibrary, load_library
 
 
@@ -33,7 +29,13 @@ class DomainContext:
     _catalog: Catalog | None = None
     # One lock per context (a plain default would be one lock shared by every instance).
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
-    _refreshers: dict[str, tuple[ChangeSet, list[RefresherItem]]] = field(default_factory=dict)
+    # Apart from ``_lock``: computing the refreshers must not hold up loading the catalog.
+    _refresher_lock: threading.Lock = field(
+        default_factory=threading.Lock, repr=False, compare=False
+    )
+    #: Where the refreshers are kept between processes (``refresher_cache``); None: memory only.
+    refresher_file: Path | None = None
+    _refreshers: Refreshers | None = None
 
     @property
     def library(self) -> TemplateLibrary:
@@ -51,23 +53,41 @@ class DomainContext:
                     self._catalog = Catalog.open(self.index_path)
         return self._catalog
 
+    def refreshers(self) -> Refreshers:
+        """Every code update with what changed and the templates that drill it: read from the
+        file ``trainer init-db`` wrote when it was built from this index and library, else
+        computed (rendering every variant on both sides of each update, 10-25 s) and saved
+        for the next worker."""
+        if self._refreshers is None:
+            catalog = self.catalog  # it takes the lock itself
+            with self._refresher_lock:
+                if self._refreshers is None:
+                    key = refresher_cache.fingerprint(catalog.build_meta(), self.exercises_dir)
+                    found = None
+                    if self.refresher_file is not None:
+                        found = refresher_cache.read(self.refresher_file, key)
+                    if found is None:
+                        found = Refreshers.compute(catalog, self.library)
+                        if self.refresher_file is not None:
+                            refresher_cache.write(self.refresher_file, found, key)
+                    self._refreshers = found
+        return self._refreshers
+
+    def updates(self) -> list[CodeUpdate]:
+        """The code updates between the loaded years that changed at least one code."""
+        return self.refreshers().updates
+
     def refresher(self, update: CodeUpdate) -> tuple[ChangeSet, list[RefresherItem]]:
-        """What changed in an update and the templates that drill it (computed once: it
-        renders every variant on both sides of the update, about a second)."""
-        cached = self._refreshers.get(update.slug)
-        if cached is None:
-            library, catalog = self.library, self.catalog  # they take the lock themselves
-            cached = (
-                what_changed(catalog, update, library),
-                refresher_items(library, catalog, update),
-            )
-            self._refreshers.setdefault(update.slug, cached)
-        return cached
+        """What changed in an update and the templates that drill it."""
+        return self.refreshers().by_slug[update.slug]
 
 
 def init_app(app: Flask) -> None:
     index = app.config.get("CODESET_INDEX") or str(Path(app.instance_path) / "codesets.sqlite")
-    app.extensions["trainer_domain"] = DomainContext(Path(app.config["EXERCISES_DIR"]), Path(index))
+    cache = app.config.get("REFRESHER_CACHE") or str(Path(app.instance_path) / "refreshers.json")
+    app.extensions["trainer_domain"] = DomainContext(
+        Path(app.config["EXERCISES_DIR"]), Path(index), refresher_file=Path(cache)
+    )
 
 
 def domain() -> DomainContext:

@@ -116,7 +116,9 @@
   popup.setAttribute("role", "listbox");
   popup.setAttribute("aria-label", "Code suggestions");
   popup.hidden = true;
-  document.body.appendChild(popup);
+  // Inside the main landmark (axe: all content in landmarks); main is not positioned, so the
+  // page coordinates set below still apply.
+  (document.getElementById("main") || document.body).appendChild(popup);
   function comboboxes() { return form.querySelectorAll("input.code"); }
   function asCombobox(input) {
     input.setAttribute("role", "combobox");

@@ -145,7 +145,7 @@ def test_a_deleted_code_can_still_be_looked_up(catalog):
 
 def test_code_detail_lists_the_index_entries_leading_to_it(catalog):
     entries = catalog.detail("C18.9", "icd10cm").index_entries
-    assert ("Neoplasm Table", "neoplasm colon malignant primary", "C18.9") in entries
+    assert ("Neoplasm Table (FY2025)", "neoplasm colon malignant primary", "C18.9") in entries
     # A 7th-character code shows the entries of the codes above it.
     assert any(at == "S52.5" for _, _, at in catalog.detail("S52.502A", "icd10cm").index_entries)
 
@@ -194,3 +194,43 @@ def test_a_misspelt_word_is_corrected_to_a_word_of_the_code_sets(catalog):
 def test_odd_input_finds_nothing_rather_than_failing(catalog):
     for query in ('"', "*", "AND OR NOT", "(", "a" * 100, "-- ;", "NEAR(x y)", "w/ w/o"):
         assert isinstance(catalog.search(query, None, FY2026), list)
+
+
+def test_hcpcs_descriptor_words_skip_stop_words_and_a_possessive_s():
+    # A one-letter prefix ("s"* from "crohn's") or a stop word ("in"*) matched every
+    # descriptor word starting with it; short words are matched whole.
+    from trainer.core.codesets.cms_catalog import descriptor_match
+
+    assert descriptor_match("crohn's disease") == '"crohn"* "disease"*'
+    assert descriptor_match("ca in situ breast") == '"ca" "situ"* "breast"*'
+    assert descriptor_match("triam inj 10") == '"triam"* "inj"* "10"'
+
+
+def test_a_seventh_character_is_chosen_per_query_not_cached_across_them(catalog):
+    # The engine caches where a line's code leads per (code, year, 7th-character words):
+    # a later query asking for another encounter gets its own character.
+    initial = top(catalog, "fx distal radius left initial")
+    subsequent = top(catalog, "fx distal radius left subsequent routine healing")
+    assert "S52.502A" in initial
+    assert "S52.502D" in subsequent and "S52.502A" not in subsequent[:1]
+
+
+def test_the_table_editions_named_are_those_of_the_shipped_files():
+    # The look-up names the edition of the table a line came from; it must be the file's own
+    # <version>, so a newer table shipped later cannot go on being called FY2025.
+    import gzip
+    import re
+
+    from trainer.core.codesets.icd10cm_source import DATA_DIR
+    from trainer.core.codesets.index_terms import TABLE_EDITION, TABLE_FILES
+
+    for source, name in TABLE_FILES.items():
+        head = gzip.open(DATA_DIR / name, "rt", encoding="utf-8").read(4000)
+        version = re.search(r"<version>\s*(\d{4})\s*</version>", head)
+        assert version is not None and TABLE_EDITION[source] == f"FY{version.group(1)}"
+
+
+def test_a_table_line_says_which_edition_it_is(catalog):
+    hit = catalog.search("triamcinolone adverse effect", None, FY2026)[0]
+    assert hit.code == "T38.0X5A"
+    assert hit.matched == "Table of Drugs and Chemicals (FY2025): Triamcinolone adverse effect"

@@ -76,6 +76,56 @@ def page(browser) -> Iterator[object]:  # type: ignore[no-untyped-def]
     context.close()
 
 
+AXE = Path(__file__).resolve().parent / "data" / "axe-core" / "axe.min.js"  # vendored, see README
+#: The impacts that fail a page (axe's scale: minor, moderate, serious, critical). Set
+#: AXE_IMPACTS=minor,moderate,serious,critical to see every finding while working on a page.
+AXE_FAILING = tuple(os.environ.get("AXE_IMPACTS", "serious,critical").split(","))
+
+
+def axe_violations(page) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+    """axe-core's serious and critical violations on the page as it is now (WCAG 2.x A/AA
+    rules and axe's best practices). The page's context must bypass the CSP (``axe_page``):
+    the app allows no inline script, and axe is injected as one."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {
+            "rule": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [
+                (n["target"], n.get("failureSummary", "").replace("\n", " ")) for n in v["nodes"]
+            ][:5],
+        }
+        for v in results["violations"]
+        if v["impact"] in AXE_FAILING
+    ]
+
+
+def axe_report(page, name: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """One line per serious or critical axe violation of the page, named for the report."""
+    return [
+        f"{name} ({page.url}): {v['impact']} {v['rule']}: {v['help']}; {v['nodes']}"
+        for v in axe_violations(page)
+    ]
+
+
+def assert_accessible(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Fail with every serious or critical axe violation of the page."""
+    found = axe_report(page, name)
+    assert not found, "axe:\n" + "\n".join(found)
+
+
+@pytest.fixture
+def axe_page(browser) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """A page whose context bypasses the Content-Security-Policy, so axe can be injected."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
 def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
     """Save a full-page screenshot as a test artefact."""
     ARTIFACTS.mkdir(exist_ok=True)

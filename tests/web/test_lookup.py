@@ -47,7 +47,15 @@ def test_lookup_search_by_date_of_service_marks_other_year_codes(client, auth):
 def test_lookup_shows_what_a_hit_was_found_by(client, auth):
     auth.login()
     page = client.get("/lookup/?q=liver+mets").get_data(as_text=True)
-    assert "C78.7" in page and "Neoplasm Table: neoplasm liver" in page
+    # The table's edition is named: CDC's FY2026 tables are not shipped.
+    assert "C78.7" in page and "Neoplasm Table (FY2025): neoplasm liver" in page
+
+
+def test_lookup_says_which_edition_of_the_index_tables_it_searches(client, auth):
+    auth.login()
+    page = client.get("/lookup/?q=toxic+effect&dos=2026-03-02").get_data(as_text=True)
+    assert "Table of Drugs and Chemicals FY2025" in page
+    assert "CDC's FY2026 editions of these tables are not included" in page
 
 
 def test_api_search_carries_note_and_source_line(client, auth):

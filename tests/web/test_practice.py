@@ -7,6 +7,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from tests.web.html_attrs import attributes_by_id
 from trainer.extensions import db
 from trainer.models import Attempt, AttemptGrade
 from trainer.services.practice import variant_of
@@ -348,3 +349,44 @@ def test_progress_names_error_types_by_their_labels(app, client, auth):
     client.post(f"/practice/attempt/{attempt_id}/submit", data=data)
     page = client.get("/progress/").get_data(as_text=True)
     assert "Extra or unsupported code: 1" in page
+
+
+def test_a_field_that_fails_validation_is_marked_invalid_without_js(app, client, auth):
+    # A screen reader hears which field is wrong from the page the server sends: the field
+    # is aria-invalid and described by its own message in the list above the form.
+    auth.login()
+    attempt_id = start_chart(client)
+    data = form_for(key_of(app, attempt_id))
+    data["diagnoses-0"] = "M17."
+    data["lines-0-units"] = "many"
+    response = client.post(f"/practice/attempt/{attempt_id}/submit", data=data)
+    assert response.status_code == 400
+    found = attributes_by_id(response.get_data(as_text=True))
+    for field in ("diagnoses-0", "lines-0-units"):
+        assert found[field].get("aria-invalid") == "true"
+        assert found[field]["aria-describedby"] == f"error-{field}"
+        assert found[f"error-{field}"]["tag"] == "li"
+    for field in ("lines-0-code", "diagnoses-1"):
+        assert "aria-invalid" not in found[field]
+
+
+def test_wrong_graded_entries_are_marked_invalid_and_described_by_their_verdict(app, client, auth):
+    auth.login()
+    attempt_id = start_chart(client)
+    key = key_of(app, attempt_id)
+    data = form_for(key)
+    data["diagnoses-0"] = "R69"  # wrong for every orthopaedic chart
+    data["lines-0-units"] = str(key.lines[0].line.units + 1)
+    client.post(f"/practice/attempt/{attempt_id}/submit", data=data)
+    page = client.get(f"/practice/attempt/{attempt_id}/result").get_data(as_text=True)
+    found = attributes_by_id(page)
+    assert found["dx-given-0"]["aria-invalid"] == "true"
+    assert found["dx-given-0"]["aria-describedby"] == "dx-verdict-0"
+    assert "dx-verdict-0" in found
+    line = found["line-given-0"]
+    assert line["aria-invalid"] == "true"
+    described = line["aria-describedby"].split()
+    assert described[0] == "line-verdict-0" and "line-0-units" in described
+    assert all(ref in found for ref in described)  # each reference names a real element
+    if len(key.diagnoses) > 1:
+        assert "aria-invalid" not in found["dx-given-1"]  # a right entry is not marked

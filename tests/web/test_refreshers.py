@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
+from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
+from tests.conftest import make_app
+from trainer.core.content.refresher import CodeUpdate
+from trainer.core.content.refresher_cache import Refreshers
+from trainer.domain import DomainContext
 from trainer.extensions import db
 from trainer.models import Assignment, Attempt, Cohort, CohortMember
+
+FY2026 = CodeUpdate("icd10cm", 2026)
 
 
 def _cohort(app, users) -> int:  # type: ignore[no-untyped-def]
@@ -100,3 +109,50 @@ def test_refresher_results_are_kept_apart_on_the_progress_page(app, client, auth
     page = client.get("/progress/").get_data(as_text=True)
     assert "Code-update refreshers" in page and "FY2026 ICD-10-CM update" in page
     assert "No charts submitted yet." in page  # the practice figures have none
+
+
+def _two_templates(root: Path) -> Path:
+    exercises = Path(__file__).resolve().parents[2] / "exercises"
+    for relative in (
+        "cardiology/familial-hypercholesterolemia-code-update",
+        "orthopaedics/knee-arthroscopy-meniscectomy",
+    ):
+        shutil.copytree(exercises / relative, root / "exercises" / relative)
+    return root / "exercises"
+
+
+def test_a_fresh_worker_reads_the_refreshers_instead_of_computing_them(
+    tmp_path: Path, codeset_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A fresh worker used to render every variant of every template on its first request
+    # to an update page (7-30 s); now the first worker (or init-db) writes them down.
+    exercises, cache = _two_templates(tmp_path), tmp_path / "instance" / "refreshers.json"
+    first = DomainContext(exercises, codeset_index, refresher_file=cache).refreshers()
+    assert cache.exists()
+
+    def no_compute(*_args: object) -> Refreshers:
+        raise AssertionError("computed again")
+
+    monkeypatch.setattr(Refreshers, "compute", no_compute)
+    fresh = DomainContext(exercises, codeset_index, refresher_file=cache)
+    assert fresh.updates() == first.updates
+    assert fresh.refresher(FY2026) == first.by_slug["icd10cm-2026"]
+    assert fresh._library is None  # nor was the library parsed to check the file
+
+
+def test_init_db_precomputes_the_refreshers(
+    tmp_path: Path, migrated_sqlite: Path, codeset_index: Path
+) -> None:
+    cache = tmp_path / "cache" / "refreshers.json"
+    app = make_app(
+        tmp_path,
+        migrated_sqlite,
+        codeset_index,
+        EXERCISES_DIR=str(_two_templates(tmp_path)),
+        REFRESHER_CACHE=str(cache),
+    )
+    result = app.test_cli_runner().invoke(args=["init-db"])
+    assert result.exit_code == 0, result.output
+    assert "Code-update refreshers ready" in result.output and cache.exists()
+    with app.app_context():
+        db.engine.dispose()

@@ -14,8 +14,6 @@ from datetime import timedelta
 from faker import Faker
 from sqlalchemy import select, text
 
-from trainer.core.content.refresher import updates
-
 from ..core.claims import Claim, ServiceLine
 from ..database import write_transaction
 from ..domain import domain
@@ -161,7 +159,7 @@ def seed_demo(seed: int = 2026, charts_per_trainee: int = 24) -> str:
         time_limit_minutes=45,
     )
     refreshers = 0
-    for update in updates(domain().catalog):
+    for update in domain().updates():
         _, items = domain().refresher(update)
         if items:
             create_assignment(

@@ -155,7 +155,7 @@ def codeset_diff() -> ResponseReturnValue:
         if year not in catalog.years(kind):  # type: ignore[arg-type]
             loaded = ", ".join(str(y) for y in catalog.years(kind))  # type: ignore[arg-type]
             raise ApiInputError(name, f"no {kind} data for {year}; loaded years: {loaded}")
-    return jsonify(catalog.diff(kind, years[0], years[1]).to_dict())  # type: ignore[arg-type]
+    return jsonify(catalog.diff(kind, years[0], years[1]).to_dict())
 
 
 @bp.post("/grade")

@@ -10,6 +10,7 @@ from flask_login import login_required
 
 from trainer.core.codesets.catalog import KIND_NAMES
 from trainer.core.codesets.codes import normalize
+from trainer.core.codesets.index_terms import SOURCE_LABEL, TABLE_EDITION
 
 from ..core.claims import CODE_KINDS, MAX_CODE_LENGTH, is_code_kind
 from ..domain import domain
@@ -49,6 +50,10 @@ def index() -> ResponseReturnValue:
         hits=hits,
         kinds=CODE_KINDS,
         kind_names=KIND_NAMES,
+        table_editions=sorted(
+            (SOURCE_LABEL[source], edition) for source, edition in TABLE_EDITION.items()
+        ),
+        latest_year=catalog.icd_years[-1],
     ), status
 
 

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from trainer.core.content.refresher import KIND_LABELS, CodeUpdate, update_source, updates
+from trainer.core.content.refresher import KIND_LABELS, CodeUpdate, update_source
 from trainer.core.content.templates import SPECIALTIES
 
 from ..core.integers import IntegerInputError, parse_int
@@ -26,7 +26,7 @@ MAX_CHARTS = 50
 
 def _update(slug: str) -> CodeUpdate:
     update = CodeUpdate.from_slug(slug)
-    if update is None or update not in updates(domain().catalog):
+    if update is None or update not in domain().updates():
         abort(404)
     return update
 
@@ -35,7 +35,7 @@ def _update(slug: str) -> CodeUpdate:
 @login_required
 def index() -> ResponseReturnValue:
     found = []
-    for update in updates(domain().catalog):
+    for update in domain().updates():
         changes, items = domain().refresher(update)
         found.append((update, changes, items))
     return render_template("refreshers/index.html", found=found)

@@ -25,7 +25,7 @@ from trainer.core.claims import CodeKind
 from trainer.core.codesets.cms_catalog import AddOn, CmsCatalog, Mue, NcciEdit, PfsFacts
 from trainer.core.codesets.codes import guess_kind, normalize
 from trainer.core.codesets.curated import CuratedSets, Entry, load_curated
-from trainer.core.codesets.index_terms import SOURCE_LABEL
+from trainer.core.codesets.index_terms import source_label
 from trainer.core.codesets.search import SearchEngine, SearchHit
 from trainer.core.codesets.shorthand import load_shorthand
 
@@ -179,6 +179,11 @@ class Catalog:
             )
             self._local.conn = conn
         return conn
+
+    def build_meta(self) -> dict[str, str]:
+        """The index's meta rows (schema, years, sources, build times): they change with every
+        build, so what is computed from the index can be keyed on them."""
+        return {str(k): str(v) for k, v in self._db().execute("SELECT key, value FROM meta")}
 
     # ------------------------------------------------------------------ years
 
@@ -594,7 +599,7 @@ class Catalog:
                 "ORDER BY id LIMIT 20",
                 (at,),
             ):
-                found.append((SOURCE_LABEL.get(source, source), text, at))
+                found.append((source_label(source), text, at))
             row = self._icd(at, year)
             at = row[2] if row else ""
         return tuple(found)
@@ -666,8 +671,10 @@ class Catalog:
 
     # ------------------------------------------------------------------ diff
 
+    @lru_cache(maxsize=64)  # noqa: B019 - the catalog lives as long as the process
     def diff(self, kind: CodeKind, from_year: int, to_year: int) -> CodeSetDiff:
-        """Added, deleted and title-revised billable codes between two loaded years."""
+        """Added, deleted and title-revised billable codes between two loaded years (cached:
+        the ICD-10-CM join takes a few hundred milliseconds and the index never changes)."""
         if kind in ("cpt", "hcpcs") and self.cms.loaded:
             return self._cms_diff(kind, from_year, to_year)
         if kind != "icd10cm":

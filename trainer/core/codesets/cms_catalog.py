@@ -158,6 +158,21 @@ def claim_type(setting: str) -> str:
     return "outpatient_hospital" if setting == "facility" else "practitioner"
 
 
+#: Words a descriptor search skips: they narrow nothing, and as prefixes ("in"*, "of"*) they
+#: make FTS5 merge the posting lists of hundreds of words.
+_SKIPPED = frozenset("a an and as at by for from in is of on or the to with".split())
+
+
+def descriptor_match(text: str) -> str:
+    """The FTS5 expression for HCPCS descriptor words: words of three letters or more as
+    prefixes (descriptors abbreviate: "triam" finds triamcinolone), shorter ones whole
+    ("ca", "3"), a possessive's "s" and stop words dropped ("crohn's disease" ->
+    "crohn"* "disease"*; a one-letter prefix matched every word starting with s)."""
+    cleaned = "".join(c if c.isalnum() else " " for c in text.lower().replace("'s", " "))
+    words = [w for w in cleaned.split() if w not in _SKIPPED][:8]
+    return " ".join(f'"{w}"*' if len(w) >= 3 else f'"{w}"' for w in words)
+
+
 class CmsCatalog:
     """Read-only look-ups on the CMS tables of one index (via the catalog's connection)."""
 
@@ -414,9 +429,8 @@ class CmsCatalog:
                     (c, "cpt", self.cpt_title(c), 100.0 if c == query else 54.0) for (c,) in rows
                 ]
         elif kind in (None, "hcpcs") and any(w.isalpha() and len(w) >= 3 for w in text.split()):
-            words = [w for w in "".join(c if c.isalnum() else " " for c in text).split() if w]
-            if words:
-                match = " ".join(f'"{w}"*' for w in words[:8])
+            match = descriptor_match(text)
+            if match:
                 rows = db.execute(
                     "SELECT code, title, bm25(hcpcs_words) FROM hcpcs_words "
                     "WHERE hcpcs_words MATCH ? ORDER BY bm25(hcpcs_words) LIMIT ?",

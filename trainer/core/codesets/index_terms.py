@@ -41,11 +41,23 @@ SOURCE_LABEL = {
     "inclusion": "Tabular inclusion term",
     "curated": "Coder shorthand",
 }
+#: The edition of each shipped table (its files' ``<version>``, checked by a test). CDC's FY2026
+#: tables could not be obtained (``trainer/data/icd10cm/README.md``), so a look-up on a FY2026
+#: date still reads the FY2025 tables, and every line found in one says which edition it is.
+TABLE_EDITION = {"drug": "FY2025", "neoplasm": "FY2025", "eindex": "FY2025"}
 TABLE_FILES = {
     "drug": "icd10cm_drug_2025_apr.xml.gz",
     "neoplasm": "icd10cm_neoplasm_2025_apr.xml.gz",
     "eindex": "icd10cm_eindex_2025_apr.xml.gz",
 }
+
+
+def source_label(source: str) -> str:
+    """ "Table of Drugs and Chemicals (FY2025)": where a line comes from, with the table's
+    edition when it is one of the shipped tables."""
+    label = SOURCE_LABEL.get(source, source)
+    edition = TABLE_EDITION.get(source)
+    return f"{label} ({edition})" if edition else label
 
 
 @dataclass(frozen=True, slots=True)

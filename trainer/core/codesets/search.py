@@ -40,7 +40,7 @@ from rapidfuzz import fuzz, process
 from trainer.core.claims import CodeKind
 from trainer.core.codesets.codes import guess_kind, normalize
 from trainer.core.codesets.curated import CuratedSets, Entry
-from trainer.core.codesets.index_terms import SOURCE_LABEL
+from trainer.core.codesets.index_terms import SOURCE_LABEL, source_label
 from trainer.core.codesets.shorthand import Shorthand
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-/'.][a-z0-9]+)*")
@@ -119,7 +119,7 @@ class Concept:
     alternatives: tuple[str, ...]
     required: bool = True
     prefix: bool = False
-    _alt_stems: list[list[str]] | None = field(default=None, repr=False, compare=False)
+    _alt_sets: tuple[frozenset[str], ...] | None = field(default=None, repr=False, compare=False)
 
     def fts(self) -> str:
         # Each alternative's words must all be there (phrase queries need detail=full, which
@@ -132,6 +132,8 @@ class Concept:
                 if len(words) > 1:
                     alts[-1] = f"({alts[-1]})"
         if self.prefix:
+            if alts and alts[0] == f'"{self.word}"':
+                alts.pop(0)  # the prefix finds the whole word too
             alts.append(f'"{self.word}"*')
         return alts[0] if len(alts) == 1 else "(" + " OR ".join(alts) + ")"
 
@@ -139,10 +141,12 @@ class Concept:
         return [[_stem(w) for w in _WORD.findall(a)] for a in self.alternatives]
 
     @property
-    def alt_stems(self) -> list[list[str]]:
-        if self._alt_stems is None:
-            self._alt_stems = self.stems()
-        return self._alt_stems
+    def alt_sets(self) -> tuple[frozenset[str], ...]:
+        """Each alternative's stems as a set: a line covers the concept when one of them is a
+        subset of the line's stems (a C-level set test; every candidate line is checked)."""
+        if self._alt_sets is None:
+            self._alt_sets = tuple(frozenset(alt) for alt in self.stems() if alt)
+        return self._alt_sets
 
 
 @dataclass
@@ -154,9 +158,11 @@ class ParsedQuery:
     words: set[str] = field(default_factory=set)  # stems of everything the query says
 
     required: list[Concept] = field(default_factory=list)
+    optional: list[Concept] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.required = [c for c in self.concepts if c.required]
+        self.optional = [c for c in self.concepts if not c.required]
 
 
 def parse_query(raw: str, shorthand: Shorthand) -> ParsedQuery:
@@ -220,36 +226,54 @@ class Line:
     weight: float
 
 
-def _covered(concept: Concept, stems: frozenset[str], words: tuple[str, ...]) -> bool:
-    for alt in concept.alt_stems:
-        if alt and all(s in stems for s in alt):
+def _covered(concept: Concept, stems: frozenset[str], lower: str) -> bool:
+    for alt in concept.alt_sets:
+        if alt <= stems:
             return True
-    return concept.prefix and any(w.startswith(concept.word) for w in words)
+    # A word being typed covers a line that has a word starting with it.
+    return concept.prefix and _word_start(concept.word).search(lower) is not None
+
+
+@lru_cache(maxsize=1024)
+def _word_start(word: str) -> re.Pattern[str]:
+    """A word of the line (a run of [a-z0-9]) that starts with ``word``."""
+    return re.compile(r"(?<![a-z0-9])" + re.escape(word))
 
 
 @lru_cache(maxsize=65536)
-def _analyse(text: str) -> tuple[tuple[str, ...], frozenset[str], tuple[tuple[str, str], ...]]:
-    """(words, their stems, the essential words with stems) of a line; lines recur across
-    queries (titles, table rows), so this is worked out once per line and process."""
+def _analyse(text: str) -> tuple[str, frozenset[str], tuple[tuple[str, str], ...]]:
+    """(lower-case text, its words' stems, the essential words with stems) of a line; lines
+    recur across queries (titles, table rows), so this is worked out once per line and
+    process."""
     lower = text.lower()
-    words = tuple(_WORD.findall(lower))
     essential = tuple(
         (w, _stem(w)) for w in _WORD.findall(_PARENS.sub(" ", lower)) if w not in FILLER
     )
-    return words, frozenset(_stem(w) for w in words), essential
+    return lower, frozenset(_stem(w) for w in _WORD.findall(lower)), essential
 
 
 def score_line(line: Line, query: ParsedQuery) -> float:
     """How well one line answers the query (before the code's own year and status)."""
-    words, stems, essential = _analyse(line.text)
+    # Plain loops: this runs for every candidate line (a hundred or two per keystroke).
+    lower, stems, essential = _analyse(line.text)
     required = query.required
-    covered = sum(1 for c in required if _covered(c, stems, words))
+    covered = 0
+    for concept in required:
+        if _covered(concept, stems, lower):
+            covered += 1
     coverage = covered / len(required) if required else 0.5
-    optional = sum(1 for c in query.concepts if not c.required and _covered(c, stems, words))
-    extras = [w for w, stem in essential if stem not in query.words]
-    context = sum(1 for w in extras if w in CONTEXT)
+    optional = 0
+    for concept in query.optional:
+        if _covered(concept, stems, lower):
+            optional += 1
+    asked = query.words
+    extras = context = 0
+    for word, stem in essential:
+        if stem not in asked:
+            extras += 1
+            context += word in CONTEXT
     score = 50 * coverage + 15 * (line.weight - 1) + 1.5 * optional
-    score -= 2.2 * min(len(extras), 10) + 4 * min(context, 2)
+    score -= 2.2 * min(extras, 10) + 4 * min(context, 2)
     if not extras and coverage == 1:
         score += 6  # the line says exactly what was asked
     return score
@@ -260,12 +284,19 @@ def _pick_seventh(rules: dict[str, str], asked: list[str]) -> str:
     wanted = {_stem(w) for w in asked} or {"initia"}
     best, best_hits = "", -1
     for char, text in rules.items():
-        words = {_stem(w) for w in _WORD.findall(text.lower())}
+        words = _rule_stems(text)
         # The encounter (initial, subsequent, sequela) decides first, the healing second.
         hits = sum(3 if w in ENCOUNTER else 1 for w in wanted & words)
         if hits > best_hits:
             best, best_hits = char, hits
     return best
+
+
+@lru_cache(maxsize=4096)
+def _rule_stems(text: str) -> frozenset[str]:
+    """The stems of a 7th-character rule ("initial encounter for closed fracture"): the same
+    few dozen rule texts come back for every injury code, so they are stemmed once."""
+    return frozenset(_stem(w) for w in _WORD.findall(text.lower()))
 
 
 def _dose_note(unit: str, dose: tuple[float, str] | None) -> str:
@@ -347,6 +378,7 @@ class SearchEngine:
         self._curated: CuratedWords | None = None
         self._vocabulary: tuple[dict[str, list[str]], frozenset[str]] | None = None
         self._curated_lock = threading.Lock()
+        self._resolve = lru_cache(maxsize=65536)(self._resolve_code)
 
     @property
     def curated_words(self) -> CuratedWords:
@@ -394,19 +426,7 @@ class SearchEngine:
     ) -> list[SearchHit]:
         """The code a line leads to (with the 7th character the query asks for) and, for a
         header, its billable codes."""
-        code = normalize(line.code, "icd10cm")
-        row = self.rows.icd_row(code, year)
-        note = ""
-        if row is not None and not row[1]:
-            rules = self.rows.seventh_rules(code, year)
-            bare = code.replace(".", "")
-            if rules and len(bare) <= 6:
-                char = _pick_seventh(rules, query.seventh)
-                full = normalize(bare + "X" * (6 - len(bare)) + char, "icd10cm")
-                full_row = self.rows.icd_row(full, year)
-                if full_row is not None and full_row[1]:
-                    code, row = full, full_row
-                    note = f"7th character {char}: {rules[char]}"
+        code, row, note = self._resolve(line.code, year, tuple(query.seventh))
         if row is None:
             title = next(
                 (r[0] for y in reversed(self.rows.icd_years) if (r := self.rows.icd_row(code, y))),
@@ -425,6 +445,25 @@ class SearchEngine:
             score += 1
         hit = SearchHit(code, "icd10cm", title, bool(billable), score, note, _label(line))
         return [hit, *below]
+
+    def _resolve_code(
+        self, line_code: str, year: int, seventh: tuple[str, ...]
+    ) -> tuple[str, tuple[str, int, str] | None, str]:
+        """(code, its row in ``year``, note) a line's code leads to: a category that needs a
+        7th character becomes the full code with the character the words ask for. Cached per
+        engine (``_resolve``): the same codes come back for every query about an injury."""
+        code = normalize(line_code, "icd10cm")
+        row = self.rows.icd_row(code, year)
+        if row is not None and not row[1]:
+            rules = self.rows.seventh_rules(code, year)
+            bare = code.replace(".", "")
+            if rules and len(bare) <= 6:
+                char = _pick_seventh(rules, list(seventh))
+                full = normalize(bare + "X" * (6 - len(bare)) + char, "icd10cm")
+                full_row = self.rows.icd_row(full, year)
+                if full_row is not None and full_row[1]:
+                    return full, full_row, f"7th character {char}: {rules[char]}"
+        return code, row, ""
 
     def _children_of(
         self, code: str, line: Line, score: float, query: ParsedQuery, year: int
@@ -630,5 +669,8 @@ class SearchEngine:
 def _label(line: Line) -> str:
     if line.source in ("title",):
         return ""
-    label = SOURCE_LABEL.get(line.source, "Drug brand" if line.source == "brand" else "")
+    if line.source in SOURCE_LABEL:
+        label = source_label(line.source)
+    else:
+        label = "Drug brand" if line.source == "brand" else ""
     return f"{label}: {line.text}" if label else line.text

@@ -157,6 +157,21 @@ class Attempt(Model):
             "code_correct",
             "code_total",
         ),
+        # The cost tables (revenue per week, claims, E/M levels) read only this index.
+        Index(
+            "ix_attempts_costs",
+            "user_id",
+            "status",
+            "course",
+            "submitted_at",
+            "specialty",
+            "revenue_under_cents",
+            "revenue_over_cents",
+            "lines_denied",
+            "lines_total",
+            "em_key",
+            "em_given",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -178,6 +193,15 @@ class Attempt(Model):
     code_total: Mapped[int] = mapped_column(Integer, default=0)
     chart_correct: Mapped[bool] = mapped_column(Boolean, default=False)
     seconds_spent: Mapped[int] = mapped_column(Integer, default=0)
+    # What the grade's errors cost (core/pricing/costs.py), summed by the reports: national
+    # PFS dollars lost to undercoding / at risk from overcoding, lines the edits deny, and
+    # the key's and the answer's office/ED E/M codes.
+    revenue_under_cents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    revenue_over_cents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    lines_denied: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    lines_total: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    em_key: Mapped[str] = mapped_column(String(5), default="", server_default="")
+    em_given: Mapped[str] = mapped_column(String(5), default="", server_default="")
     chosen_because: Mapped[str] = mapped_column(String(300), default="", server_default="")
     run_id: Mapped[int | None] = mapped_column(
         ForeignKey("assignment_runs.id"), nullable=True, index=True

@@ -124,6 +124,49 @@ class PfsFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class PfsRvu:
+    """One row of the PFS relative value file (a code, or its 26/TC row): what pricing needs.
+
+    ``*_na``: the file marks the practice expense "NA" in that setting (the service is not
+    usually furnished there). Indicators are the file's own one-character codes.
+    """
+
+    code: str
+    modifier: str
+    status: str
+    work: float
+    nonfacility_pe: float
+    facility_pe: float
+    mp: float
+    nonfacility_na: bool
+    facility_na: bool
+    global_days: str
+    pctc: str
+    mult_proc: str
+    bilateral: str
+    assistant: str
+    co_surgeons: str
+    team_surgery: str
+    endo_base: str
+    conversion_factor: float
+
+
+@dataclass(frozen=True, slots=True)
+class Gpci:
+    """A Medicare locality's geographic practice cost indices (work with the 1.0 floor)."""
+
+    locality: str  # "MAC-number", e.g. "01112-05"
+    state: str
+    name: str
+    work: float
+    pe: float
+    mp: float
+
+
+NATIONAL = Gpci("national", "", "National (unadjusted)", 1.0, 1.0, 1.0)
+
+
+@dataclass(frozen=True, slots=True)
 class HcpcsRow:
     code: str
     record_type: str
@@ -250,6 +293,62 @@ class CmsCatalog:
             nonfacility_total=float(base[9]),
             facility_total=float(base[10]),
             modifiers=tuple(str(r[0]) for r in rows if r[0]),
+        )
+
+    @lru_cache(maxsize=65536)  # noqa: B019
+    def pfs_rvu(self, code: str, modifier: str = "") -> PfsRvu | None:
+        """The RVU row of a code (modifier "" for the global row, "26" or "TC")."""
+        row = (
+            self._connect()
+            .execute(
+                "SELECT code, modifier, status, work_rvu, nonfacility_pe_rvu, facility_pe_rvu, "
+                "mp_rvu, nonfacility_na, facility_na, global_days, pctc, mult_proc, bilateral, "
+                "assistant, co_surgeons, team_surgery, endo_base, conversion_factor FROM pfs "
+                "WHERE code = ? AND modifier = ?",
+                (code, modifier),
+            )
+            .fetchone()
+        )
+        if row is None:
+            return None
+        return PfsRvu(
+            str(row[0]),
+            str(row[1]),
+            str(row[2]),
+            float(row[3]),
+            float(row[4]),
+            float(row[5]),
+            float(row[6]),
+            bool(row[7]),
+            bool(row[8]),
+            *(str(v) for v in row[9:17]),
+            float(row[17]),
+        )
+
+    @lru_cache(maxsize=256)  # noqa: B019
+    def gpci(self, locality: str) -> Gpci | None:
+        """A locality's GPCIs ("national" is all 1.0)."""
+        if locality == NATIONAL.locality:
+            return NATIONAL
+        row = (
+            self._connect()
+            .execute(
+                "SELECT locality, state, name, work, pe, mp FROM gpci WHERE locality = ?",
+                (locality,),
+            )
+            .fetchone()
+        )
+        if row is None:
+            return None
+        return Gpci(str(row[0]), str(row[1]), str(row[2]), *(float(v) for v in row[3:6]))
+
+    def localities(self) -> tuple[Gpci, ...]:
+        """Every locality, national first, then by state and name (for the locality menu)."""
+        rows = self._connect().execute(
+            "SELECT locality, state, name, work, pe, mp FROM gpci ORDER BY state, name"
+        )
+        return (NATIONAL,) + tuple(
+            Gpci(str(r[0]), str(r[1]), str(r[2]), *(float(v) for v in r[3:6])) for r in rows
         )
 
     # ------------------------------------------------------------------ validity
@@ -449,9 +548,12 @@ __all__ = [
     "AddOn",
     "CmsCatalog",
     "CodeCheck",
+    "Gpci",
     "HcpcsRow",
+    "NATIONAL",
     "Mue",
     "NcciEdit",
     "PfsFacts",
+    "PfsRvu",
     "claim_type",
 ]

@@ -31,8 +31,8 @@ from ..models import (
     utcnow,
 )
 from .access import exam_is_open
-from .costs import attach_costs
 from .cohorts import managed_cohort_ids
+from .costs import attach_costs
 from .keys import EVERYONE, OWN_COHORTS, current_key, reaches, variant_of
 from .practice import PracticeError, patient_facts, store_errors
 from .review import reapply

@@ -6,11 +6,19 @@ template, per trainee and week, per error type), so the report stays fast at 200
 reported in their own table.
 
 The package's modules follow the report's seams: `tables` (the shapes), `queries` (members and
-the one scan), `accuracy`, `trend`, `errors`, `items`, `refreshers` (one table family each) and
-`cohort` (the front door, `cohort_report`).
+the one scan), `accuracy`, `trend`, `errors`, `items`, `refreshers`, `costs` (one table family
+each) and `cohort` (the front door, `cohort_report`).
 """
 
 from .cohort import cohort_report
+from .costs import PROGRESS_TABLES, EmDistribution, trainee_cost_tables
 from .tables import CohortReport, Table
 
-__all__ = ["CohortReport", "Table", "cohort_report"]
+__all__ = [
+    "PROGRESS_TABLES",
+    "CohortReport",
+    "EmDistribution",
+    "Table",
+    "cohort_report",
+    "trainee_cost_tables",
+]

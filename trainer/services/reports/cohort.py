@@ -6,7 +6,8 @@ from trainer.core.content.templates import TemplateLibrary
 from trainer.core.stats.mastery import AccuracySummary
 
 from ...models import Cohort
-from .accuracy import matrix_table, peers_table, productivity_table, ready_table
+from .accuracy import matrix_table, overall, peers_table, productivity_table, ready_table
+from .costs import cost_tables
 from .errors import errors_table
 from .items import items_table
 from .queries import members, template_cells
@@ -49,4 +50,10 @@ def cohort_report(
         "items": items_table(ids, cells, library),
         "refreshers": refreshers_table(cohort, names),
     }
-    return CohortReport(cohort, users, tables)
+    accuracy = {}
+    for user_id, cells_of in per.items():
+        summary = overall(cells_of, target)
+        accuracy[user_id] = (summary.code_accuracy, sum(secs for _, secs in cells_of.values()))
+    costs, em = cost_tables(users, ids, accuracy)
+    tables.update(costs)
+    return CohortReport(cohort, users, tables, em)

@@ -35,6 +35,7 @@ class CohortReport:
     cohort: Cohort
     trainees: list[User]
     tables: dict[str, Table]
+    em: Any = None  # the cohort's E/M level distribution (costs.EmDistribution), for the chart
 
     @property
     def user_ids(self) -> dict[str, int]:

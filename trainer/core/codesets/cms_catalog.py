@@ -192,6 +192,10 @@ class CodeCheck:
     note: str = ""
 
 
+def _gpci(row: Any) -> Gpci:
+    return Gpci(str(row[0]), str(row[1]), str(row[2]), float(row[3]), float(row[4]), float(row[5]))
+
+
 def _ymd(value: int) -> date:
     return date(value // 10000, value // 100 % 100, value % 100) if value < 99991231 else FAR_FUTURE
 
@@ -312,17 +316,24 @@ class CmsCatalog:
         if row is None:
             return None
         return PfsRvu(
-            str(row[0]),
-            str(row[1]),
-            str(row[2]),
-            float(row[3]),
-            float(row[4]),
-            float(row[5]),
-            float(row[6]),
-            bool(row[7]),
-            bool(row[8]),
-            *(str(v) for v in row[9:17]),
-            float(row[17]),
+            code=str(row[0]),
+            modifier=str(row[1]),
+            status=str(row[2]),
+            work=float(row[3]),
+            nonfacility_pe=float(row[4]),
+            facility_pe=float(row[5]),
+            mp=float(row[6]),
+            nonfacility_na=bool(row[7]),
+            facility_na=bool(row[8]),
+            global_days=str(row[9]),
+            pctc=str(row[10]),
+            mult_proc=str(row[11]),
+            bilateral=str(row[12]),
+            assistant=str(row[13]),
+            co_surgeons=str(row[14]),
+            team_surgery=str(row[15]),
+            endo_base=str(row[16]),
+            conversion_factor=float(row[17]),
         )
 
     @lru_cache(maxsize=256)  # noqa: B019
@@ -340,16 +351,14 @@ class CmsCatalog:
         )
         if row is None:
             return None
-        return Gpci(str(row[0]), str(row[1]), str(row[2]), *(float(v) for v in row[3:6]))
+        return _gpci(row)
 
     def localities(self) -> tuple[Gpci, ...]:
         """Every locality, national first, then by state and name (for the locality menu)."""
         rows = self._connect().execute(
             "SELECT locality, state, name, work, pe, mp FROM gpci ORDER BY state, name"
         )
-        return (NATIONAL,) + tuple(
-            Gpci(str(r[0]), str(r[1]), str(r[2]), *(float(v) for v in r[3:6])) for r in rows
-        )
+        return (NATIONAL,) + tuple(_gpci(r) for r in rows)
 
     # ------------------------------------------------------------------ validity
 

@@ -20,13 +20,16 @@ def sign_test(higher: int, lower: int) -> float:
     if n == 0:
         return 1.0
     k = min(higher, lower)
-    tail = sum(comb(n, i) for i in range(k + 1)) / 2**n
-    return min(1.0, 2 * tail)
+    tail = sum(comb(n, i) for i in range(k + 1))
+    return min(1.0, 2 * tail / (1 << n))
 
 
-def bias_verdict(higher: int, lower: int) -> str:
-    """ "over-coding", "under-coding" or "" (not significant at 5%, or too few differences)."""
-    if higher + lower < MIN_DIFFERENCES or sign_test(higher, lower) >= SIGNIFICANCE:
+def bias_verdict(higher: int, lower: int, p_value: float | None = None) -> str:
+    """The bias a sign test finds: "over-coding", "under-coding" or "" (not significant at
+    5%, or too few differences). ``p_value``: the test's, when the caller has it already."""
+    if higher + lower < MIN_DIFFERENCES:
+        return ""
+    if (sign_test(higher, lower) if p_value is None else p_value) >= SIGNIFICANCE:
         return ""
     return "over-coding" if higher > lower else "under-coding"
 

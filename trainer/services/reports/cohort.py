@@ -24,7 +24,7 @@ def cohort_report(
     names = {u.id: u.display_name for u in users}
     cells = template_cells(ids)
     sums: dict[tuple[int, str], list[int]] = {}
-    for user_id, _template, specialty, n, ok, cc, ct, secs in cells:
+    for user_id, _template, specialty, n, ok, cc, ct, secs, *_costs in cells:
         acc = sums.get((user_id, specialty))
         if acc is None:
             sums[(user_id, specialty)] = [n, ok, cc, ct, secs]
@@ -54,6 +54,6 @@ def cohort_report(
     for user_id, cells_of in per.items():
         summary = overall(cells_of, target)
         accuracy[user_id] = (summary.code_accuracy, sum(secs for _, secs in cells_of.values()))
-    costs, em = cost_tables(users, ids, accuracy)
+    costs, em = cost_tables(users, ids, accuracy, cells)
     tables.update(costs)
     return CohortReport(cohort, users, tables, em)

@@ -1,19 +1,23 @@
-"""The cost tables: revenue lost and at risk per specialty and week, claims and productivity
-beside accuracy, and the E/M level distribution against the keys' with its bias test.
+"""The cost tables: revenue lost and at risk per specialty and week, claims, denials,
+productivity and E/M bias beside accuracy, and the E/M level distribution against the keys'.
 
-Each sums the per-attempt cost figures (``Attempt.revenue_under_cents`` ...), set when a
-chart is graded, through the ``ix_attempts_costs`` covering index: one grouped scan for the
-per-trainee and E/M figures and one small query per week, as the accuracy trend does. The
-same functions serve the cohort report (every member) and a trainee's progress page (one id).
+They sum the per-attempt cost figures (``Attempt.revenue_under_cents`` ...) set when a chart
+is graded. The per-trainee figures come from the report's one scan (``template_cells``
+carries the cost sums); the revenue and E/M level tables read only their own rows through
+partial indexes (charts whose errors moved money; charts with an office/ED E/M key). The same
+functions serve the cohort report (every member) and a trainee's progress page (one id).
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cached_property
+from typing import Any
 
-from sqlalchemy import DateTime, bindparam, case, func, select
+from sqlalchemy import DateTime, bindparam, func, or_, select
 
 from trainer.core.content.templates import SPECIALTIES
 from trainer.core.pricing.costs import em_level_difference
@@ -21,7 +25,7 @@ from trainer.core.stats.bias import bias_verdict, sign_test
 
 from ...extensions import db
 from ...models import Attempt, User, utcnow
-from .queries import plain_rows, practice_of
+from .queries import CELL_COSTS, plain_rows, practice_of, template_cells
 from .tables import Table, pct
 from .trend import week_starts
 
@@ -33,39 +37,39 @@ ESTIMATE = (
 
 @dataclass
 class CostCells:
-    """Per trainee: charts, clean charts, denied lines, lines, cents lost and at risk; and the
-    (key, given) E/M code pairs with their counts."""
+    """Per trainee: charts, clean charts, denied lines, lines, cents lost, cents at risk;
+    and the trainee's (key E/M code, coded E/M code) pairs with their chart counts."""
 
     per_user: dict[int, list[int]] = field(default_factory=dict)
-    em_pairs: dict[int, Counter[tuple[str, str]]] = field(default_factory=dict)
+    em: dict[int, Counter[tuple[str, str]]] = field(default_factory=dict)
 
 
-def cost_cells(ids: list[int]) -> CostCells:
-    cells = CostCells()
-    if not ids:
-        return cells
-    statement = (
-        select(
-            Attempt.user_id,
-            Attempt.em_key,
-            Attempt.em_given,
-            func.count(),
-            func.coalesce(func.sum(case((Attempt.lines_denied == 0, 1), else_=0)), 0),
-            func.coalesce(func.sum(Attempt.lines_denied), 0),
-            func.coalesce(func.sum(Attempt.lines_total), 0),
-            func.coalesce(func.sum(Attempt.revenue_under_cents), 0),
-            func.coalesce(func.sum(Attempt.revenue_over_cents), 0),
+def cost_cells(cells: Sequence[Sequence[Any]], ids: list[int]) -> CostCells:
+    """Sum the report's template cells per trainee, and read the E/M pairs.
+
+    The loop runs once per cell (16,000 at 200 x 500), so it adds without indirection."""
+    out = CostCells()
+    per = out.per_user
+    for row in cells:
+        acc = per.get(row[0])
+        if acc is None:
+            per[row[0]] = [row[3], *row[-CELL_COSTS:]]
+            continue
+        acc[0] += row[3]
+        acc[1] += row[-5]
+        acc[2] += row[-4]
+        acc[3] += row[-3]
+        acc[4] += row[-2]
+        acc[5] += row[-1]
+    if ids:
+        statement = (
+            select(Attempt.user_id, Attempt.em_key, Attempt.em_given, func.count())
+            .where(*practice_of(ids), Attempt.em_key != "")
+            .group_by(Attempt.user_id, Attempt.em_key, Attempt.em_given)
         )
-        .where(*practice_of(ids))
-        .group_by(Attempt.user_id, Attempt.em_key, Attempt.em_given)
-    )
-    for user_id, em_key, em_given, n, clean, denied, lines, under, over in plain_rows(statement)[0]:
-        acc = cells.per_user.setdefault(user_id, [0, 0, 0, 0, 0, 0])
-        for i, v in enumerate((n, clean, denied, lines, under, over)):
-            acc[i] += int(v)
-        if em_key:
-            cells.em_pairs.setdefault(user_id, Counter())[(em_key, em_given)] += int(n)
-    return cells
+        for user_id, key, given, n in plain_rows(statement)[0]:
+            out.em.setdefault(user_id, Counter())[(key, given)] += n
+    return out
 
 
 def _dollars(cents: int) -> str:
@@ -77,7 +81,7 @@ def revenue_table(ids: list[int]) -> Table:
     table = Table(
         "revenue",
         "Revenue lost and at risk, per week",
-        ["week", "specialty", "charts", "revenue_lost_$", "at_risk_$"],
+        ["week", "specialty", "charts_with_money_errors", "revenue_lost_$", "at_risk_$"],
         note=ESTIMATE + " Lost: keyed services under-coded or missed; at risk: services "
         "over-coded or not supported (an audit would take them back).",
     )
@@ -95,6 +99,7 @@ def revenue_table(ids: list[int]) -> Table:
         )
         .where(
             *practice_of(ids),
+            or_(Attempt.revenue_under_cents > 0, Attempt.revenue_over_cents > 0),
             Attempt.submitted_at >= bindparam("week_start", starts[0], DateTime(timezone=True)),
             Attempt.submitted_at < bindparam("week_end", ends[-1], DateTime(timezone=True)),
         )
@@ -134,10 +139,8 @@ def revenue_table(ids: list[int]) -> Table:
 def claims_table(
     users: list[User], cells: CostCells, accuracy: dict[int, tuple[float | None, int]]
 ) -> Table:
-    """Clean-claim and coding-caused denial rates, productivity and money beside accuracy.
-
-    ``accuracy``: per trainee, code-level accuracy and seconds spent (from the report's scan).
-    """
+    """Clean-claim and coding-caused denial rates, productivity, money and E/M bias beside
+    accuracy. ``accuracy``: per trainee, code-level accuracy and seconds spent."""
     table = Table(
         "claims",
         "Clean claims, denials and productivity beside accuracy",
@@ -152,16 +155,26 @@ def claims_table(
             "charts_per_hour",
             "revenue_lost_$",
             "at_risk_$",
+            "em_higher",
+            "em_lower",
+            "em_n",
+            "em_p_value",
+            "em_bias",
         ],
         linked=True,
         note="A clean claim has no line the payer edits would deny (first-pass); the denial "
         "rate is coding-caused denied lines over lines entered. Charts per hour against "
-        "accuracy shows the speed/quality trade-off. " + ESTIMATE,
+        "accuracy shows the speed/quality trade-off. E/M bias: two-sided exact sign test on "
+        "the charts coded at another level of the key's E/M family (n of them; ties dropped), "
+        "flagged when p < 0.05 with at least 5. " + ESTIMATE,
     )
     for user in users:
-        n, clean, denied, lines, under, over = cells.per_user.get(user.id, [0, 0, 0, 0, 0, 0])
+        n, clean, denied, lines, under, over = cells.per_user.get(user.id, [0] * 6)
+        em = em_distribution(cells.em.get(user.id, Counter()))
+        higher, lower = em.higher, em.lower
         acc, seconds = accuracy.get(user.id, (None, 0))
         hours = seconds / 3600
+        verdict = em.verdict
         table.rows.append(
             [
                 user.display_name,
@@ -174,8 +187,14 @@ def claims_table(
                 f"{n / hours:.1f}" if hours else "",
                 _dollars(under),
                 _dollars(over),
+                higher,
+                lower,
+                higher + lower,
+                f"{em.p_value:.3f}",
+                verdict,
             ]
         )
+        table.classes.append(["flag" if verdict else ""] * 15)
     return table
 
 
@@ -191,13 +210,13 @@ class EmDistribution:
     def n(self) -> int:
         return self.higher + self.lower
 
-    @property
+    @cached_property
     def p_value(self) -> float:
         return sign_test(self.higher, self.lower)
 
     @property
     def verdict(self) -> str:
-        return bias_verdict(self.higher, self.lower)
+        return bias_verdict(self.higher, self.lower, self.p_value)
 
 
 def em_distribution(pairs: Counter[tuple[str, str]]) -> EmDistribution:
@@ -246,52 +265,23 @@ def em_table(dist: EmDistribution) -> Table:
     return table
 
 
-def cohort_em(cells: CostCells) -> EmDistribution:
-    merged: Counter[tuple[str, str]] = Counter()
-    for pairs in cells.em_pairs.values():
-        merged.update(pairs)
-    return em_distribution(merged)
-
-
-def bias_table(users: list[User], cells: CostCells) -> Table:
-    """Per trainee: the E/M sign test, so a supervisor sees who leans high or low."""
-    table = Table(
-        "em_bias",
-        "E/M level bias per trainee",
-        ["trainee", "username", "higher", "lower", "same", "n", "p_value", "bias"],
-        linked=True,
-        note="Two-sided exact sign test on the trainee's E/M level differences (ties dropped); "
-        "flagged when p < 0.05 with at least 5 differing charts.",
-    )
-    for user in users:
-        dist = em_distribution(cells.em_pairs.get(user.id, Counter()))
-        table.rows.append(
-            [
-                user.display_name,
-                user.username,
-                dist.higher,
-                dist.lower,
-                dist.same,
-                dist.n,
-                f"{dist.p_value:.3f}",
-                dist.verdict,
-            ]
-        )
-        table.classes.append(["flag" if dist.verdict else ""] * 8)
-    return table
-
-
 def cost_tables(
-    users: list[User], ids: list[int], accuracy: dict[int, tuple[float | None, int]]
+    users: list[User],
+    ids: list[int],
+    accuracy: dict[int, tuple[float | None, int]],
+    cells: Sequence[Sequence[Any]] | None = None,
 ) -> tuple[dict[str, Table], EmDistribution]:
-    """Every cost table, and the E/M distribution the page draws."""
-    cells = cost_cells(ids)
-    dist = cohort_em(cells)
+    """Every cost table, and the E/M distribution the page draws (``cells``: the report's
+    template cells when it has them, else they are read here)."""
+    sums = cost_cells(template_cells(ids) if cells is None else cells, ids)
+    merged: Counter[tuple[str, str]] = Counter()
+    for pairs in sums.em.values():
+        merged.update(pairs)
+    dist = em_distribution(merged)
     return {
         "revenue": revenue_table(ids),
-        "claims": claims_table(users, cells, accuracy),
+        "claims": claims_table(users, sums, accuracy),
         "em_levels": em_table(dist),
-        "em_bias": bias_table(users, cells),
     }, dist
 
 

@@ -43,7 +43,7 @@ def items_table(ids: list[int], cells: list[Any], library: TemplateLibrary) -> T
         )
     )
     merged: dict[tuple[int, str], list[int]] = {}
-    for user_id, template_id, _s, n, ok, cc, ct, _secs in cells:
+    for user_id, template_id, _s, n, ok, cc, ct, _secs, *_costs in cells:
         acc = merged.get((user_id, template_id))
         if acc is None:
             merged[(user_id, template_id)] = [n, ok, cc, ct]

@@ -29,11 +29,17 @@ def practice_of(ids: list[int]) -> Any:
     return (Attempt.user_id.in_(ids), *practice_figures())
 
 
-def template_cells(ids: list[int]) -> list[tuple[int, str, str, int, int, int, int, int]]:
-    """Per trainee and template: charts, charts right, codes right, codes, seconds.
+CELL_COSTS = 5
+"""The cost sums at the end of each cell (see `template_cells`)."""
+
+
+def template_cells(ids: list[int]) -> list[tuple[Any, ...]]:
+    """Per trainee and template: charts, charts right, codes right, codes, seconds, then the
+    cost sums: clean charts, denied lines, lines, cents lost, cents at risk.
 
     The one scan of the attempts the report makes (through the covering index); the
-    specialty matrix, productivity, peers and item analysis are all sums of these cells.
+    specialty matrix, productivity, peers, item analysis and the claims table are all sums
+    of these cells.
     """
     if not ids:
         return []
@@ -47,6 +53,11 @@ def template_cells(ids: list[int]) -> list[tuple[int, str, str, int, int, int, i
             func.coalesce(func.sum(Attempt.code_correct), 0),
             func.coalesce(func.sum(Attempt.code_total), 0),
             func.coalesce(func.sum(Attempt.seconds_spent), 0),
+            func.coalesce(func.sum(case((Attempt.lines_denied == 0, 1), else_=0)), 0),
+            func.coalesce(func.sum(Attempt.lines_denied), 0),
+            func.coalesce(func.sum(Attempt.lines_total), 0),
+            func.coalesce(func.sum(Attempt.revenue_under_cents), 0),
+            func.coalesce(func.sum(Attempt.revenue_over_cents), 0),
         )
         .where(*practice_of(ids))
         .group_by(Attempt.user_id, Attempt.template_id, Attempt.specialty)

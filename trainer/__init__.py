@@ -17,6 +17,7 @@ from .config import (
     ensure_secret_key,
     env_overrides,
 )
+from .core.pricing.drg import parse_base_rate
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -43,6 +44,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(
         app.config.get("SQLALCHEMY_DATABASE_URI"), Path(app.instance_path)
     )
+    # A mistyped base rate stops the start-up with its reason rather than pricing wrongly.
+    app.config["DRG_BASE_RATE"] = parse_base_rate(app.config["DRG_BASE_RATE"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = ensure_secret_key(Path(app.instance_path))
     if app.config.get("PROXY_COUNT"):

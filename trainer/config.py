@@ -12,6 +12,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from .core.pricing.drg import DEFAULT_BASE_RATE
 from .core.stats.mastery import ELITE, TARGET
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -55,6 +56,10 @@ class Defaults:
     CODESET_INDEX: str | None = None  # default: instance/codesets.sqlite
     ACCURACY_TARGET = TARGET
     ACCURACY_ELITE = ELITE
+    # The national IPPS base rate (operating + capital, dollars) an inpatient DRG difference is
+    # priced at; the FY2026 final rule's by default (core/pricing/drg.py). A deployment sets
+    # TRAINER_DRG_BASE_RATE to price at its own blended rate.
+    DRG_BASE_RATE = str(DEFAULT_BASE_RATE)
     HTTPS = False
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -126,6 +127,10 @@ class CohortMember(Model):
     user: Mapped[User] = relationship(back_populates="memberships")
 
 
+REVENUE_ROWS = "revenue_under_cents > 0 OR revenue_over_cents > 0"
+EM_ROWS = "em_key != ''"
+
+
 class Attempt(Model):
     """One chart a trainee coded (or is coding)."""
 
@@ -146,6 +151,10 @@ class Attempt(Model):
             "code_total",
             "seconds_spent",
             "submitted_at",
+            "lines_denied",
+            "lines_total",
+            "revenue_under_cents",
+            "revenue_over_cents",
         ),
         # Lets the weekly trend read one week's range per trainee in index order.
         Index(
@@ -156,6 +165,31 @@ class Attempt(Model):
             "submitted_at",
             "code_correct",
             "code_total",
+        ),
+        # Partial indexes over the few rows the cost tables read apart from the main scan:
+        # charts whose errors moved money (revenue per week) and charts with an office/ED E/M
+        # in the key (the level distribution).
+        Index(
+            "ix_attempts_revenue",
+            "user_id",
+            "status",
+            "course",
+            "submitted_at",
+            "specialty",
+            "revenue_under_cents",
+            "revenue_over_cents",
+            sqlite_where=text(REVENUE_ROWS),
+            postgresql_where=text(REVENUE_ROWS),
+        ),
+        Index(
+            "ix_attempts_em",
+            "user_id",
+            "status",
+            "course",
+            "em_key",
+            "em_given",
+            sqlite_where=text(EM_ROWS),
+            postgresql_where=text(EM_ROWS),
         ),
     )
 
@@ -178,6 +212,15 @@ class Attempt(Model):
     code_total: Mapped[int] = mapped_column(Integer, default=0)
     chart_correct: Mapped[bool] = mapped_column(Boolean, default=False)
     seconds_spent: Mapped[int] = mapped_column(Integer, default=0)
+    # What the grade's errors cost (core/pricing/costs.py), summed by the reports: national
+    # PFS dollars lost to undercoding / at risk from overcoding, lines the edits deny, and
+    # the key's and the answer's office/ED E/M codes.
+    revenue_under_cents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    revenue_over_cents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    lines_denied: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    lines_total: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    em_key: Mapped[str] = mapped_column(String(5), default="", server_default="")
+    em_given: Mapped[str] = mapped_column(String(5), default="", server_default="")
     chosen_because: Mapped[str] = mapped_column(String(300), default="", server_default="")
     run_id: Mapped[int | None] = mapped_column(
         ForeignKey("assignment_runs.id"), nullable=True, index=True

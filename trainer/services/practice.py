@@ -28,6 +28,7 @@ from ..database import rows_changed, write_transaction
 from ..extensions import db
 from ..models import AssignmentRun, Attempt, AttemptError, AttemptGrade, CohortMember, utcnow
 from .clock import aware_utc, database_now
+from .costs import attach_costs, set_cost_figures
 from .keys import current_key, key_version, variant_of
 
 
@@ -227,7 +228,7 @@ def grade_attempt(attempt: Attempt, answer: Claim, catalog: Any) -> dict[str, An
         catalog=catalog,
         patient=patient_facts(variant),
     )
-    return result.to_dict()
+    return attach_costs(attempt, answer, result.to_dict(), catalog)
 
 
 def submit_attempt(
@@ -314,6 +315,8 @@ def _record(
 
 
 def store_errors(session: Any, attempt: Attempt, graded: dict[str, Any]) -> None:
+    """The grade's error rows, and its cost figures on the attempt (every grade change)."""
+    set_cost_figures(attempt, graded)
     session.execute(delete(AttemptError).where(AttemptError.attempt_id == attempt.id))
     for err in graded.get("errors", []):
         expected = str(err.get("expected") or err.get("given") or "")

@@ -41,6 +41,7 @@ from ..models import AssignmentRun, Attempt, Dispute
 from ..services import practice as service
 from ..services.access import may_see_key
 from ..services.assignments import run_status
+from ..services.costs import locality_costs
 from ..services.disputes import DisputeError, open_dispute
 from ..services.keys import current_key
 from ..services.mastery import drill_target, next_chart
@@ -307,6 +308,21 @@ def _revenue_titles(item: Attempt) -> dict[str, str]:
     return {c: catalog.title(c, "revenue") or "" for c in codes if c}
 
 
+def _costs(item: Attempt, grade: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The stored national cost estimate, or the one for ``?locality=`` (unknown: a 400)."""
+    if grade is None:
+        return None
+    locality = request.args.get("locality", "national")
+    if len(locality) > 16:
+        abort(400, "Unknown Medicare locality.")
+    if locality == "national" and isinstance(grade.get("costs"), dict):
+        return dict(grade["costs"])
+    found = locality_costs(item, grade, domain().catalog, locality)
+    if found is None:
+        abort(400, "Unknown Medicare locality.")
+    return found.to_dict()
+
+
 def _result_page(item: Attempt, status: int = 200) -> ResponseReturnValue:
     """The feedback with the key: only ever rendered for a user who may see it now."""
     if not may_see_key(current_user, item):
@@ -315,15 +331,18 @@ def _result_page(item: Attempt, status: int = 200) -> ResponseReturnValue:
     summary = specialty_summary(
         item.user_id, item.specialty, cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"]
     )
+    grade = service.current_grade(item)
     return render_template(
         "practice/result.html",
+        costs=_costs(item, grade),
+        localities=domain().catalog.localities(),
         attempt=item,
         variant=service.variant_of(item),
         key=current_key(item),
         disputes=db.session.scalars(
             select(Dispute).where(Dispute.attempt_id == item.id).order_by(Dispute.id)
         ).all(),
-        grade=service.current_grade(item),
+        grade=grade,
         review=review_of(item.id),
         revenue_titles=_revenue_titles(item),
         ncci_release=domain().catalog.ncci_release(),

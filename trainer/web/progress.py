@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template
+from flask import Blueprint, Response, abort, current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
@@ -10,26 +10,39 @@ from trainer.core.content.templates import SPECIALTIES
 from trainer.core.grading.types import error_label
 from trainer.core.stats.mastery import STATUS_LABELS
 
-from ..services.charts import errors_svg, trend_svg
+from ..services.charts import em_levels_svg, errors_svg, trend_svg
 from ..services.progress import (
+    SpecialtyProgress,
     error_ranking,
     refresher_summaries,
     specialty_summaries,
     weekly_trend,
 )
+from ..services.reports import PROGRESS_TABLES, EmDistribution, Table, trainee_cost_tables
+from .downloads import csv_download
 
 bp = Blueprint("progress", __name__, url_prefix="/progress")
+
+
+def _own_cost_tables(summaries: list[SpecialtyProgress]) -> tuple[dict[str, Table], EmDistribution]:
+    """The signed-in trainee's cost tables (only ever their own charts)."""
+    cc = sum(s.summary.codes_correct for s in summaries)
+    ct = sum(s.summary.codes_total for s in summaries)
+    seconds = int(sum((s.mean_seconds or 0) * s.summary.charts for s in summaries))
+    return trainee_cost_tables(current_user, cc / ct if ct else None, seconds)
 
 
 @bp.get("/")
 @login_required
 def index() -> ResponseReturnValue:
     cfg = current_app.config
+    summaries = specialty_summaries(current_user.id, cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"])
+    costs, em = _own_cost_tables(summaries)
     return render_template(
         "progress/index.html",
-        summaries=specialty_summaries(
-            current_user.id, cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"]
-        ),
+        costs=costs,
+        em_svg=em_levels_svg(em.key_levels, em.given_levels) if em.key_levels else "",
+        summaries=summaries,
         errors=error_ranking(current_user.id),
         refreshers=refresher_summaries(current_user.id),
         specialties=SPECIALTIES,
@@ -55,6 +68,18 @@ def trend_chart() -> ResponseReturnValue:
     weeks, series = weekly_trend(current_user.id)
     named = {SPECIALTIES.get(k, k): v for k, v in series.items()}
     return svg_response(trend_svg(named, weeks, cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"]))
+
+
+@bp.get("/costs/<name>.csv")
+@login_required
+def table_csv(name: str) -> ResponseReturnValue:
+    """One of the trainee's own cost tables as CSV (revenue, claims, em_levels)."""
+    if name not in PROGRESS_TABLES:
+        abort(404)
+    cfg = current_app.config
+    summaries = specialty_summaries(current_user.id, cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"])
+    table = _own_cost_tables(summaries)[0][name]
+    return csv_download(table.csv(), current_user.username, f"-{name}.csv")
 
 
 @bp.get("/errors.svg")

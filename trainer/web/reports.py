@@ -12,7 +12,7 @@ from trainer.core.stats.mastery import STATUS_LABELS
 
 from ..extensions import db
 from ..models import Cohort, CohortMember, User
-from ..services.charts import trend_svg
+from ..services.charts import em_levels_svg, trend_svg
 from ..services.cohorts import visible_cohorts
 from ..services.library import cohort_library
 from ..services.progress import error_ranking, specialty_summaries, weekly_trend
@@ -42,7 +42,9 @@ def _report(cohort: Cohort) -> CohortReport:
 @role_required("supervisor")
 def cohort(cohort_id: int) -> ResponseReturnValue:
     report = _report(_cohort(cohort_id))
-    return render_template("supervise/report.html", report=report)
+    em = report.em
+    em_svg = em_levels_svg(em.key_levels, em.given_levels) if em and em.key_levels else ""
+    return render_template("supervise/report.html", report=report, em_svg=em_svg)
 
 
 @bp.get("/cohorts/<int:cohort_id>/report/<table>.csv")

@@ -22,7 +22,15 @@ from pathlib import Path
 from typing import Any
 
 from trainer.core.claims import CodeKind
-from trainer.core.codesets.cms_catalog import AddOn, CmsCatalog, Mue, NcciEdit, PfsFacts
+from trainer.core.codesets.cms_catalog import (
+    AddOn,
+    CmsCatalog,
+    Gpci,
+    Mue,
+    NcciEdit,
+    PfsFacts,
+    PfsRvu,
+)
 from trainer.core.codesets.codes import guess_kind, normalize
 from trainer.core.codesets.curated import CuratedSets, Entry, load_curated
 from trainer.core.codesets.index_terms import source_label
@@ -788,6 +796,17 @@ class Catalog:
     def pfs(self, code: str) -> PfsFacts | None:
         """The fee schedule's indicators for a code (global days, PC/TC, multiple/bilateral)."""
         return self.cms.pfs(normalize(code))
+
+    def pfs_rvu(self, code: str, modifier: str = "") -> PfsRvu | None:
+        """The PFS relative value row of a code (modifier "", "26" or "TC"), for pricing."""
+        return self.cms.pfs_rvu(normalize(code), modifier)
+
+    def gpci(self, locality: str) -> Gpci | None:
+        """A Medicare locality's GPCIs ("national": all 1.0)."""
+        return self.cms.gpci(locality)
+
+    def localities(self) -> tuple[Gpci, ...]:
+        return self.cms.localities()
 
     def add_on(self, code: str) -> AddOn | None:
         """The NCCI add-on code edit of a code, or None when it is no add-on code."""

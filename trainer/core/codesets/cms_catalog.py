@@ -124,6 +124,49 @@ class PfsFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class PfsRvu:
+    """One row of the PFS relative value file (a code, or its 26/TC row): what pricing needs.
+
+    ``*_na``: the file marks the practice expense "NA" in that setting (the service is not
+    usually furnished there). Indicators are the file's own one-character codes.
+    """
+
+    code: str
+    modifier: str
+    status: str
+    work: float
+    nonfacility_pe: float
+    facility_pe: float
+    mp: float
+    nonfacility_na: bool
+    facility_na: bool
+    global_days: str
+    pctc: str
+    mult_proc: str
+    bilateral: str
+    assistant: str
+    co_surgeons: str
+    team_surgery: str
+    endo_base: str
+    conversion_factor: float
+
+
+@dataclass(frozen=True, slots=True)
+class Gpci:
+    """A Medicare locality's geographic practice cost indices (work with the 1.0 floor)."""
+
+    locality: str  # "MAC-number", e.g. "01112-05"
+    state: str
+    name: str
+    work: float
+    pe: float
+    mp: float
+
+
+NATIONAL = Gpci("national", "", "National (unadjusted)", 1.0, 1.0, 1.0)
+
+
+@dataclass(frozen=True, slots=True)
 class HcpcsRow:
     code: str
     record_type: str
@@ -147,6 +190,10 @@ class CodeCheck:
     message: str
     title: str = ""
     note: str = ""
+
+
+def _gpci(row: Any) -> Gpci:
+    return Gpci(str(row[0]), str(row[1]), str(row[2]), float(row[3]), float(row[4]), float(row[5]))
 
 
 def _ymd(value: int) -> date:
@@ -266,6 +313,67 @@ class CmsCatalog:
             facility_total=float(base[10]),
             modifiers=tuple(str(r[0]) for r in rows if r[0]),
         )
+
+    @lru_cache(maxsize=65536)  # noqa: B019
+    def pfs_rvu(self, code: str, modifier: str = "") -> PfsRvu | None:
+        """The RVU row of a code (modifier "" for the global row, "26" or "TC")."""
+        row = (
+            self._connect()
+            .execute(
+                "SELECT code, modifier, status, work_rvu, nonfacility_pe_rvu, facility_pe_rvu, "
+                "mp_rvu, nonfacility_na, facility_na, global_days, pctc, mult_proc, bilateral, "
+                "assistant, co_surgeons, team_surgery, endo_base, conversion_factor FROM pfs "
+                "WHERE code = ? AND modifier = ?",
+                (code, modifier),
+            )
+            .fetchone()
+        )
+        if row is None:
+            return None
+        return PfsRvu(
+            code=str(row[0]),
+            modifier=str(row[1]),
+            status=str(row[2]),
+            work=float(row[3]),
+            nonfacility_pe=float(row[4]),
+            facility_pe=float(row[5]),
+            mp=float(row[6]),
+            nonfacility_na=bool(row[7]),
+            facility_na=bool(row[8]),
+            global_days=str(row[9]),
+            pctc=str(row[10]),
+            mult_proc=str(row[11]),
+            bilateral=str(row[12]),
+            assistant=str(row[13]),
+            co_surgeons=str(row[14]),
+            team_surgery=str(row[15]),
+            endo_base=str(row[16]),
+            conversion_factor=float(row[17]),
+        )
+
+    @lru_cache(maxsize=256)  # noqa: B019
+    def gpci(self, locality: str) -> Gpci | None:
+        """A locality's GPCIs ("national" is all 1.0)."""
+        if locality == NATIONAL.locality:
+            return NATIONAL
+        row = (
+            self._connect()
+            .execute(
+                "SELECT locality, state, name, work, pe, mp FROM gpci WHERE locality = ?",
+                (locality,),
+            )
+            .fetchone()
+        )
+        if row is None:
+            return None
+        return _gpci(row)
+
+    def localities(self) -> tuple[Gpci, ...]:
+        """Every locality, national first, then by state and name (for the locality menu)."""
+        rows = self._connect().execute(
+            "SELECT locality, state, name, work, pe, mp FROM gpci ORDER BY state, name"
+        )
+        return (NATIONAL,) + tuple(_gpci(r) for r in rows)
 
     # ------------------------------------------------------------------ validity
 
@@ -463,9 +571,12 @@ __all__ = [
     "AddOn",
     "CmsCatalog",
     "CodeCheck",
+    "Gpci",
     "HcpcsRow",
+    "NATIONAL",
     "Mue",
     "NcciEdit",
     "PfsFacts",
+    "PfsRvu",
     "claim_type",
 ]

@@ -61,7 +61,14 @@ CREATE TABLE pfs (
     pctc TEXT NOT NULL, mult_proc TEXT NOT NULL, bilateral TEXT NOT NULL,
     endo_base TEXT NOT NULL, imaging_family TEXT NOT NULL, work_rvu REAL NOT NULL,
     nonfacility_total REAL NOT NULL, facility_total REAL NOT NULL,
+    nonfacility_pe_rvu REAL NOT NULL, facility_pe_rvu REAL NOT NULL, mp_rvu REAL NOT NULL,
+    nonfacility_na INTEGER NOT NULL, facility_na INTEGER NOT NULL, assistant TEXT NOT NULL,
+    co_surgeons TEXT NOT NULL, team_surgery TEXT NOT NULL, conversion_factor REAL NOT NULL,
     PRIMARY KEY (code, modifier)
+) WITHOUT ROWID;
+CREATE TABLE gpci (
+    locality TEXT PRIMARY KEY, mac TEXT NOT NULL, state TEXT NOT NULL, name TEXT NOT NULL,
+    work REAL NOT NULL, pe REAL NOT NULL, mp REAL NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE cpt_year (
     year INTEGER NOT NULL, code TEXT NOT NULL, category TEXT NOT NULL, status TEXT NOT NULL,
@@ -258,11 +265,29 @@ def _load_pfs(conn: sqlite3.Connection, path: Path) -> int:
                 _float(r["work_rvu"]),
                 _float(r["non_facility_total"]),
                 _float(r["facility_total"]),
+                _float(r["non_facility_pe_rvu"]),
+                _float(r["facility_pe_rvu"]),
+                _float(r["mp_rvu"]),
+                1 if r["non_facility_na_indicator"].strip() == "NA" else 0,
+                1 if r["facility_na_indicator"].strip() == "NA" else 0,
+                r["assistant_surgery"].strip(),
+                r["co_surgeons"].strip(),
+                r["team_surgery"].strip(),
+                _float(r["conversion_factor"]),
             )
             for r in csv.DictReader(handle)
         ]
-    conn.executemany("INSERT OR REPLACE INTO pfs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    conn.executemany(f"INSERT OR REPLACE INTO pfs VALUES ({', '.join('?' * 21)})", rows)
     return len(rows)
+
+
+def _load_gpci(conn: sqlite3.Connection, path: Path) -> int:
+    """GPCIs keyed "MAC-locality" (locality numbers repeat across MACs: "00" is many states)."""
+    rows = (
+        (f"{mac}-{number}", mac, state, name.rstrip("*").strip(), _float(w), _float(pe), _float(mp))
+        for mac, state, number, name, w, pe, mp in _csv_rows(path)
+    )
+    return _batched_insert(conn, "INSERT OR REPLACE INTO gpci VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
 
 
 def _load_cpt_years(conn: sqlite3.Connection, path: Path) -> int:
@@ -295,6 +320,7 @@ def build_cms_tables(conn: sqlite3.Connection, cms_dir: Path | None = None) -> C
         conn, folder / manifest["hcpcs"]["transactions"]
     )
     report.rows["pfs"] = _load_pfs(conn, folder / manifest["pfs"]["file"])
+    report.rows["gpci"] = _load_gpci(conn, folder / manifest["pfs"]["gpci"])
     report.rows["cpt_year"] = _load_cpt_years(conn, folder / manifest["cpt_numbers"]["file"])
     report.seconds = time.perf_counter() - started
     conn.executemany(

@@ -38,8 +38,8 @@ from trainer.core.codesets.index_terms import (
 )
 
 # 4: the CMS tables joined the index; 5: ICD-10-CM from the CDC files with the Index layer;
-# 6: both together.
-SCHEMA_VERSION = "6"
+# 6: both together; 7: the PFS RVU components, payment indicators and GPCIs (pricing).
+SCHEMA_VERSION = "7"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,59 @@
+"""`cohort_report`: every table of the cohort report, from one scan of the attempts."""
+
+from __future__ import annotations
+
+from trainer.core.content.templates import TemplateLibrary
+from trainer.core.stats.mastery import AccuracySummary
+
+from ...models import Cohort
+from .accuracy import matrix_table, overall, peers_table, productivity_table, ready_table
+from .costs import cost_tables
+from .errors import errors_table
+from .items import items_table
+from .queries import members, template_cells
+from .refreshers import refreshers_table
+from .tables import CohortReport, PerTrainee
+from .trend import trend_table
+
+
+def cohort_report(
+    cohort: Cohort, library: TemplateLibrary, target: float, elite: float
+) -> CohortReport:
+    users, targets = members(cohort)
+    ids = [u.id for u in users]
+    names = {u.id: u.display_name for u in users}
+    cells = template_cells(ids)
+    sums: dict[tuple[int, str], list[int]] = {}
+    for user_id, _template, specialty, n, ok, cc, ct, secs, *_costs in cells:
+        acc = sums.get((user_id, specialty))
+        if acc is None:
+            sums[(user_id, specialty)] = [n, ok, cc, ct, secs]
+        else:
+            acc[0] += n
+            acc[1] += ok
+            acc[2] += cc
+            acc[3] += ct
+            acc[4] += secs
+    per: PerTrainee = {i: {} for i in ids}
+    for (user_id, specialty), (n, ok, cc, ct, secs) in sums.items():
+        own = float(targets[user_id].get(specialty, target))
+        summary = AccuracySummary(n, ok, cc, ct, own, max(own, elite))
+        per[user_id][specialty] = (summary, secs)
+    specialties = sorted({s for cells in per.values() for s in cells})
+    tables = {
+        "matrix": matrix_table(users, per, specialties),
+        "ready": ready_table(users, per),
+        "trend": trend_table(users, ids),
+        "errors": errors_table(ids),
+        "productivity": productivity_table(users, per, target),
+        "peers": peers_table(users, per, specialties, target),
+        "items": items_table(ids, cells, library),
+        "refreshers": refreshers_table(cohort, names),
+    }
+    accuracy = {}
+    for user_id, cells_of in per.items():
+        summary = overall(cells_of, target)
+        accuracy[user_id] = (summary.code_accuracy, sum(secs for _, secs in cells_of.values()))
+    costs, em = cost_tables(users, ids, accuracy, cells)
+    tables.update(costs)
+    return CohortReport(cohort, users, tables, em)

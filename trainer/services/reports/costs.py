@@ -1,0 +1,306 @@
+"""The cost tables: revenue lost and at risk per specialty and week, claims, denials,
+productivity and E/M bias beside accuracy, and the E/M level distribution against the keys'.
+
+They sum the per-attempt cost figures (``Attempt.revenue_under_cents`` ...) set when a chart
+is graded. The per-trainee figures come from the report's one scan (``template_cells``
+carries the cost sums); the revenue and E/M level tables read only their own rows through
+partial indexes (charts whose errors moved money; charts with an office/ED E/M key). The same
+functions serve the cohort report (every member) and a trainee's progress page (one id).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import cached_property
+from typing import Any
+
+from sqlalchemy import DateTime, bindparam, func, or_, select
+
+from trainer.core.content.templates import SPECIALTIES
+from trainer.core.pricing.costs import em_level_difference
+from trainer.core.stats.bias import bias_verdict, sign_test
+
+from ...extensions import db
+from ...models import Attempt, User, utcnow
+from .queries import CELL_COSTS, plain_rows, practice_of, template_cells
+from .tables import Table, pct
+from .trend import week_starts
+
+ESTIMATE = (
+    "National unadjusted Medicare PFS estimates (CY2025), professional charts only; charts "
+    "graded before pricing existed count as $0."
+)
+
+
+@dataclass
+class CostCells:
+    """Per trainee: charts, clean charts, denied lines, lines, cents lost, cents at risk;
+    and the trainee's (key E/M code, coded E/M code) pairs with their chart counts."""
+
+    per_user: dict[int, list[int]] = field(default_factory=dict)
+    em: dict[int, Counter[tuple[str, str]]] = field(default_factory=dict)
+
+
+def cost_cells(cells: Sequence[Sequence[Any]], ids: list[int]) -> CostCells:
+    """Sum the report's template cells per trainee, and read the E/M pairs.
+
+    The loop runs once per cell (16,000 at 200 x 500), so it adds without indirection."""
+    out = CostCells()
+    per = out.per_user
+    for row in cells:
+        acc = per.get(row[0])
+        if acc is None:
+            per[row[0]] = [row[3], *row[-CELL_COSTS:]]
+            continue
+        acc[0] += row[3]
+        acc[1] += row[-5]
+        acc[2] += row[-4]
+        acc[3] += row[-3]
+        acc[4] += row[-2]
+        acc[5] += row[-1]
+    if ids:
+        statement = (
+            select(Attempt.user_id, Attempt.em_key, Attempt.em_given, func.count())
+            .where(*practice_of(ids), Attempt.em_key != "")
+            .group_by(Attempt.user_id, Attempt.em_key, Attempt.em_given)
+        )
+        for user_id, key, given, n in plain_rows(statement)[0]:
+            out.em.setdefault(user_id, Counter())[(key, given)] += n
+    return out
+
+
+def _dollars(cents: int) -> str:
+    return f"{cents / 100:.2f}"
+
+
+def revenue_table(ids: list[int]) -> Table:
+    """Revenue lost to undercoding and at risk from overcoding, per specialty and ISO week."""
+    table = Table(
+        "revenue",
+        "Revenue lost and at risk, per week",
+        ["week", "specialty", "charts_with_money_errors", "revenue_lost_$", "at_risk_$"],
+        note=ESTIMATE + " Lost: keyed services under-coded or missed; at risk: services "
+        "over-coded or not supported (an audit would take them back).",
+    )
+    if not ids:
+        return table
+    starts = week_starts(utcnow())
+    ends = starts[1:] + [starts[-1] + timedelta(weeks=1)]
+    as_bound = Attempt.__table__.c.submitted_at.type.bind_processor(db.engine.dialect)
+    statement = (
+        select(
+            Attempt.specialty,
+            func.count(),
+            func.coalesce(func.sum(Attempt.revenue_under_cents), 0),
+            func.coalesce(func.sum(Attempt.revenue_over_cents), 0),
+        )
+        .where(
+            *practice_of(ids),
+            or_(Attempt.revenue_under_cents > 0, Attempt.revenue_over_cents > 0),
+            Attempt.submitted_at >= bindparam("week_start", starts[0], DateTime(timezone=True)),
+            Attempt.submitted_at < bindparam("week_end", ends[-1], DateTime(timezone=True)),
+        )
+        .group_by(Attempt.specialty)
+        .order_by(Attempt.specialty)
+    )
+    runs = [
+        {
+            "week_start": as_bound(s) if as_bound else s,
+            "week_end": as_bound(e) if as_bound else e,
+        }
+        for s, e in zip(starts, ends, strict=True)
+    ]
+    for start, rows in zip(starts, plain_rows(statement, runs), strict=True):
+        if not rows:
+            continue
+        year, week, _ = start.isocalendar()
+        label = f"{year}-W{week:02d}"
+        total = [0, 0, 0]
+        for specialty, n, under, over in rows:
+            table.rows.append(
+                [
+                    label,
+                    SPECIALTIES.get(specialty, specialty),
+                    int(n),
+                    _dollars(under),
+                    _dollars(over),
+                ]
+            )
+            table.classes.append([""] * 5)
+            total = [total[0] + int(n), total[1] + int(under), total[2] + int(over)]
+        table.rows.append([label, "Total", total[0], _dollars(total[1]), _dollars(total[2])])
+        table.classes.append(["total"] * 5)
+    return table
+
+
+def claims_table(
+    users: list[User], cells: CostCells, accuracy: dict[int, tuple[float | None, int]]
+) -> Table:
+    """Clean-claim and coding-caused denial rates, productivity, money and E/M bias beside
+    accuracy. ``accuracy``: per trainee, code-level accuracy and seconds spent."""
+    table = Table(
+        "claims",
+        "Clean claims, denials and productivity beside accuracy",
+        [
+            "trainee",
+            "username",
+            "charts",
+            "code_accuracy_%",
+            "clean_claim_%",
+            "denied_lines",
+            "denial_rate_%",
+            "charts_per_hour",
+            "revenue_lost_$",
+            "at_risk_$",
+            "em_higher",
+            "em_lower",
+            "em_n",
+            "em_p_value",
+            "em_bias",
+        ],
+        linked=True,
+        note="A clean claim has no line the payer edits would deny (first-pass); the denial "
+        "rate is coding-caused denied lines over lines entered. Charts per hour against "
+        "accuracy shows the speed/quality trade-off. E/M bias: two-sided exact sign test on "
+        "the charts coded at another level of the key's E/M family (n of them; ties dropped), "
+        "flagged when p < 0.05 with at least 5. " + ESTIMATE,
+    )
+    for user in users:
+        n, clean, denied, lines, under, over = cells.per_user.get(user.id, [0] * 6)
+        em = em_distribution(cells.em.get(user.id, Counter()))
+        higher, lower = em.higher, em.lower
+        acc, seconds = accuracy.get(user.id, (None, 0))
+        hours = seconds / 3600
+        verdict = em.verdict
+        table.rows.append(
+            [
+                user.display_name,
+                user.username,
+                n,
+                pct(acc),
+                pct(clean / n) if n else "",
+                denied,
+                pct(denied / lines) if lines else "",
+                f"{n / hours:.1f}" if hours else "",
+                _dollars(under),
+                _dollars(over),
+                higher,
+                lower,
+                higher + lower,
+                f"{em.p_value:.3f}",
+                verdict,
+            ]
+        )
+        table.classes.append(["flag" if verdict else ""] * 15)
+    return table
+
+
+@dataclass(frozen=True)
+class EmDistribution:
+    key_levels: Counter[str]
+    given_levels: Counter[str]
+    higher: int
+    lower: int
+    same: int
+
+    @property
+    def n(self) -> int:
+        return self.higher + self.lower
+
+    @cached_property
+    def p_value(self) -> float:
+        return sign_test(self.higher, self.lower)
+
+    @property
+    def verdict(self) -> str:
+        return bias_verdict(self.higher, self.lower, self.p_value)
+
+
+def em_distribution(pairs: Counter[tuple[str, str]]) -> EmDistribution:
+    """Level counts (code's family and level, e.g. "9921x level 4" as "99214") and the signs."""
+    key_levels: Counter[str] = Counter()
+    given_levels: Counter[str] = Counter()
+    higher = lower = same = 0
+    for (key, given), n in pairs.items():
+        key_levels[key] += n
+        if given:
+            given_levels[given] += n
+        diff = em_level_difference(key, given)
+        if diff is None:
+            continue
+        if diff > 0:
+            higher += n
+        elif diff < 0:
+            lower += n
+        else:
+            same += n
+    return EmDistribution(key_levels, given_levels, higher, lower, same)
+
+
+def em_table(dist: EmDistribution) -> Table:
+    verdict = dist.verdict
+    table = Table(
+        "em_levels",
+        "E/M level distribution against the keys",
+        ["code", "key_charts", "key_%", "trainee_charts", "trainee_%"],
+        note=(
+            f"Sign test on the level differences: {dist.higher} higher, {dist.lower} lower, "
+            f"{dist.same} the same (n = {dist.n} differing charts), two-sided exact binomial "
+            f"p = {dist.p_value:.3f}. "
+            + (
+                f"Significant {verdict} bias (p < 0.05)."
+                if verdict
+                else "No significant bias (p >= 0.05, or fewer than 5 differing charts)."
+            )
+        ),
+    )
+    key_total = sum(dist.key_levels.values()) or 1
+    given_total = sum(dist.given_levels.values()) or 1
+    for code in sorted(set(dist.key_levels) | set(dist.given_levels)):
+        k, g = dist.key_levels.get(code, 0), dist.given_levels.get(code, 0)
+        table.rows.append([code, k, pct(k / key_total), g, pct(g / given_total)])
+    return table
+
+
+def cost_tables(
+    users: list[User],
+    ids: list[int],
+    accuracy: dict[int, tuple[float | None, int]],
+    cells: Sequence[Sequence[Any]] | None = None,
+) -> tuple[dict[str, Table], EmDistribution]:
+    """Every cost table, and the E/M distribution the page draws (``cells``: the report's
+    template cells when it has them, else they are read here)."""
+    sums = cost_cells(template_cells(ids) if cells is None else cells, ids)
+    merged: Counter[tuple[str, str]] = Counter()
+    for pairs in sums.em.values():
+        merged.update(pairs)
+    dist = em_distribution(merged)
+    return {
+        "revenue": revenue_table(ids),
+        "claims": claims_table(users, sums, accuracy),
+        "em_levels": em_table(dist),
+    }, dist
+
+
+PROGRESS_TABLES = ("revenue", "claims", "em_levels")
+
+
+def trainee_cost_tables(
+    user: User, accuracy: float | None, seconds: int
+) -> tuple[dict[str, Table], EmDistribution]:
+    """A trainee's own cost tables for the progress page (no per-trainee bias table: the
+    E/M table's note carries the trainee's sign test)."""
+    tables, dist = cost_tables([user], [user.id], {user.id: (accuracy, seconds)})
+    return {slug: tables[slug] for slug in PROGRESS_TABLES}, dist
+
+
+__all__ = [
+    "PROGRESS_TABLES",
+    "EmDistribution",
+    "cost_tables",
+    "em_distribution",
+    "trainee_cost_tables",
+]

@@ -202,3 +202,22 @@ def test_a_variant_can_narrow_the_patient(tmp_path):
     assert {
         generate(template, s, choices={"side": "right knee"}).patient.age for s in range(30)
     } - {80, 81}
+
+
+def test_a_variant_can_set_the_payer_and_an_infants_age_in_days(tmp_path):
+    """A 2-month visit needs a 2-month-old; a VFC vaccine needs a Medicaid child."""
+    folder = tmp_path / "orthopaedics" / "knee"
+    shutil.copytree(KNEE, folder)
+    meta = folder / "template.toml"
+    text = meta.read_text().replace("min_age = 52", "min_age = 0")
+    text = text.replace(
+        'side_mod = "LT" }',
+        'side_mod = "LT", patient_max_age = 0, patient_min_days = 56, patient_max_days = 70, '
+        'patient_payer = "medicaid" }',
+    )
+    meta.write_text(text)
+    template = load_template(folder)
+    for seed in range(30):
+        v = generate(template, seed, choices={"side": "left knee"})
+        assert 56 <= (v.date_of_service - v.patient.dob).days <= 70
+        assert v.patient.age == 0 and v.patient.payer == "State Medicaid"

@@ -213,14 +213,19 @@ def _patient(
     values: Mapping[str, Any] | None = None,
 ) -> Patient:
     """The patient, within the template's rules narrowed by the variant's own
-    ``patient_min_age``/``patient_max_age``/``patient_sex`` values (a well-child visit whose
-    code depends on the age band, a 99100 that needs a patient over 70)."""
+    ``patient_min_age``/``patient_max_age``/``patient_sex``/``patient_payer`` values (a
+    well-child visit whose code depends on the age band, a 99100 that needs a patient over
+    70, a VFC vaccine for a Medicaid child) and, for an infant (age 0), ``patient_min_days``/
+    ``patient_max_days`` (a 2-month visit, a newborn's first week)."""
     rules = _narrowed(template.patient, values or {})
     sexes: tuple[Sex, Sex] = ("F", "M")
     sex: Sex = "F" if rules.sex == "F" else "M" if rules.sex == "M" else rng.choice(sexes)
     age = rng.randint(rules.min_age, rules.max_age)
     latest = _years_before(dos, age)  # birthday on the date of service at the latest
     earliest = _years_before(dos, age + 1) + timedelta(days=1)
+    if values and "patient_max_days" in values:  # an infant's visit: age in days
+        latest = dos - timedelta(days=int(values.get("patient_min_days", 0)))
+        earliest = max(earliest, dos - timedelta(days=int(values["patient_max_days"])))
     dob = earliest + timedelta(days=rng.randrange((latest - earliest).days + 1))
     first = fake.first_name_female() if sex == "F" else fake.first_name_male()
     last = fake.last_name()
@@ -244,7 +249,8 @@ def _narrowed(rules: PatientRules, values: Mapping[str, Any]) -> PatientRules:
     if low > high:
         raise ValueError(f"the variant's patient age {low}-{high} is outside the template's")
     sex = str(values.get("patient_sex", rules.sex))
-    return replace(rules, min_age=low, max_age=high, sex=sex)
+    payer = str(values.get("patient_payer", rules.payer))
+    return replace(rules, min_age=low, max_age=high, sex=sex, payer=payer)
 
 
 def _pick(

@@ -297,6 +297,7 @@ def build_key(template: Template, context: Mapping[str, Any], dos: date) -> Answ
         em["total_minutes"] = int(em["total_minutes"]) if str(em.get("total_minutes", "")) else None
         data["em"] = em
     data["alternates"] = _render(spec.get("alternates", []), context)
+    data["claim_type"] = template.claim_type
     data["not_coded"] = [
         _render({k: v for k, v in entry.items() if k != "when"}, context)
         for entry in spec.get("not_coded", [])

@@ -110,6 +110,8 @@ class Template:
     # credential and facility kind (empty: the generator's defaults).
     provider_credentials: tuple[str, ...] = ()
     facility_kinds: tuple[str, ...] = ()
+    # "dme": a DMEPOS supplier claim, edited against the CMS DME supplier MUE/PTP tables.
+    claim_type: str = ""
 
     def variant_count(self) -> int:
         count = 1
@@ -196,6 +198,17 @@ def _strings(meta: Mapping[str, Any], name: str, path: Path, text: str) -> tuple
             path, f"{name} must be a list of non-empty strings", _line_of(text, name)
         )
     return tuple(v.strip() for v in raw)
+
+
+def _claim_type(meta: Mapping[str, Any], path: Path, text: str) -> str:
+    value = str(meta.get("claim_type", ""))
+    if value not in ("", "dme"):
+        raise TemplateError(
+            path, "claim_type must be 'dme' or left out", _line_of(text, "claim_type")
+        )
+    if value and meta.get("setting") != "professional":
+        raise TemplateError(path, "a DME supplier claim is a CMS-1500 (professional) claim")
+    return value
 
 
 def load_template(folder: Path) -> Template:
@@ -285,6 +298,7 @@ def parse_template(
         intended_denials=tuple(str(r) for r in meta.get("intended_denials", ())),
         provider_credentials=_strings(meta, "provider_credentials", meta_path, text),
         facility_kinds=_strings(meta, "facility_kinds", meta_path, text),
+        claim_type=_claim_type(meta, meta_path, text),
         body=body,
         path=folder,
         notes=notes,

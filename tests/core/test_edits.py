@@ -167,3 +167,14 @@ def test_a_dme_supplier_claim_is_edited_against_the_supplier_mue_table(catalog):
         catalog=catalog,
     )
     assert [e.type for e in two.errors] == ["mue_exceeded"]
+
+
+def test_a_dme_pair_of_one_code_goes_on_one_line_with_rt_and_lt(catalog):
+    """The DME MACs bill a pair (two diabetic shoes) as one line with RT and LT and 2 units;
+    on a practitioner claim RT with LT on one line stays a contradiction."""
+    medicare = PatientFacts(72, "F", "Medicare Part B")
+    pair = line("A5500", "RT", "LT", "KX", units=2)
+    supplier = replay(catalog, [pair], ("E11.42",), setting="dme", patient=medicare)
+    assert supplier[0].action == "pay"
+    knee = replay(catalog, [line("20610", "RT", "LT")])
+    assert knee[0].action == "deny" and knee[0].rule == "modifier_lt_rt"

@@ -136,3 +136,45 @@ def test_an_e_m_without_25_on_a_procedure_day_is_denied(catalog):
     results = replay(catalog, [line("99213"), line("20610", "RT")])
     assert (results[0].action, results[0].rule) == ("deny", "modifier_25")
     assert results[1].action == "pay"
+
+
+def test_a_dme_supplier_claim_is_edited_against_the_supplier_mue_table(catalog):
+    """A CPAP device (E0601) has a practitioner MUE of 0 (not payable to a physician) but a
+    DME supplier MUE of 1: a key that names claim_type "dme" pays it, and the grader explains
+    units against the supplier table, not the practitioner's."""
+    from trainer.core.claims import AnswerKey, Claim, KeyedDiagnosis, KeyedLine, key_from_dict
+    from trainer.core.grading.grader import grade
+
+    cpap = line("E0601", "RR", "KX")
+    medicare = PatientFacts(70, "M", "Medicare Part B")
+    physician = replay(catalog, [cpap], ("G47.33",), patient=medicare)
+    assert physician[0].action == "deny" and physician[0].rule == "mue"
+    supplier = replay(catalog, [cpap], ("G47.33",), setting="dme", patient=medicare)
+    assert supplier[0].action == "pay"
+    key = AnswerKey(
+        (KeyedDiagnosis("G47.33"),), (KeyedLine(cpap, "CPAP rental"),), claim_type="dme"
+    )
+    assert key_from_dict(key.to_dict()) == key
+    assert "claim_type" not in AnswerKey().to_dict()  # stored keys of other claims unchanged
+    result = grade(
+        key, Claim(("G47.33",), (cpap,)), date_of_service=DOS, catalog=catalog, patient=medicare
+    )
+    assert result.chart_correct and all(e.action == "pay" for e in result.edits)
+    two = grade(
+        key,
+        Claim(("G47.33",), (line("E0601", "RR", "KX", units=2),)),
+        date_of_service=DOS,
+        catalog=catalog,
+    )
+    assert [e.type for e in two.errors] == ["mue_exceeded"]
+
+
+def test_a_dme_pair_of_one_code_goes_on_one_line_with_rt_and_lt(catalog):
+    """The DME MACs bill a pair (two diabetic shoes) as one line with RT and LT and 2 units;
+    on a practitioner claim RT with LT on one line stays a contradiction."""
+    medicare = PatientFacts(72, "F", "Medicare Part B")
+    pair = line("A5500", "RT", "LT", "KX", units=2)
+    supplier = replay(catalog, [pair], ("E11.42",), setting="dme", patient=medicare)
+    assert supplier[0].action == "pay"
+    knee = replay(catalog, [line("20610", "RT", "LT")])
+    assert knee[0].action == "deny" and knee[0].rule == "modifier_lt_rt"

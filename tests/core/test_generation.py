@@ -146,3 +146,78 @@ def test_dates_stay_inside_the_declared_code_year(tmp_path):
 def test_a_single_specialty_folder_loads_too():
     library = load_library(ROOT / "orthopaedics")
     assert library.errors == [] and library.specialties() == ["orthopaedics"]
+
+
+def test_a_template_can_narrow_the_signer_and_the_facility(tmp_path):
+    """An anaesthesia record is signed by an anaesthesiologist, never by a random NP; the
+    narrowing changes nothing else: the same seed keeps its patient, date and key."""
+    folder = tmp_path / "orthopaedics" / "knee"
+    shutil.copytree(KNEE, folder)
+    meta = folder / "template.toml"
+    plain = load_template(folder)
+    meta.write_text(
+        meta.read_text().replace(
+            'chart_type = "procedure note"',
+            'chart_type = "procedure note"\nprovider_credentials = ["CRNA"]\n'
+            'facility_kinds = ["Surgery Center"]',
+        )
+    )
+    narrowed = load_template(folder)
+    for seed in range(30):
+        a, b = generate(plain, seed), generate(narrowed, seed)
+        assert b.provider.endswith(", CRNA") and b.facility.endswith(" Surgery Center")
+        assert (a.patient, a.date_of_service, a.key) == (b.patient, b.date_of_service, b.key)
+        assert a.provider.split(",")[0] == b.provider.split(",")[0]
+
+
+def test_a_bad_credential_list_names_the_field(tmp_path):
+    folder = tmp_path / "orthopaedics" / "knee"
+    shutil.copytree(KNEE, folder)
+    meta = folder / "template.toml"
+    meta.write_text(
+        meta.read_text().replace("difficulty = 2", 'difficulty = 2\nprovider_credentials = "MD"')
+    )
+    library = load_library(tmp_path)
+    assert "provider_credentials" in str(library.errors[0])
+
+
+def test_a_variant_can_narrow_the_patient(tmp_path):
+    """A well-child code depends on the age band: the variant's own patient_min_age /
+    patient_max_age / patient_sex narrow the template's rules for that variant only."""
+    folder = tmp_path / "orthopaedics" / "knee"
+    shutil.copytree(KNEE, folder)
+    meta = folder / "template.toml"
+    meta.write_text(
+        meta.read_text().replace(
+            'side_mod = "LT" }',
+            'side_mod = "LT", patient_min_age = 80, patient_max_age = 81, patient_sex = "F" }',
+        )
+    )
+    template = load_template(folder)
+    for seed in range(30):
+        left = generate(template, seed, choices={"side": "left knee"})
+        right = generate(template, seed, choices={"side": "right knee"})
+        assert 80 <= left.patient.age <= 81 and left.patient.sex == "F"
+        assert 52 <= right.patient.age <= 84
+    assert {
+        generate(template, s, choices={"side": "right knee"}).patient.age for s in range(30)
+    } - {80, 81}
+
+
+def test_a_variant_can_set_the_payer_and_an_infants_age_in_days(tmp_path):
+    """A 2-month visit needs a 2-month-old; a VFC vaccine needs a Medicaid child."""
+    folder = tmp_path / "orthopaedics" / "knee"
+    shutil.copytree(KNEE, folder)
+    meta = folder / "template.toml"
+    text = meta.read_text().replace("min_age = 52", "min_age = 0")
+    text = text.replace(
+        'side_mod = "LT" }',
+        'side_mod = "LT", patient_max_age = 0, patient_min_days = 56, patient_max_days = 70, '
+        'patient_payer = "medicaid" }',
+    )
+    meta.write_text(text)
+    template = load_template(folder)
+    for seed in range(30):
+        v = generate(template, seed, choices={"side": "left knee"})
+        assert 56 <= (v.date_of_service - v.patient.dob).days <= 70
+        assert v.patient.age == 0 and v.patient.payer == "State Medicaid"

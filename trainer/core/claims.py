@@ -20,6 +20,8 @@ ClaimForm = Literal["CMS-1500", "UB-04"]
 CodeKind = Literal["icd10cm", "cpt", "hcpcs", "modifier", "revenue", "pos"]
 
 SETTINGS: tuple[Setting, ...] = ("professional", "facility")
+# Edit tables a key may name instead of its setting's own (AnswerKey.claim_type).
+CLAIM_TYPES = ("", "dme")
 CODE_KINDS: tuple[CodeKind, ...] = get_args(CodeKind)
 
 
@@ -196,6 +198,14 @@ class AnswerKey:
     alternate_sets: tuple[Claim, ...] = ()
     em: EMFacts | None = None
     not_coded: tuple[NotCoded, ...] = ()
+    # The CMS edit tables the claim is checked against when they are not the setting's own:
+    # "dme" for a DMEPOS supplier claim (CMS-1500 to the DME MAC), whose HCPCS A/E/K/L codes
+    # carry a practitioner MUE of 0 (not payable to a physician) but a real supplier MUE.
+    claim_type: str = ""
+
+    def edit_setting(self) -> str:
+        """The setting the claim-edit replay and MUE look-ups use."""
+        return self.claim_type or self.setting
 
     def as_claim(self) -> Claim:
         """The key's own primary answer: what a perfect trainee would enter."""
@@ -212,6 +222,7 @@ class AnswerKey:
             "alternates": [c.to_dict() for c in self.alternate_sets],
             "em": self.em.to_dict() if self.em else None,
             "not_coded": [n.to_dict() for n in self.not_coded],
+            **({"claim_type": self.claim_type} if self.claim_type else {}),
         }
 
 
@@ -337,7 +348,12 @@ def key_from_dict(data: Any, setting: Setting | None = None, where: str = "key")
         _not_coded_from_dict(item, f"{where}.not_coded[{i}]")
         for i, item in enumerate(_as_list(data.get("not_coded"), f"{where}.not_coded", 20))
     )
-    return AnswerKey(tuple(diagnoses), tuple(lines), chosen, alternate_sets, em, not_coded)
+    claim_type = str(data.get("claim_type") or "")
+    if claim_type not in CLAIM_TYPES:
+        raise ClaimFormatError("claim_type", "must be empty or 'dme'")
+    return AnswerKey(
+        tuple(diagnoses), tuple(lines), chosen, alternate_sets, em, not_coded, claim_type
+    )
 
 
 def _as_flag(value: Any, field_name: str) -> bool:

@@ -201,7 +201,10 @@ def _ymd(value: int) -> date:
 
 
 def claim_type(setting: str) -> str:
-    """The NCCI table a claim is edited against: facility claims use the hospital tables."""
+    """The NCCI table a claim is edited against: facility claims use the hospital tables, a
+    DMEPOS supplier claim ("dme") the DME supplier tables, every other claim the practitioner's."""
+    if setting == "dme":
+        return "dme"
     return "outpatient_hospital" if setting == "facility" else "practitioner"
 
 

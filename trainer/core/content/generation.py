@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 import threading
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
@@ -25,7 +25,7 @@ from jinja2.environment import TemplateExpression
 
 from trainer.core.claims import AnswerKey, key_from_dict
 from trainer.core.content.rendering import render_markdown
-from trainer.core.content.templates import Template
+from trainer.core.content.templates import PatientRules, Template
 from trainer.core.grading.types import Sex
 
 from .sandbox import BoundedEnvironment, render_bounded, render_budget
@@ -205,13 +205,27 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-def _patient(template: Template, dos: date, rng: random.Random, fake: Faker) -> Patient:
-    rules = template.patient
+def _patient(
+    template: Template,
+    dos: date,
+    rng: random.Random,
+    fake: Faker,
+    values: Mapping[str, Any] | None = None,
+) -> Patient:
+    """The patient, within the template's rules narrowed by the variant's own
+    ``patient_min_age``/``patient_max_age``/``patient_sex``/``patient_payer`` values (a
+    well-child visit whose code depends on the age band, a 99100 that needs a patient over
+    70, a VFC vaccine for a Medicaid child) and, for an infant (age 0), ``patient_min_days``/
+    ``patient_max_days`` (a 2-month visit, a newborn's first week)."""
+    rules = _narrowed(template.patient, values or {})
     sexes: tuple[Sex, Sex] = ("F", "M")
     sex: Sex = "F" if rules.sex == "F" else "M" if rules.sex == "M" else rng.choice(sexes)
     age = rng.randint(rules.min_age, rules.max_age)
     latest = _years_before(dos, age)  # birthday on the date of service at the latest
     earliest = _years_before(dos, age + 1) + timedelta(days=1)
+    if values and "patient_max_days" in values:  # an infant's visit: age in days
+        latest = dos - timedelta(days=int(values.get("patient_min_days", 0)))
+        earliest = max(earliest, dos - timedelta(days=int(values["patient_max_days"])))
     dob = earliest + timedelta(days=rng.randrange((latest - earliest).days + 1))
     first = fake.first_name_female() if sex == "F" else fake.first_name_male()
     last = fake.last_name()
@@ -227,6 +241,16 @@ def _patient(template: Template, dos: date, rng: random.Random, fake: Faker) -> 
         payer,
         member,
     )
+
+
+def _narrowed(rules: PatientRules, values: Mapping[str, Any]) -> PatientRules:
+    low = max(rules.min_age, int(values.get("patient_min_age", rules.min_age)))
+    high = min(rules.max_age, int(values.get("patient_max_age", rules.max_age)))
+    if low > high:
+        raise ValueError(f"the variant's patient age {low}-{high} is outside the template's")
+    sex = str(values.get("patient_sex", rules.sex))
+    payer = str(values.get("patient_payer", rules.payer))
+    return replace(rules, min_age=low, max_age=high, sex=sex, payer=payer)
 
 
 def _pick(
@@ -273,6 +297,7 @@ def build_key(template: Template, context: Mapping[str, Any], dos: date) -> Answ
         em["total_minutes"] = int(em["total_minutes"]) if str(em.get("total_minutes", "")) else None
         data["em"] = em
     data["alternates"] = _render(spec.get("alternates", []), context)
+    data["claim_type"] = template.claim_type
     data["not_coded"] = [
         _render({k: v for k, v in entry.items() if k != "when"}, context)
         for entry in spec.get("not_coded", [])
@@ -323,10 +348,12 @@ def _generate(
     fake = _seeded_faker(seed)
     picked, values = _pick(template, rng, choices)
     dos = _date_of_service(template, rng, year, between)
-    patient = _patient(template, dos, rng, fake)
-    credential = rng.choice(CREDENTIALS)
+    patient = _patient(template, dos, rng, fake, values)
+    # One draw each whatever the template narrows them to, so every seed of every other
+    # template keeps its chart.
+    credential = rng.choice(template.provider_credentials or CREDENTIALS)
     provider = f"{fake.first_name()} {fake.last_name()}, {credential}"
-    facility = f"{fake.last_name()} {rng.choice(FACILITY_KINDS)}"
+    facility = f"{fake.last_name()} {rng.choice(template.facility_kinds or FACILITY_KINDS)}"
     he = patient.sex == "M"
     context = {
         **values,

@@ -30,6 +30,11 @@ SPECIALTIES: dict[str, str] = {
     "hospital_outpatient": "Hospital outpatient (facility)",
     "fqhc": "FQHC",
     "hcc_risk_adjustment": "HCC risk adjustment",
+    "anesthesia": "Anesthesia",
+    "pathology_laboratory": "Pathology and laboratory",
+    "pediatrics": "Pediatrics: vaccines and well-child care",
+    "care_management": "Care management and telehealth",
+    "dme_supplies": "DME and supplies (HCPCS Level II)",
 }
 SETTINGS = ("professional", "facility")
 CLAIM_FORMS = {"professional": "CMS-1500", "facility": "UB-04"}
@@ -100,6 +105,13 @@ class Template:
     # Claim-edit rules (claim_edits slugs, e.g. "ncci_ptp") the chart means to teach as a
     # denial of its own correct claim; any other denial of the key fails the validator.
     intended_denials: tuple[str, ...] = ()
+    # Who signs and where: an anaesthesia record is signed by an anaesthesiologist or a CRNA,
+    # a pathology report by a pathologist, so a template may narrow the header's random
+    # credential and facility kind (empty: the generator's defaults).
+    provider_credentials: tuple[str, ...] = ()
+    facility_kinds: tuple[str, ...] = ()
+    # "dme": a DMEPOS supplier claim, edited against the CMS DME supplier MUE/PTP tables.
+    claim_type: str = ""
 
     def variant_count(self) -> int:
         count = 1
@@ -176,6 +188,27 @@ def _variables(raw: Any, path: Path, text: str) -> tuple[Variable, ...]:
             )
         found.append(Variable(str(name), tuple(alternatives)))
     return tuple(found)
+
+
+def _strings(meta: Mapping[str, Any], name: str, path: Path, text: str) -> tuple[str, ...]:
+    """An optional list of non-empty strings (``provider_credentials = ["MD", "DO"]``)."""
+    raw = meta.get(name, [])
+    if not isinstance(raw, list) or not all(isinstance(v, str) and v.strip() for v in raw):
+        raise TemplateError(
+            path, f"{name} must be a list of non-empty strings", _line_of(text, name)
+        )
+    return tuple(v.strip() for v in raw)
+
+
+def _claim_type(meta: Mapping[str, Any], path: Path, text: str) -> str:
+    value = str(meta.get("claim_type", ""))
+    if value not in ("", "dme"):
+        raise TemplateError(
+            path, "claim_type must be 'dme' or left out", _line_of(text, "claim_type")
+        )
+    if value and meta.get("setting") != "professional":
+        raise TemplateError(path, "a DME supplier claim is a CMS-1500 (professional) claim")
+    return value
 
 
 def load_template(folder: Path) -> Template:
@@ -263,6 +296,9 @@ def parse_template(
         variables=_variables(meta.get("variables"), meta_path, text),
         key_spec=key,
         intended_denials=tuple(str(r) for r in meta.get("intended_denials", ())),
+        provider_credentials=_strings(meta, "provider_credentials", meta_path, text),
+        facility_kinds=_strings(meta, "facility_kinds", meta_path, text),
+        claim_type=_claim_type(meta, meta_path, text),
         body=body,
         path=folder,
         notes=notes,

@@ -152,7 +152,10 @@ def _deny(rule: str, reason: str) -> Finding:
     return ("deny", rule, reason)
 
 
-def _modifier_findings(line: ServiceLine) -> list[Finding]:
+def _modifier_findings(line: ServiceLine, setting: str = "professional") -> list[Finding]:
+    """Modifier combinations no payer accepts. RT with LT on one line is such a combination on
+    a practitioner claim, but the DME MACs require it for a pair of items of one code (two
+    shoes, two inserts): one line, RT and LT, 2 units (DME MAC supplier manuals)."""
     if not line.modifiers:
         return []
     mods, code = set(line.modifiers), line.code
@@ -179,7 +182,7 @@ def _modifier_findings(line: ServiceLine) -> list[Finding]:
             "50 already means both sides; never add LT/RT",
         ),
         (
-            {"LT", "RT"} <= mods,
+            {"LT", "RT"} <= mods and setting != "dme",
             "modifier_lt_rt",
             "LT and RT on one line contradict each other; report 50 or one line per side",
         ),
@@ -333,7 +336,7 @@ def _line_findings(
     if not check.valid:
         reason = check.message or check.reason
         found.append(_deny("invalid_code", f"{line.code} is not payable on this date: {reason}"))
-    found.extend(_modifier_findings(line))
+    found.extend(_modifier_findings(line, setting))
     for modifier in ("26", "TC"):
         if modifier in line.modifiers and not has_pc_tc_split(line.code, lk, modifier):
             facts = lk.pfs(line.code)

@@ -73,7 +73,7 @@ def _prepared(key: AnswerKey, lk: Lookups) -> tuple[AnswerKey, ...]:
             )
             for ln in alt.lines
         )
-        keys.append(AnswerKey(dx, lines, key.setting, (), key.em, key.not_coded))
+        keys.append(AnswerKey(dx, lines, key.setting, (), key.em, key.not_coded, key.claim_type))
     return tuple(
         replace(
             k,
@@ -95,7 +95,7 @@ def _grade_one(
     variant: int,
 ) -> Grade:
     dx = grade_diagnoses(key.diagnoses, diagnoses, dos, lk, key.not_coded)
-    ln = grade_lines(key.lines, lines, dx, dos, lk, key.not_coded, key.setting)
+    ln = grade_lines(key.lines, lines, dx, dos, lk, key.not_coded, key.edit_setting())
     em = None
     line_errors = ln.errors
     line_verdicts = ln.verdicts
@@ -156,7 +156,7 @@ def grade(
     lines = tuple(normalize_line(line, lk) for line in answer.lines)
     dx_codes = tuple(lk.norm_dx(c) if c and c.strip() else "" for c in answer.diagnoses)
     entered = sum(1 for c in dx_codes if c) + sum(1 for line in lines if line.code)
-    edits = replay_edits(lines, dx_codes, dos, lk, key.setting, patient)
+    edits = replay_edits(lines, dx_codes, dos, lk, key.edit_setting(), patient)
     best: Grade | None = None
     for n, variant in enumerate(_variants(key, lk)):
         result = _grade_one(variant, answer.diagnoses, lines, entered, policy, dos, lk, edits, n)

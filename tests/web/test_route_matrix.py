@@ -85,6 +85,14 @@ POLICY = {
     "refreshers.update": "login",
     "refreshers.practice": "login",
     "refreshers.assign": "supervisor",
+    "admin.users": "admin",
+    "admin.create": "admin",
+    "admin.change_role": "admin",
+    "admin.change_active": "admin",
+    "admin.audit": "admin",
+    "admin.audit_export": "admin",
+    "members.add": "cohort_supervisor",
+    "members.remove": "cohort_supervisor",
 }
 ROLES = ("anonymous", "owner", "other_trainee", "supervisor", "other_supervisor", "admin")
 PASSWORD = "correct-horse-battery"
@@ -218,6 +226,7 @@ def _url(rule, world, subject: str | None = None) -> str:  # type: ignore[no-unt
         "code": LOOKUP_CODE,
         "filename": "css/app.css",
         "token_id": world["token"],
+        "user_id": world["trainee"],
     }
     if rule.endpoint.startswith("review."):
         values["attempt_id"] = world["done"]  # only a submitted chart can be reviewed

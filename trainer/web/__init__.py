@@ -10,6 +10,7 @@ from trainer.core.stats.mastery import MIN_CHARTS, TARGET_CEILING, TARGET_PERCEN
 
 from . import (
     account,
+    admin,
     api,
     api_attempts,
     assignments,
@@ -20,6 +21,7 @@ from . import (
     health,
     input_guard,
     lookup,
+    members,
     practice,
     progress,
     refreshers,
@@ -54,6 +56,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(lookup.bp)
     app.register_blueprint(assignments.bp)
     app.register_blueprint(supervise.bp)
+    app.register_blueprint(members.bp)
+    app.register_blueprint(admin.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(authoring.bp)

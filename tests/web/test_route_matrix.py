@@ -93,6 +93,11 @@ POLICY = {
     "admin.audit_export": "admin",
     "members.add": "cohort_supervisor",
     "members.remove": "cohort_supervisor",
+    "assignment_changes.edit": "cohort_supervisor",
+    "assignment_changes.update": "cohort_supervisor",
+    "assignment_changes.close": "cohort_supervisor",
+    "assignment_changes.delete": "cohort_supervisor",
+    "assignment_changes.duplicate": "cohort_supervisor",
 }
 ROLES = ("anonymous", "owner", "other_trainee", "supervisor", "other_supervisor", "admin")
 PASSWORD = "correct-horse-battery"

@@ -13,6 +13,7 @@ from . import (
     admin,
     api,
     api_attempts,
+    assignment_changes,
     assignments,
     auth,
     authoring,
@@ -57,6 +58,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(assignments.bp)
     app.register_blueprint(supervise.bp)
     app.register_blueprint(members.bp)
+    app.register_blueprint(assignment_changes.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(reports.bp)

@@ -98,6 +98,7 @@ POLICY = {
     "assignment_changes.close": "cohort_supervisor",
     "assignment_changes.delete": "cohort_supervisor",
     "assignment_changes.duplicate": "cohort_supervisor",
+    "trainee_detail.errors_chart": "cohort_supervisor",
 }
 ROLES = ("anonymous", "owner", "other_trainee", "supervisor", "other_supervisor", "admin")
 PASSWORD = "correct-horse-battery"

@@ -30,6 +30,7 @@ from . import (
     review,
     security,
     supervise,
+    trainee_detail,
 )
 
 
@@ -59,6 +60,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(supervise.bp)
     app.register_blueprint(members.bp)
     app.register_blueprint(assignment_changes.bp)
+    app.register_blueprint(trainee_detail.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(reports.bp)

@@ -17,6 +17,7 @@ from . import (
     assignments,
     auth,
     authoring,
+    certification,
     converters,
     errors,
     health,
@@ -61,6 +62,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(members.bp)
     app.register_blueprint(assignment_changes.bp)
     app.register_blueprint(trainee_detail.bp)
+    app.register_blueprint(certification.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(reports.bp)

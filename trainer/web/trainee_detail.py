@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, request
+from flask import Blueprint, abort, current_app, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -14,6 +14,7 @@ from trainer.core.grading.types import error_label
 
 from ..core.integers import IntegerInputError, parse_int
 from ..models import User
+from ..services.certification import certificates_of, evidence_by_specialty
 from ..services.charts import errors_svg
 from ..services.progress import error_ranking
 from ..services.trainee_charts import ChartFilterError, trainee_charts, visible_trainee
@@ -42,6 +43,8 @@ def chart_context(trainee: User) -> dict[str, Any]:
     except (IntegerInputError, ChartFilterError) as exc:
         abort(400, str(exc))
     return {
+        "evidence": evidence_by_specialty(trainee, current_app.config["ACCURACY_TARGET"]),
+        "certificates": certificates_of(trainee),
         "charts": charts,
         "chart_specialty": specialty,
         "chart_error": error_type,

@@ -404,7 +404,9 @@ COMMANDS = (
 
 
 def init_app(app: Flask) -> None:
-    for command in COMMANDS:
+    from .cli_users import COMMANDS as USER_COMMANDS
+
+    for command in (*COMMANDS, *USER_COMMANDS):
         app.cli.add_command(command)
 
 

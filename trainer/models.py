@@ -371,6 +371,9 @@ class Assignment(Model):
     refresher: Mapped[str] = mapped_column(String(32), default="", server_default="")
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Set when the supervisor closes the assignment early: nobody starts it after this, and
+    # the runs already started keep their charts and grades.
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     cohort: Mapped[Cohort] = relationship()
 
@@ -546,3 +549,58 @@ class LtiGradeSend(Model):
     tries: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(String(500), default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+class AuditEvent(Model):
+    """Who changed what about people, cohorts, assignments, keys and certificates, and when.
+
+    Written by the service that makes the change, in the same transaction, so a change and its
+    record commit together or not at all. ``actor_id`` is None for the command line (whoever
+    runs it has the server). Rows are only ever added.
+    """
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", name="fk_audit_events_actor_id"), nullable=True, index=True
+    )
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    target_type: Mapped[str] = mapped_column(String(24))
+    target_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+
+
+class Certificate(Model):
+    """A supervisor's certification of a trainee in one specialty, with the figures it rests on.
+
+    The figures are copied in when it is signed, so the certificate keeps saying what the
+    evidence was even after later charts move the trainee's accuracy. Revoking keeps the row
+    (who, when, why) rather than deleting it.
+    """
+
+    __tablename__ = "certificates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", name="fk_certificates_user_id"), index=True
+    )
+    specialty: Mapped[str] = mapped_column(String(40))
+    charts: Mapped[int] = mapped_column(Integer)
+    reviewed_charts: Mapped[int] = mapped_column(Integer, default=0)
+    codes_correct: Mapped[int] = mapped_column(Integer)
+    codes_total: Mapped[int] = mapped_column(Integer)
+    wilson_low: Mapped[float] = mapped_column(Float)
+    target: Mapped[float] = mapped_column(Float)
+    signed_by: Mapped[int] = mapped_column(ForeignKey("users.id", name="fk_certificates_signed_by"))
+    signed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    revoked_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", name="fk_certificates_revoked_by"), nullable=True
+    )
+    revoke_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    signer: Mapped[User] = relationship(foreign_keys=[signed_by])
+    revoker: Mapped[User | None] = relationship(foreign_keys=[revoked_by])

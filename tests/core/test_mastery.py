@@ -79,3 +79,20 @@ def test_next_chart_prefers_due_reviews_then_the_weakest_specialty():
     assert "weakest" in pick.reason
     not_due = [FamilyHistory("S52", date(2026, 3, 2))]
     assert choose_next(summaries, not_due, by_specialty, date(2026, 3, 2)).family is None
+
+
+def test_certification_needs_the_minimum_charts_and_a_lower_bound_at_target():
+    from trainer.core.stats.mastery import CERTIFICATION_MIN_CHARTS, CertificationEvidence
+
+    # All codes right: the Wilson lower bound reaches 95% at 73 codes (73/(73+z^2) = 0.95002),
+    # not at 72 (0.94936).
+    at = CertificationEvidence(CERTIFICATION_MIN_CHARTS, 0, 73, 73, 0.95)
+    below = CertificationEvidence(CERTIFICATION_MIN_CHARTS, 0, 72, 72, 0.95)
+    assert at.ready and at.shortfall() is None and 0.95 <= at.wilson_low < 0.9501
+    assert not below.ready and "94.9%" in (below.shortfall() or "")
+    # Perfect accuracy on too few charts is not evidence.
+    few = CertificationEvidence(CERTIFICATION_MIN_CHARTS - 1, 0, 500, 500, 0.95)
+    assert not few.ready and f"of the {CERTIFICATION_MIN_CHARTS} charts" in (few.shortfall() or "")
+    assert not CertificationEvidence(40, 0, 0, 0, 0.95).ready
+    # A higher (elite) target needs more.
+    assert not CertificationEvidence(30, 0, 73, 73, 0.97).ready

@@ -39,6 +39,10 @@ def _poison(app, users, monkeypatch) -> int:  # type: ignore[no-untyped-def]
         library = domain().library
         good = seeded["good"]
         monkeypatch.setitem(library.templates, good.id, dataclasses.replace(good, title=EVIL))
+        from trainer.services import audit
+
+        audit.record(db.session, None, "cohort.rename", "cohort", cohort.id, EVIL_AT)
+        db.session.commit()
     return seeded["cohort"]
 
 
@@ -62,11 +66,13 @@ def _csv_urls(app, cohort_id: int) -> list[str]:
 def test_no_csv_export_cell_can_run_as_a_formula(app, client, auth, users, monkeypatch):
     cohort_id = _poison(app, users, monkeypatch)
     auth.login("supervisor")
+    admin = app.test_client()  # the audit log's export is for administrators
+    admin.post("/auth/login", data={"username": "admin", "password": "correct-horse-battery"})
     urls = _csv_urls(app, cohort_id)
-    assert len(urls) >= 9  # the cohort CSV and every report table
+    assert len(urls) >= 10  # the cohort CSV, every report table and the audit log
     seen = set()
     for url in urls:
-        response = client.get(url)
+        response = (admin if url.startswith("/admin/") else client).get(url)
         assert response.status_code == 200, url
         assert response.mimetype == "text/csv"
         for row in csv.reader(io.StringIO(response.get_data(as_text=True))):

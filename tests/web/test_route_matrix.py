@@ -97,6 +97,24 @@ POLICY = {
     "lti_admin.register": "admin",
     "lti_admin.toggle": "admin",
     "lti_admin.grades": "admin",
+    "admin.users": "admin",
+    "admin.create": "admin",
+    "admin.change_role": "admin",
+    "admin.change_active": "admin",
+    "admin.audit": "admin",
+    "admin.audit_export": "admin",
+    "members.add": "cohort_supervisor",
+    "members.remove": "cohort_supervisor",
+    "assignment_changes.edit": "cohort_supervisor",
+    "assignment_changes.update": "cohort_supervisor",
+    "assignment_changes.close": "cohort_supervisor",
+    "assignment_changes.delete": "cohort_supervisor",
+    "assignment_changes.duplicate": "cohort_supervisor",
+    "trainee_detail.errors_chart": "cohort_supervisor",
+    "certification.sign": "cohort_supervisor",
+    "certification.certificate": "cohort_supervisor",
+    "certification.revoke_view": "cohort_supervisor",
+    "certification.report": "cohort_supervisor",
 }
 ROLES = ("anonymous", "owner", "other_trainee", "supervisor", "other_supervisor", "admin")
 PASSWORD = "correct-horse-battery"
@@ -188,10 +206,26 @@ def world(app):  # type: ignore[no-untyped-def]
         from trainer.services.tokens import create_token, visible_tokens
 
         create_token(owner, "matrix")
+        from trainer.models import Certificate
+
+        certificate = Certificate(
+            user_id=ids["owner"],
+            specialty="orthopaedics",
+            charts=30,
+            reviewed_charts=0,
+            codes_correct=73,
+            codes_total=73,
+            wilson_low=0.9500,
+            target=0.95,
+            signed_by=ids["supervisor"],
+        )
+        db.session.add(certificate)
+        db.session.commit()
         context, platform = _lti_course(cohort.id, ids["admin"])
         return {
             "context_pk": context,
             "platform_id": platform,
+            "certificate": certificate.id,
             "token": visible_tokens(owner)[0].id,
             "attempt": open_attempt.id,
             "dispute": dispute.id,
@@ -260,6 +294,8 @@ def _url(rule, world, subject: str | None = None) -> str:  # type: ignore[no-unt
         "token_id": world["token"],
         "context_pk": world["context_pk"],
         "platform_id": world["platform_id"],
+        "user_id": world["trainee"],
+        "certificate_id": world["certificate"],
     }
     if rule.endpoint.startswith("review."):
         values["attempt_id"] = world["done"]  # only a submitted chart can be reviewed

@@ -17,6 +17,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..database import write_transaction
 from ..extensions import db
 from ..models import ROLES, User
+from . import audit
 from .passwords import normalise, password_problem
 
 
@@ -133,14 +134,16 @@ def change_password(user: User, current: str, new: str) -> None:
         user.session_version = (user.session_version or 0) + 1
 
 
-def issue_temporary_password(user: User) -> str:
+def issue_temporary_password(user: User, by: User | None) -> str:
     """Replace the password with a one-time one; the user must change it at next sign-in.
 
-    The caller decides who may do this (``cohorts.reset_trainee_password``).
+    The caller decides who may do this (``cohorts.reset_trainee_password``); ``by`` is who
+    did it, for the audit log (None: the command line).
     """
     password = temporary_password()
     password_hash = hash_temporary_password(password)
-    with write_transaction(db.session):
+    with write_transaction(db.session) as session:
+        audit.record(session, by, "user.password_reset", "user", user.id, user.username)
         user.password_hash = password_hash
         user.must_change_password = True
         user.session_version = (user.session_version or 0) + 1

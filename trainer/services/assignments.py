@@ -26,7 +26,7 @@ from trainer.core.stats.mastery import TARGET, TARGET_CEILING
 from ..database import write_transaction
 from ..extensions import db
 from ..models import Assignment, AssignmentRun, Attempt, Cohort, CohortMember, User
-from . import practice
+from . import audit, practice
 from .clock import aware_utc, database_now
 from .cohorts import can_manage
 from .library import assignment_library, cohort_library
@@ -43,6 +43,10 @@ GENERATION_BUDGET_SECONDS = 10.0
 
 class AssignmentError(PracticeError):
     """A user-facing reason an assignment cannot be created or taken."""
+
+
+class AssignmentClosed(AssignmentError):
+    """The supervisor closed the assignment early; nobody new may start it."""
 
 
 class RunBuildError(AssignmentError):
@@ -171,6 +175,15 @@ def create_assignment(
             created_by=supervisor.id,
         )
         session.add(assignment)
+        session.flush()
+        audit.record(
+            session,
+            supervisor,
+            "assignment.create",
+            "assignment",
+            assignment.id,
+            f"{assignment.title!r} for cohort {cohort_id}",
+        )
     return assignment
 
 
@@ -208,6 +221,10 @@ def start_run(
     existing = _run_of(assignment, user)
     if existing is not None:
         return existing
+    if assignment.closed_at is not None:
+        raise AssignmentClosed(
+            "Your supervisor closed this assignment; it can no longer be started."
+        )
     templates = run_pool(assignment, _within(library, assignment_library(assignment)))
     if not templates:
         raise AssignmentError("The templates of this assignment are no longer available.")

@@ -15,6 +15,7 @@ from ..core.integers import IntegerInputError, parse_int
 from ..database import write_transaction
 from ..extensions import db
 from ..models import Attempt, Cohort, CohortMember, User
+from . import audit
 from .accounts import (
     AccountError,
     add_user,
@@ -101,6 +102,13 @@ def can_manage(viewer: User, cohort: Cohort) -> bool:
     return viewer.is_admin or cohort.supervisor_id == viewer.id
 
 
+def managed_cohort(viewer: User, cohort_id: int) -> Cohort | None:
+    """The cohort with this id when the viewer may manage it; None otherwise (callers 404, so
+    another supervisor's cohort is not confirmed to exist)."""
+    cohort = db.session.get(Cohort, cohort_id)
+    return cohort if cohort is not None and can_manage(viewer, cohort) else None
+
+
 def managed_cohort_ids(viewer: User) -> list[int]:
     """Ids of the cohorts ``can_manage`` grants the viewer (every cohort for an admin)."""
     return [c.id for c in visible_cohorts(viewer) if can_manage(viewer, c)]
@@ -122,12 +130,26 @@ def join_cohort(user: User, code: str) -> Cohort:
     cohort = db.session.scalar(select(Cohort).where(Cohort.join_code == code.strip().upper()[:16]))
     if cohort is None:
         raise CohortError("No cohort has that join code; check it with your supervisor.")
-    _place(user.id, cohort.id, None)
+    _place(user.id, cohort.id, None, user, "cohort.join")
     return cohort
 
 
-def _place(user_id: int, cohort_id: int, targets: dict[str, float] | None) -> None:
+def _place(
+    user_id: int,
+    cohort_id: int,
+    targets: dict[str, float] | None,
+    actor: User | None = None,
+    action: str = "",
+) -> None:
+    """Put the trainee in the cohort (their one membership row moves; their charts stay)."""
     with write_transaction(db.session) as session:
+        if action:
+            before = session.scalar(
+                select(CohortMember.cohort_id).where(CohortMember.user_id == user_id)
+            )
+            audit.record(
+                session, actor, action, "user", user_id, f"cohort {before or '-'} -> {cohort_id}"
+            )
         member = session.scalar(select(CohortMember).where(CohortMember.user_id == user_id))
         if member is None:
             member = CohortMember(user_id=user_id, cohort_id=cohort_id, targets=targets or {})
@@ -156,7 +178,50 @@ def move_trainee(viewer: User, user_id: int, cohort_id: int) -> None:
         or not can_manage(viewer, member.cohort)
     ):
         raise CohortError("You can move trainees only between your own cohorts.")
-    _place(user_id, cohort_id, None)
+    if member.cohort_id != cohort_id:
+        _place(user_id, cohort_id, None, viewer, "cohort.move")
+
+
+# The same words whatever the reason, so a supervisor cannot learn who has an account.
+NOT_ADDABLE = (
+    "No trainee with that username can be added: they need an active trainee account that is "
+    "in none of another supervisor's cohorts."
+)
+
+
+def add_trainee(viewer: User, cohort: Cohort, username: str) -> User:
+    """Add an existing trainee to the viewer's cohort: one in no cohort, or moved from another
+    cohort the viewer runs (their charts and history stay theirs)."""
+    if not can_manage(viewer, cohort):
+        raise CohortError("Add trainees to your own cohorts.")
+    user = db.session.scalar(select(User).where(User.username == username.strip().lower()[:64]))
+    if user is None or user.role != "trainee" or not user.active:
+        raise CohortError(NOT_ADDABLE)
+    member = db.session.scalar(select(CohortMember).where(CohortMember.user_id == user.id))
+    if member is not None and member.cohort_id == cohort.id:
+        raise CohortError(f"{user.display_name} is already in {cohort.name}.")
+    if member is not None and not can_manage(viewer, member.cohort):
+        raise CohortError(NOT_ADDABLE)
+    _place(user.id, cohort.id, None, viewer, "cohort.add" if member is None else "cohort.move")
+    return user
+
+
+def remove_trainee(viewer: User, cohort: Cohort, user_id: int) -> None:
+    """Take a trainee out of the cohort. Their account, charts and grades stay; their charts
+    keep the cohort they were coded in, so its key corrections and reports still reach them,
+    and they go on practising on their own."""
+    if not can_manage(viewer, cohort):
+        raise CohortError("Remove trainees from your own cohorts.")
+    with write_transaction(db.session) as session:
+        member = session.scalar(
+            select(CohortMember).where(
+                CohortMember.user_id == user_id, CohortMember.cohort_id == cohort.id
+            )
+        )
+        if member is None:
+            raise CohortError("That trainee is not in this cohort.")
+        session.delete(member)
+        audit.record(session, viewer, "cohort.remove", "user", user_id, f"from cohort {cohort.id}")
 
 
 def _targets(text: str, known: set[str]) -> dict[str, float]:
@@ -197,7 +262,7 @@ def reset_trainee_password(viewer: User, trainee: User) -> str:
     session the trainee had ends. CohortError when the viewer has no authority."""
     if not supervises(viewer, trainee):
         raise CohortError("You can reset passwords only of trainees in your own cohorts.")
-    return issue_temporary_password(trainee)
+    return issue_temporary_password(trainee, viewer)
 
 
 Outcome = Literal["created", "updated", "moved", "skipped"]
@@ -339,6 +404,15 @@ def import_csv(viewer: User, cohort: Cohort, text: str, specialties: set[str]) -
                 results.append(
                     ImportedRow(plan.row, plan.email, username, "created", "new account", password)
                 )
+            counts = {o: sum(r.outcome == o for r in results) for o in ("created", "moved")}
+            audit.record(
+                session,
+                viewer,
+                "cohort.import",
+                "cohort",
+                cohort.id,
+                f"{len(results)} rows: {counts['created']} created, {counts['moved']} moved in",
+            )
     except AccountError as exc:
         raise CohortError(str(exc)) from exc
     return results

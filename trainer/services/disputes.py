@@ -30,6 +30,7 @@ from ..models import (
     User,
     utcnow,
 )
+from . import audit
 from .access import exam_is_open
 from .cohorts import managed_cohort_ids
 from .costs import attach_costs
@@ -175,6 +176,15 @@ def correct_key(
         session.add(correction)
         session.flush()
         regraded = _regrade(session, correction, catalog)
+        audit.record(
+            session,
+            author,
+            "key.correct",
+            "template",
+            None,
+            f"{template_id} v{version} ({'every cohort' if everyone else 'own cohorts'}): "
+            f"replace {replace or '-'}, accept {accept or '-'}; {regraded} regraded",
+        )
     return correction, regraded
 
 

@@ -10,11 +10,14 @@ from trainer.core.stats.mastery import MIN_CHARTS, TARGET_CEILING, TARGET_PERCEN
 
 from . import (
     account,
+    admin,
     api,
     api_attempts,
+    assignment_changes,
     assignments,
     auth,
     authoring,
+    certification,
     converters,
     errors,
     health,
@@ -22,6 +25,7 @@ from . import (
     lookup,
     lti,
     lti_admin,
+    members,
     practice,
     progress,
     refreshers,
@@ -29,6 +33,7 @@ from . import (
     review,
     security,
     supervise,
+    trainee_detail,
 )
 
 
@@ -56,6 +61,11 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(lookup.bp)
     app.register_blueprint(assignments.bp)
     app.register_blueprint(supervise.bp)
+    app.register_blueprint(members.bp)
+    app.register_blueprint(assignment_changes.bp)
+    app.register_blueprint(trainee_detail.bp)
+    app.register_blueprint(certification.bp)
+    app.register_blueprint(admin.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(authoring.bp)

@@ -23,6 +23,7 @@ from ..extensions import db, limiter
 from ..models import Assignment, AssignmentRun
 from ..services.access import may_see_key
 from ..services.assignments import (
+    AssignmentClosed,
     AssignmentError,
     RunBuildError,
     assignments_for,
@@ -79,6 +80,9 @@ def start(assignment_id: int) -> ResponseReturnValue:
     except RunBuildError as exc:
         flash(str(exc), "error")
         return index_page(503)
+    except AssignmentClosed as exc:
+        flash(str(exc), "error")
+        return index_page(409)
     except AssignmentError:
         abort(404)
     return redirect(url_for("assignments.run", run_id=run.id), 303)

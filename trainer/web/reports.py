@@ -20,6 +20,7 @@ from ..services.reports import CohortReport, cohort_report
 from .auth import role_required
 from .downloads import csv_download
 from .progress import svg_response
+from .trainee_detail import chart_context
 
 bp = Blueprint("reports", __name__, url_prefix="/supervise")
 
@@ -81,6 +82,7 @@ def trainee(trainee_id: int) -> ResponseReturnValue:
         errors=error_ranking(user.id),
         specialties=SPECIALTIES,
         status_labels=STATUS_LABELS,
+        **chart_context(user),
     )
 
 

@@ -16,36 +16,86 @@ from trainer.core.stats.review_sampling import (
     ReviewError,
 )
 
-from ..core.integers import IntegerInputError, parse_int
+from ..core.content.templates import SPECIALTIES
+from ..core.integers import IntegerInputError, parse_id, parse_int
 from ..database import write_transaction
 from ..extensions import db
 from ..models import Attempt, Cohort
 from ..services.access import may_see_key
 from ..services.cohorts import visible_cohorts
-from ..services.disputes import visible_disputes
 from ..services.keys import current_key, variant_of
 from ..services.review import (
     automatic_grade,
     can_review_attempt,
     record_review,
     review_of,
-    review_queue,
+)
+from ..services.review_queue import (
+    REASONS,
+    SORTS,
+    STATUSES,
+    QueueFilters,
+    QueueScopeError,
+    queue_page,
 )
 from .auth import role_required
 from .forms import CsrfOnlyForm
 
 bp = Blueprint("review", __name__, url_prefix="/supervise/review")
 
+STATUS_LABELS = {"to_review": "to review", "reviewed": "reviewed", "all": "all"}
+SORT_LABELS = {
+    "oldest": "oldest first",
+    "newest": "newest first",
+    "trainee": "trainee",
+    "score": "lowest score first",
+    "specialty": "specialty",
+}
+
+
+def _optional_id(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return parse_id(value, name) if value else None
+
+
+def _filters() -> QueueFilters:
+    """The queue's query arguments; a malformed one is a 400 (``queue_page`` checks names)."""
+    args = request.args
+    try:
+        return QueueFilters(
+            cohort_id=_optional_id("cohort"),
+            trainee_id=_optional_id("trainee"),
+            specialty=args.get("specialty", "")[:40],
+            status=args.get("status", "") or "to_review",
+            reason=args.get("reason", ""),
+            sort=args.get("sort", "") or "oldest",
+            page=parse_int(args.get("page") or "1", "page", 1, 1_000_000),
+        )
+    except IntegerInputError:
+        abort(400)
+
 
 @bp.get("/")
 @role_required("supervisor")
 def queue() -> ResponseReturnValue:
     cfg = current_app.config
-    items = review_queue(current_user, cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"])
+    try:
+        listing = queue_page(
+            current_user, _filters(), cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"]
+        )
+    except QueueScopeError:
+        abort(404)
+    except ValueError as exc:
+        abort(400, str(exc))
     return render_template(
         "supervise/review_queue.html",
-        items=items,
-        disputes=visible_disputes(current_user),
+        listing=listing,
+        statuses=STATUSES,
+        reasons=REASONS,
+        sorts=SORTS,
+        status_labels=STATUS_LABELS,
+        sort_labels=SORT_LABELS,
+        specialties=SPECIALTIES,
         cohorts=visible_cohorts(current_user),
         labels=SAMPLE_LABELS,
         default_sample=DEFAULT_SAMPLE_PER_QUARTER,

@@ -100,6 +100,52 @@ def accuracy_status(
     return "below_target"
 
 
+# --------------------------------------------------------------------------- certification
+
+# A supervisor may certify a trainee in a specialty on the same evidence "at target" needs:
+# at least this many counted charts (second-tier reviewed charts count at their reviewed
+# grade) and a Wilson lower bound on code-level accuracy at or above the target.
+CERTIFICATION_MIN_CHARTS = MIN_CHARTS
+
+
+@dataclass(frozen=True, slots=True)
+class CertificationEvidence:
+    """The figures a certificate rests on, and whether they support it."""
+
+    charts: int
+    reviewed_charts: int
+    codes_correct: int
+    codes_total: int
+    target: float = TARGET
+    min_charts: int = CERTIFICATION_MIN_CHARTS
+
+    @property
+    def wilson_low(self) -> float:
+        return wilson_interval(self.codes_correct, self.codes_total)[0]
+
+    @property
+    def ready(self) -> bool:
+        return (
+            self.charts >= self.min_charts
+            and self.codes_total > 0
+            and self.wilson_low >= self.target
+        )
+
+    def shortfall(self) -> str | None:
+        """Why the evidence does not support a certificate yet (None when it does)."""
+        if self.charts < self.min_charts:
+            return (
+                f"{self.charts} of the {self.min_charts} charts needed before accuracy can be "
+                "shown to meet the target."
+            )
+        if self.wilson_low < self.target:
+            return (
+                f"The lower bound of the 95% interval is {self.wilson_low:.1%}, below the "
+                f"{self.target:.0%} target."
+            )
+        return None
+
+
 # --------------------------------------------------------------------------- next chart
 
 REVIEW_DAYS = (1, 3, 7)  # a missed code family comes back after 1, then 3, then 7 days

@@ -549,6 +549,8 @@ class LtiGradeSend(Model):
     tries: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(String(500), default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class AuditEvent(Model):
     """Who changed what about people, cohorts, assignments, keys and certificates, and when.
 

@@ -12,9 +12,11 @@ from trainer.core.claims import (
     MAX_LINES,
     MAX_MODIFIERS,
     MAX_POINTERS,
+    MAX_REASONS_FOR_VISIT,
     MAX_UNITS,
     MIN_UNITS,
     SETTINGS,
+    TYPE_OF_BILL_SHAPE,
 )
 from trainer.core.codesets.catalog import REASONS
 from trainer.core.grading.types import ERROR_TYPES, POLICIES
@@ -55,6 +57,14 @@ CLAIM: dict[str, Any] = {
             "items": CODE,
         },
         "lines": {"type": "array", "maxItems": MAX_LINES, "items": LINE},
+        # UB-04 only (facility claims): FL 4 and FL 70 a-c; FL 72's external cause codes
+        # travel in "diagnoses" (chapter 20 codes). A UB-04 line's pointers are ignored.
+        "type_of_bill": {"type": "string", "pattern": TYPE_OF_BILL_SHAPE.pattern},
+        "reason_for_visit": {
+            "type": "array",
+            "maxItems": MAX_REASONS_FOR_VISIT,
+            "items": CODE,
+        },
     },
 }
 KEY: dict[str, Any] = {
@@ -87,6 +97,7 @@ GRADE = {
         "lines": {"type": "array"},
         "errors": {"type": "array", "items": GRADE_ERROR},
         "edits": {"type": "array"},
+        "header": {"type": "array"},
     },
 }
 

@@ -146,3 +146,26 @@ def test_shipped_facility_templates_key_the_ub04(library):
         assert all(not k.line.pointers for k in key.lines), template.slug
         if template.specialty == "emergency_facility":
             assert key.reason_for_visit, template.slug
+
+
+def test_an_optional_fl72_external_cause_is_right_entered_or_left_off(library, catalog):
+    """The ED head-injury chart keys W01.0XXA as optional (FL 72): no error either way."""
+    from dataclasses import replace
+
+    template = next(
+        t for t in library.templates.values() if t.slug == "head-injury-ct-anticoagulant"
+    )
+    variant = generate(template, 3)
+    claim = variant.key.as_claim()
+    assert "W01.0XXA" in claim.diagnoses and claim.diagnoses[0] != "W01.0XXA"
+    without = replace(claim, diagnoses=tuple(c for c in claim.diagnoses if c != "W01.0XXA"))
+    for answer in (claim, without):
+        result = grade(
+            variant.key, answer, date_of_service=variant.date_of_service, catalog=catalog
+        )
+        assert result.score == 1.0, result.error_types()
+    vague = replace(
+        claim, diagnoses=tuple("W19.XXXA" if c == "W01.0XXA" else c for c in claim.diagnoses)
+    )
+    found = grade(variant.key, vague, date_of_service=variant.date_of_service, catalog=catalog)
+    assert "tripped over a rug" in " ".join(e.explanation for e in found.errors)

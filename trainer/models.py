@@ -327,6 +327,7 @@ class KeyCorrection(Model):
     ``replace`` maps a keyed code to the code that should have been keyed; ``accept`` maps a
     keyed code to further codes accepted in its place. Corrections apply, in order, to the key
     stored with the attempts in their scope, which are then regraded; old grades stay.
+    ``changes`` holds the other edits (add, remove, change a line, move a diagnosis).
     ``applies_to`` is ``"all"`` (an administrator's decision for every cohort) or
     ``"cohorts"``: only the attempts started in ``cohort_ids``, the cohorts the correcting
     supervisor ran when they made it (a snapshot, so its reach never changes later).
@@ -343,6 +344,9 @@ class KeyCorrection(Model):
     dispute_id: Mapped[int | None] = mapped_column(ForeignKey("disputes.id"), nullable=True)
     applies_to: Mapped[str] = mapped_column(String(16), default="all", server_default="all")
     cohort_ids: Mapped[list[int]] = mapped_column(JSON, default=list, server_default="[]")
+    # Edits beyond replace/accept (core.grading.key_corrections.KeyChange.to_dict each):
+    # add a missing code, remove one, change a line's modifiers/units/revenue code, move a dx.
+    changes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, server_default="[]")
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

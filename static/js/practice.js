@@ -53,7 +53,20 @@
         pointers: get("pointers"),
       });
     });
-    return { diagnoses: diagnoses, lines: lines };
+    const draft = { diagnoses: diagnoses, lines: lines };
+    // The UB-04's own fields (facility charts): FL 4, FL 70 a-c, FL 72 a-c.
+    const tob = document.getElementById("type_of_bill");
+    if (tob) {
+      const values = (prefix) => Array.from(form.querySelectorAll('input[name^="' + prefix + '"]'), (el) => el.value);
+      draft.type_of_bill = tob.value;
+      draft.reason_for_visit = values("reason-");
+      draft.external_causes = values("ecause-");
+    }
+    return draft;
+  }
+  // ICD-10-CM boxes: the diagnoses, and on the UB-04 the reason for visit and external causes.
+  function isDiagnosisBox(input) {
+    return /^(diagnoses|reason|ecause)-/.test(input.name);
   }
 
   let pending = null;
@@ -160,7 +173,7 @@
   }
   function lookUp(input) {
     const q = input.value.trim();
-    const isDx = input.name.startsWith("diagnoses-");
+    const isDx = isDiagnosisBox(input);
     if (q.length < 2) { closePopup(); return; }
     const mine = ++lookupSeq;
     const params = new URLSearchParams({ q: q, limit: "8", dos: form.dataset.dos });
@@ -220,7 +233,7 @@
     return status;
   }
   function kindOf(input, code) {
-    if (input.name.startsWith("diagnoses-")) return "icd10cm";
+    if (isDiagnosisBox(input)) return "icd10cm";
     return /^[A-V][0-9]{4}$/i.test(code) ? "hcpcs" : "cpt";
   }
   function checkCode(input) {
@@ -292,12 +305,14 @@
     if (n >= Number(form.dataset.maxDiagnoses)) return;
     const item = list.lastElementChild.cloneNode(true);
     freshCopy(item);
-    const letter = "ABCDEFGHIJKL"[n];
+    // A UB-04 numbers its diagnoses 67, 67A-Q (the list carries its labels); a CMS-1500 A-L.
+    const labels = list.dataset.labels ? list.dataset.labels.split(",") : null;
+    const letter = labels ? labels[n] : "ABCDEFGHIJKL"[n];
     const input = item.querySelector("input");
     input.name = "diagnoses-" + n;
     input.id = input.name;
     input.value = "";
-    input.setAttribute("aria-label", "Diagnosis " + letter);
+    input.setAttribute("aria-label", (labels ? "FL " : "Diagnosis ") + letter);
     item.querySelector("label").textContent = letter;
     item.querySelector("label").htmlFor = input.id;
     list.appendChild(item);

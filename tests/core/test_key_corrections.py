@@ -34,3 +34,97 @@ def test_corrections_apply_in_order():
     first = Correction({"M17.12": "M17.11"}, {})
     second = Correction({"M17.11": "M17.0"}, {})
     assert apply_corrections(KEY, [first, second]).diagnoses[0].code == "M17.0"
+
+
+# --- changes that reach any part of a key (issue 17) -------------------------------------
+
+import pytest  # noqa: E402
+
+from trainer.core.claims import Claim, ServiceLine  # noqa: E402
+from trainer.core.grading.key_corrections import (  # noqa: E402
+    KeyChange,
+    KeyChangeError,
+    apply_change,
+    changes_from,
+)
+
+# Iron-deficiency anaemia from heavy periods, an iron infusion: the key forgot the cause.
+ANAEMIA = key_from_dict(
+    {
+        "diagnoses": ["D50.0", "Z79.899"],
+        "lines": [
+            {"code": "96365", "units": 1, "pointers": [1]},
+            {"code": "J1756", "units": 2, "pointers": [1, 2]},
+        ],
+        "not_coded": [{"code": "N92.0", "reason": "not_documented"}],
+    }
+)
+
+
+def test_adding_a_missing_diagnosis_shifts_the_pointers_and_drops_the_decoy(catalog):
+    change = KeyChange("add_diagnosis", "N92.0", position=2, rationale="Cause documented.")
+    fixed = apply_change(ANAEMIA, change, "the note names menorrhagia")
+    assert [d.code for d in fixed.diagnoses] == ["D50.0", "N92.0", "Z79.899"]
+    assert fixed.lines[1].line.pointers == (1, 3)  # Z79.899 moved from B to C
+    assert "the note names menorrhagia" in fixed.diagnoses[1].rationale
+    assert not fixed.not_coded
+    answer = Claim(
+        ("D50.0", "N92.0", "Z79.899"),
+        (ServiceLine("96365", (), 1, None, (1,)), ServiceLine("J1756", (), 2, None, (1, 3))),
+    )
+    assert grade(fixed, answer, "strict", DOS, catalog=catalog).chart_correct
+    assert not grade(ANAEMIA, answer, "strict", DOS, catalog=catalog).chart_correct
+
+
+def test_removing_a_code_drops_its_pointers():
+    fixed = apply_change(ANAEMIA, KeyChange("remove", "D50.0"))
+    assert [d.code for d in fixed.diagnoses] == ["Z79.899"]
+    assert fixed.lines[0].line.pointers == () and fixed.lines[1].line.pointers == (1,)
+    no_line = apply_change(ANAEMIA, KeyChange("remove", "J1756"))
+    assert [k.line.code for k in no_line.lines] == ["96365"]
+
+
+def test_changing_units_modifiers_and_revenue_of_a_line(catalog):
+    change = KeyChange("change_line", "J1756", modifiers=("JZ",), units=5, revenue_code="0636")
+    fixed = apply_change(ANAEMIA, change, "500 mg at 100 mg per unit; no waste")
+    line = fixed.lines[1].line
+    assert (line.modifiers, line.units, line.revenue_code, line.pointers) == (
+        ("JZ",),
+        5,
+        "0636",
+        (1, 2),
+    )
+    assert "no waste" in fixed.lines[1].rationale
+    assert ANAEMIA.lines[1].line.units == 2  # the stored key never changes
+
+
+def test_adding_a_line_and_moving_a_diagnosis(catalog):
+    added = apply_change(ANAEMIA, KeyChange("add_line", "85025", units=1, pointers=(1,)))
+    assert added.lines[-1].line == ServiceLine("85025", (), 1, None, (1,))
+    moved = apply_change(ANAEMIA, KeyChange("move_diagnosis", "Z79.899", position=1))
+    assert [d.code for d in moved.diagnoses] == ["Z79.899", "D50.0"]
+    assert moved.lines[0].line.pointers == (2,) and moved.lines[1].line.pointers == (2, 1)
+
+
+def test_a_facility_line_added_carries_no_pointers():
+    facility = key_from_dict({"setting": "facility", "diagnoses": ["R55"], "lines": []})
+    fixed = apply_change(
+        facility, KeyChange("add_line", "93005", revenue_code="0730", pointers=(1,))
+    )
+    assert fixed.lines[0].line.pointers == () and fixed.lines[0].line.revenue_code == "0730"
+
+
+def test_a_change_whose_target_is_gone_is_skipped():
+    assert apply_change(ANAEMIA, KeyChange("change_line", "99213", units=2)) == ANAEMIA
+    assert apply_change(ANAEMIA, KeyChange("add_diagnosis", "D50.0")) == ANAEMIA
+
+
+def test_changes_round_trip_and_bad_ones_are_refused():
+    change = KeyChange("change_line", "J1756", modifiers=("JZ",), units=5)
+    assert changes_from([change.to_dict()]) == (change,)
+    with pytest.raises(KeyChangeError, match="one of"):
+        changes_from([{"op": "rename", "code": "I10"}])
+    with pytest.raises(KeyChangeError, match="units"):
+        changes_from([{"op": "change_line", "code": "J1756", "units": "0"}])
+    with pytest.raises(KeyChangeError, match="position"):
+        changes_from([{"op": "move_diagnosis", "code": "I10"}])

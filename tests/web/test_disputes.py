@@ -126,3 +126,152 @@ def test_other_supervisors_cannot_see_or_resolve(app, client, auth, users):
     auth.logout()
     auth.login("trainee")
     assert client.get("/supervise/disputes").status_code == 403
+
+
+# --- a correction can change any part of the key (issue 17) ------------------------------
+
+from trainer.models import KeyCorrection  # noqa: E402
+
+
+def _disputed(app, client, auth, users, extra_dx: str = "E66.9"):  # type: ignore[no-untyped-def]
+    """A trainee answers with the key plus one extra diagnosis, then disputes it."""
+    _cohort(app, users)
+    auth.login()
+    attempt_id = start_chart(client)
+    key = key_of(app, attempt_id)
+    data = form_for(key)
+    data[f"diagnoses-{len(key.diagnoses)}"] = extra_dx
+    client.post(f"/practice/attempt/{attempt_id}/submit", data=data)
+    client.post(
+        f"/practice/attempt/{attempt_id}/dispute",
+        data={"item": extra_dx, "citation": "The note documents obesity, BMI 32, managed today."},
+    )
+    auth.logout()
+    with app.app_context():
+        dispute_id = db.session.scalar(select(Dispute.id))
+    return attempt_id, key, dispute_id
+
+
+def test_accepting_a_dispute_can_add_a_missing_code(app, client, auth, users):
+    """Once a 400 ("a correction replaces a keyed code"): now the code is added and the
+    trainee's answer regraded right."""
+    attempt_id, key, dispute_id = _disputed(app, client, auth, users)
+    with app.app_context():
+        assert db.session.get(Attempt, attempt_id).chart_correct is False
+    auth.login("supervisor")
+    response = client.post(
+        f"/supervise/disputes/{dispute_id}/accept",
+        data={"new_code": "E66.9", "response": "Agreed: obesity was managed, so it is coded."},
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        assert attempt.chart_correct is True and attempt.score == 1.0
+        row = db.session.scalar(select(KeyCorrection))
+        assert row.changes == [{"op": "add_diagnosis", "code": "E66.9"}]
+        assert row.created_by == users["supervisor"] and row.created_at is not None
+        dispute = db.session.get(Dispute, dispute_id)
+        assert dispute.resolved_by == users["supervisor"] and dispute.resolved_at is not None
+    page = client.get("/supervise/disputes").get_data(as_text=True)
+    assert "add diagnosis <code>E66.9</code>" in page
+
+
+def test_a_correction_can_remove_a_code_and_change_a_line(app, client, auth, users):
+    attempt_id, key, dispute_id = _disputed(app, client, auth, users)
+    line = key.lines[0].line
+    auth.login("supervisor")
+    response = client.post(
+        f"/supervise/disputes/{dispute_id}/accept",
+        data={
+            "change_op": "change_line",
+            "change_code": line.code,
+            "change_units": str(line.units + 1),
+            "response": "The note documents one more unit.",
+        },
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        grade = db.session.scalars(
+            select(AttemptGrade)
+            .where(AttemptGrade.attempt_id == attempt_id)
+            .order_by(AttemptGrade.id.desc())
+        ).first()
+        assert grade.key_version == 2
+        assert "wrong_units" in [e["type"] for e in grade.result["errors"]]
+        assert attempt.chart_correct is False
+    from trainer.domain import domain
+    from trainer.models import User
+    from trainer.services.disputes import correct_key
+
+    with app.app_context():
+        author = db.session.get(User, users["supervisor"])
+        _, regraded = correct_key(
+            db.session.get(Attempt, attempt_id).template_id,
+            {},
+            {},
+            "Remove the last diagnosis after review.",
+            author,
+            domain().catalog,
+            changes=[{"op": "remove", "code": key.diagnoses[-1].code}],
+        )
+        assert regraded == 1
+        grade = db.session.scalars(
+            select(AttemptGrade)
+            .where(AttemptGrade.attempt_id == attempt_id)
+            .order_by(AttemptGrade.id.desc())
+        ).first()
+        assert grade.key_version == 3
+        extras = [e for e in grade.result["errors"] if e["type"] == "extra_code"]
+        assert key.diagnoses[-1].code in {e["given"] for e in extras}
+
+
+def test_bad_changes_are_a_clear_400(app, client, auth, users):
+    attempt_id, key, dispute_id = _disputed(app, client, auth, users)
+    auth.login("supervisor")
+    cases = [
+        ({"new_code": "E66.999"}, "cannot be keyed"),  # not a real code
+        ({"new_code": key.diagnoses[0].code}, "already in the key"),
+        ({"change_op": "remove", "change_code": "I10"}, "not in the current key"),
+        (
+            {
+                "change_op": "change_line",
+                "change_code": key.lines[0].line.code,
+                "change_units": "0",
+            },
+            "units must be",
+        ),
+        (
+            {
+                "change_op": "change_line",
+                "change_code": key.lines[0].line.code,
+                "change_modifiers": "QQ",
+            },
+            "QQ is not a modifier",
+        ),
+        ({"change_op": "move_diagnosis", "change_code": key.diagnoses[0].code}, "position"),
+    ]
+    for data, message in cases:
+        response = client.post(
+            f"/supervise/disputes/{dispute_id}/accept", data={**data, "response": "x" * 12}
+        )
+        assert response.status_code == 400, data
+        assert message in response.get_data(as_text=True), data
+    with app.app_context():
+        assert db.session.scalar(select(KeyCorrection)) is None
+        assert db.session.get(Dispute, dispute_id).status == "open"
+
+
+def test_wrong_role_and_wrong_cohort_cannot_change_a_key(app, client, auth, users):
+    attempt_id, key, dispute_id = _disputed(app, client, auth, users)
+    auth.login()  # the trainee
+    data = {"new_code": "E66.9", "response": "I add it myself."}
+    assert client.post(f"/supervise/disputes/{dispute_id}/accept", data=data).status_code == 403
+    auth.logout()
+    with app.app_context():
+        create_user("stranger", "correct-horse-battery", "supervisor")
+    auth.login("stranger")  # a supervisor of no cohort of this trainee
+    assert client.post(f"/supervise/disputes/{dispute_id}/accept", data=data).status_code == 404
+    with app.app_context():
+        assert db.session.scalar(select(KeyCorrection)) is None
+        assert db.session.get(Attempt, attempt_id).chart_correct is False

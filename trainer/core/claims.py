@@ -9,6 +9,7 @@ template later.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeGuard, get_args
@@ -38,6 +39,14 @@ MIN_UNITS = 1  # 24G/FL46: a service line reports at least one unit
 MAX_UNITS = 9999
 MAX_CODE_LENGTH = 16  # longer than any code, so a typo is read and graded, not refused
 MAX_ALTERNATES = 10  # codes or whole claims a key accepts in place of its own
+MAX_REASONS_FOR_VISIT = 3  # UB-04 FL 70 a-c
+MAX_EXTERNAL_CAUSES = 3  # UB-04 FL 72 a-c
+TYPE_OF_BILL_SHAPE = re.compile(r"^0[0-9]{3}$")  # FL 4: a leading zero, then three digits
+
+
+def is_external_cause(code: str) -> bool:
+    """Whether an ICD-10-CM code is from chapter 20 (V00-Y99), which the UB-04 puts in FL 72."""
+    return code[:1].upper() in ("V", "W", "X", "Y")
 
 
 class ClaimFormatError(ValueError):
@@ -74,16 +83,28 @@ class ServiceLine:
 
 @dataclass(frozen=True, slots=True)
 class Claim:
-    """What a coder submits: diagnoses first-listed first, then service lines."""
+    """What a coder submits: diagnoses first-listed first, then service lines.
+
+    On a UB-04 the diagnoses are FL 67 (principal), FL 67A-Q (other) and FL 72 (external
+    cause codes, which are always chapter 20 codes, so the form can tell them apart);
+    ``type_of_bill`` is FL 4 and ``reason_for_visit`` FL 70 a-c. A CMS-1500 has neither.
+    """
 
     diagnoses: tuple[str, ...] = ()
     lines: tuple[ServiceLine, ...] = ()
+    type_of_bill: str = ""
+    reason_for_visit: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "diagnoses": list(self.diagnoses),
             "lines": [line.to_dict() for line in self.lines],
         }
+        if self.type_of_bill:
+            data["type_of_bill"] = self.type_of_bill
+        if self.reason_for_visit:
+            data["reason_for_visit"] = list(self.reason_for_visit)
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +219,9 @@ class AnswerKey:
     alternate_sets: tuple[Claim, ...] = ()
     em: EMFacts | None = None
     not_coded: tuple[NotCoded, ...] = ()
+    # UB-04 only: FL 4 and FL 70 (empty: not keyed, so not graded).
+    type_of_bill: str = ""
+    reason_for_visit: tuple[KeyedDiagnosis, ...] = ()
     # The CMS edit tables the claim is checked against when they are not the setting's own:
     # "dme" for a DMEPOS supplier claim (CMS-1500 to the DME MAC), whose HCPCS A/E/K/L codes
     # carry a practitioner MUE of 0 (not payable to a physician) but a real supplier MUE.
@@ -212,6 +236,8 @@ class AnswerKey:
         return Claim(
             diagnoses=tuple(d.code for d in self.diagnoses),
             lines=tuple(k.line for k in self.lines),
+            type_of_bill=self.type_of_bill,
+            reason_for_visit=tuple(d.code for d in self.reason_for_visit),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -223,6 +249,12 @@ class AnswerKey:
             "em": self.em.to_dict() if self.em else None,
             "not_coded": [n.to_dict() for n in self.not_coded],
             **({"claim_type": self.claim_type} if self.claim_type else {}),
+            **({"type_of_bill": self.type_of_bill} if self.type_of_bill else {}),
+            **(
+                {"reason_for_visit": [d.to_dict() for d in self.reason_for_visit]}
+                if self.reason_for_visit
+                else {}
+            ),
         }
 
 
@@ -290,7 +322,26 @@ def claim_from_dict(data: Any, where: str = "claim") -> Claim:
         line_from_dict(item, f"{where}.lines[{i}]")
         for i, item in enumerate(_as_list(data.get("lines"), f"{where}.lines", MAX_LINES))
     )
-    return Claim(diagnoses, lines)
+    reasons = tuple(
+        _as_code(d, f"{where}.reason_for_visit[{i}]")
+        for i, d in enumerate(
+            _as_list(
+                data.get("reason_for_visit"), f"{where}.reason_for_visit", MAX_REASONS_FOR_VISIT
+            )
+        )
+    )
+    return Claim(diagnoses, lines, _type_of_bill(data.get("type_of_bill"), where), reasons)
+
+
+def _type_of_bill(value: Any, where: str) -> str:
+    """FL 4 as four digits with the leading zero; empty when not given."""
+    if value in (None, ""):
+        return ""
+    if not isinstance(value, str) or not TYPE_OF_BILL_SHAPE.match(value.strip()):
+        raise ClaimFormatError(
+            f"{where}.type_of_bill", "must be four digits with a leading zero (e.g. 0131)"
+        )
+    return value.strip()
 
 
 def key_from_dict(data: Any, setting: Setting | None = None, where: str = "key") -> AnswerKey:
@@ -300,22 +351,10 @@ def key_from_dict(data: Any, setting: Setting | None = None, where: str = "key")
     """
     if not isinstance(data, Mapping):
         raise ClaimFormatError(where, "must be an object with 'diagnoses' and 'lines'")
-    diagnoses: list[KeyedDiagnosis] = []
-    raw_dx = _as_list(data.get("diagnoses"), f"{where}.diagnoses", MAX_DIAGNOSES)
-    for i, item in enumerate(raw_dx):
-        spot = f"{where}.diagnoses[{i}]"
-        if isinstance(item, Mapping):
-            alts = _as_list(item.get("alternates"), f"{spot}.alternates", MAX_ALTERNATES)
-            diagnoses.append(
-                KeyedDiagnosis(
-                    _as_code(item.get("code"), f"{spot}.code"),
-                    str(item.get("rationale") or ""),
-                    tuple(_as_code(a, f"{spot}.alternates") for a in alts),
-                    _as_flag(item.get("optional"), f"{spot}.optional"),
-                )
-            )
-        else:
-            diagnoses.append(KeyedDiagnosis(_as_code(item, spot)))
+    diagnoses = _keyed_diagnoses(data.get("diagnoses"), f"{where}.diagnoses", MAX_DIAGNOSES)
+    reasons = _keyed_diagnoses(
+        data.get("reason_for_visit"), f"{where}.reason_for_visit", MAX_REASONS_FOR_VISIT
+    )
     lines: list[KeyedLine] = []
     for i, item in enumerate(_as_list(data.get("lines"), f"{where}.lines", MAX_LINES)):
         spot = f"{where}.lines[{i}]"
@@ -352,8 +391,36 @@ def key_from_dict(data: Any, setting: Setting | None = None, where: str = "key")
     if claim_type not in CLAIM_TYPES:
         raise ClaimFormatError("claim_type", "must be empty or 'dme'")
     return AnswerKey(
-        tuple(diagnoses), tuple(lines), chosen, alternate_sets, em, not_coded, claim_type
+        diagnoses,
+        tuple(lines),
+        chosen,
+        alternate_sets,
+        em,
+        not_coded,
+        _type_of_bill(data.get("type_of_bill"), where),
+        reasons,
+        claim_type=claim_type,
     )
+
+
+def _keyed_diagnoses(value: Any, where: str, limit: int) -> tuple[KeyedDiagnosis, ...]:
+    """Keyed ICD-10-CM entries: plain strings (the API's shape) or objects with ``code``."""
+    found: list[KeyedDiagnosis] = []
+    for i, item in enumerate(_as_list(value, where, limit)):
+        spot = f"{where}[{i}]"
+        if isinstance(item, Mapping):
+            alts = _as_list(item.get("alternates"), f"{spot}.alternates", MAX_ALTERNATES)
+            found.append(
+                KeyedDiagnosis(
+                    _as_code(item.get("code"), f"{spot}.code"),
+                    str(item.get("rationale") or ""),
+                    tuple(_as_code(a, f"{spot}.alternates") for a in alts),
+                    _as_flag(item.get("optional"), f"{spot}.optional"),
+                )
+            )
+        else:
+            found.append(KeyedDiagnosis(_as_code(item, spot)))
+    return tuple(found)
 
 
 def _as_flag(value: Any, field_name: str) -> bool:
@@ -410,11 +477,14 @@ __all__ = [
     "EMFacts",
     "KeyedDiagnosis",
     "KeyedLine",
+    "MAX_EXTERNAL_CAUSES",
+    "MAX_REASONS_FOR_VISIT",
     "NOT_CODED_REASONS",
     "NotCoded",
     "ServiceLine",
     "Setting",
     "claim_from_dict",
+    "is_external_cause",
     "key_from_dict",
     "line_from_dict",
     "pointer_letters",

@@ -16,7 +16,13 @@ from sqlalchemy import func, or_, select
 
 from trainer.core.codesets.codes import guess_kind, normalize
 from trainer.core.grading.grader import grade
-from trainer.core.grading.key_corrections import Correction, apply_corrections, key_codes
+from trainer.core.grading.key_corrections import (
+    KeyChange,
+    KeyChangeError,
+    apply_corrections,
+    changes_from,
+    key_codes,
+)
 
 from ..core.claims import claim_from_dict
 from ..database import write_transaction
@@ -34,7 +40,7 @@ from . import audit
 from .access import exam_is_open
 from .cohorts import managed_cohort_ids
 from .costs import attach_costs
-from .keys import EVERYONE, OWN_COHORTS, current_key, reaches, variant_of
+from .keys import EVERYONE, OWN_COHORTS, correction_of, current_key, reaches, variant_of
 from .practice import PracticeError, patient_facts, store_errors
 from .review import reapply
 
@@ -113,6 +119,59 @@ def _clean_codes(mapping: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+def _clean_change(change: KeyChange) -> KeyChange:
+    """The change with its code and modifiers spelled as the catalog spells them."""
+    code = normalize(change.code, guess_kind(change.code))
+    revenue = change.revenue_code
+    if revenue and revenue.isdigit():
+        revenue = revenue.zfill(4)
+    return KeyChange(
+        change.op,
+        code,
+        change.position,
+        change.modifiers,
+        change.units,
+        revenue,
+        change.pointers,
+        change.rationale,
+    )
+
+
+def _check_changes(changes: tuple[KeyChange, ...], sample: Attempt, catalog: Any) -> None:
+    """Each change must fit the key it edits (the newest key of a chart in scope): an added
+    code is a real code on the chart's date of service and not keyed already; a removed,
+    changed or moved one is keyed; modifiers and revenue codes exist."""
+    key = current_key(sample)
+    dos = variant_of(sample).date_of_service
+    dx = {d.code for d in key.diagnoses}
+    lines = {k.line.code for k in key.lines}
+    for change in changes:
+        code, kind = change.code, guess_kind(change.code)
+        if change.op == "add_diagnosis" or change.op == "add_line":
+            wanted = ("icd10cm",) if change.op == "add_diagnosis" else ("cpt", "hcpcs")
+            if kind not in wanted:
+                what = "a diagnosis (ICD-10-CM)" if change.op == "add_diagnosis" else "a line"
+                raise DisputeError(f"{code} cannot be added as {what}.")
+            if code in dx | lines:
+                raise DisputeError(f"{code} is already in the key.")
+            found = catalog.validate(code, kind, dos)
+            if not found.valid:
+                raise DisputeError(f"{code} cannot be keyed on {dos}: {found.message}")
+        elif change.op == "remove" and code not in dx | lines:
+            raise DisputeError(f"{code} is not in the current key.")
+        elif change.op == "change_line" and code not in lines:
+            raise DisputeError(f"{code} is not a line of the current key.")
+        elif change.op == "move_diagnosis" and code not in dx:
+            raise DisputeError(f"{code} is not a diagnosis of the current key.")
+        for modifier in change.modifiers or ():
+            if not catalog.validate(modifier, "modifier", dos).valid:
+                raise DisputeError(f"{modifier} is not a modifier.")
+        if change.revenue_code and not catalog.validate(change.revenue_code, "revenue", dos).valid:
+            raise DisputeError(f"{change.revenue_code} is not a revenue code.")
+        if key.setting == "facility" and change.op == "add_line" and not change.revenue_code:
+            raise DisputeError(f"{code}: a facility line needs a revenue code (UB-04 FL 42).")
+
+
 def correct_key(
     template_id: str,
     replace: dict[str, str],
@@ -123,6 +182,7 @@ def correct_key(
     dispute_id: int | None = None,
     *,
     everyone: bool | None = None,
+    changes: list[dict[str, Any]] | None = None,
 ) -> tuple[KeyCorrection, int]:
     """Record a new key version and regrade the submitted attempts it reaches.
 
@@ -140,8 +200,15 @@ def correct_key(
     if not everyone and not cohort_ids:
         raise DisputeError("You run no cohort, so a correction would reach no chart.")
     replace, accept = _clean_codes(replace), _clean_codes(accept)
-    if not replace and not accept:
-        raise DisputeError("A correction replaces a keyed code or accepts another code.")
+    try:
+        edits = tuple(_clean_change(c) for c in changes_from(list(changes or [])))
+    except KeyChangeError as exc:
+        raise DisputeError(str(exc)) from exc
+    if not replace and not accept and not edits:
+        raise DisputeError(
+            "A correction replaces a keyed code, accepts another code, adds a missing code, "
+            "removes one, or changes a line or the sequence."
+        )
     if not reason.strip():
         raise DisputeError("Give the reason for the correction; trainees will read it.")
     in_scope = select(Attempt).where(Attempt.template_id == template_id)
@@ -153,6 +220,7 @@ def correct_key(
         unknown = [c for c in list(replace) + list(accept) if c not in keyed]
         if unknown:
             raise DisputeError(f"{', '.join(unknown)} is not in the current key.")
+        _check_changes(edits, sample, catalog)
     with write_transaction(db.session) as session:
         version = (
             session.scalar(
@@ -171,6 +239,7 @@ def correct_key(
             dispute_id=dispute_id,
             applies_to=EVERYONE if everyone else OWN_COHORTS,
             cohort_ids=cohort_ids,
+            changes=[c.to_dict() for c in edits],
             created_by=author.id,
         )
         session.add(correction)
@@ -205,11 +274,7 @@ def _regrade(session: Any, correction: KeyCorrection, catalog: Any) -> int:
         query = query.where(Attempt.cohort_id.in_(list(correction.cohort_ids or [])))
     count = 0
     for attempt in session.scalars(query):
-        fixes = [
-            Correction(dict(r.replace or {}), dict(r.accept or {}), r.reason)
-            for r in rows
-            if reaches(r, attempt.cohort_id)
-        ]
+        fixes = [correction_of(r) for r in rows if reaches(r, attempt.cohort_id)]
         version = correction.version
         variant = variant_of(attempt)
         key = apply_corrections(variant.key, fixes)
@@ -281,6 +346,7 @@ def accept_dispute(
     accept: dict[str, list[str]],
     response: str,
     catalog: Any,
+    changes: list[dict[str, Any]] | None = None,
 ) -> int:
     """Accept: correct the key (new version; the attempts it reaches regraded) and answer the
     trainee. A supervisor's acceptance corrects the key for their own cohorts, an
@@ -297,6 +363,7 @@ def accept_dispute(
         reviewer,
         catalog,
         dispute.id,
+        changes=changes,
     )
     with write_transaction(db.session):
         dispute.status = "accepted"

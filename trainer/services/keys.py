@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from trainer.core.content.generation import Variant
-from trainer.core.grading.key_corrections import Correction, apply_corrections
+from trainer.core.grading.key_corrections import Correction, apply_corrections, changes_from
 
 from ..core.claims import AnswerKey
 from ..extensions import db
@@ -40,12 +40,16 @@ def _rows_for(attempt: Attempt) -> list[KeyCorrection]:
     return [r for r in rows if reaches(r, attempt.cohort_id)]
 
 
+def correction_of(row: KeyCorrection) -> Correction:
+    """A stored correction as the core applies it (its changes were checked when saved)."""
+    return Correction(
+        dict(row.replace or {}), dict(row.accept or {}), row.reason, changes_from(row.changes)
+    )
+
+
 def corrections_for(attempt: Attempt) -> list[Correction]:
     """The corrections that reach this attempt, oldest first."""
-    return [
-        Correction(dict(r.replace or {}), dict(r.accept or {}), r.reason)
-        for r in _rows_for(attempt)
-    ]
+    return [correction_of(r) for r in _rows_for(attempt)]
 
 
 def key_version(attempt: Attempt) -> int:

@@ -19,7 +19,12 @@ from sqlalchemy.orm import Session, scoped_session
 
 from trainer.core.content.generation import Variant, generate
 from trainer.core.content.templates import Template, TemplateLibrary
-from trainer.core.grading.entry import entry_from_mapping, parse_entry
+from trainer.core.grading.entry import (
+    UB04Entry,
+    entry_from_mapping,
+    parse_entry,
+    ub04_from_mapping,
+)
 from trainer.core.grading.grader import PatientFacts, grade
 
 from ..core.claims import Claim, ServiceLine
@@ -252,7 +257,8 @@ def draft_claim(attempt: Attempt) -> Claim:
     """What the trainee had saved; entries that do not parse are dropped."""
     facility = attempt.setting == "facility"
     dx, lines = entry_from_mapping(attempt.draft or {})
-    claim, _ = parse_entry(dx, lines, facility)
+    ub04 = ub04_from_mapping(attempt.draft or {}) if facility else None
+    claim, _ = parse_entry(dx, lines, facility, ub04)
     if claim is not None:
         return claim
     keep_dx = [d for d in dx if d.strip() and parse_entry([d], [], facility)[0] is not None]
@@ -262,7 +268,34 @@ def draft_claim(attempt: Attempt) -> Claim:
         parsed, _ = parse_entry(keep_dx, [line], facility)
         if parsed is not None:
             keep_lines.extend(parsed.lines)
-    return Claim(kept.diagnoses if kept else (), tuple(keep_lines))
+    header = _kept_ub04(ub04) if ub04 is not None else Claim()
+    return Claim(
+        (kept.diagnoses if kept else ()) + header.diagnoses,
+        tuple(keep_lines),
+        header.type_of_bill,
+        header.reason_for_visit,
+    )
+
+
+def _kept_ub04(ub04: UB04Entry) -> Claim:
+    """The UB-04 fields of a draft that parse, each kept on its own (a bad one is dropped)."""
+    tob = parse_entry([], [], True, UB04Entry(ub04.type_of_bill))[0]
+    reasons = [
+        c
+        for r in ub04.reasons
+        if (c := parse_entry([], [], True, UB04Entry(reasons=[r]))[0]) is not None
+    ]
+    causes = [
+        c
+        for e in ub04.external_causes
+        if (c := parse_entry([], [], True, UB04Entry(external_causes=[e]))[0]) is not None
+    ]
+    return Claim(
+        tuple(d for c in causes for d in c.diagnoses),
+        (),
+        tob.type_of_bill if tob else "",
+        tuple(r for c in reasons for r in c.reason_for_visit),
+    )
 
 
 def submit_saved_draft(attempt: Attempt, catalog: Any, ended_at: datetime) -> SubmitOutcome:

@@ -19,9 +19,11 @@ from trainer.core.claims import (
     MAX_LINES,
     MAX_MODIFIERS,
     MAX_POINTERS,
+    MAX_REASONS_FOR_VISIT,
     MAX_UNITS,
     MIN_UNITS,
     SETTINGS,
+    TYPE_OF_BILL_SHAPE,
 )
 from trainer.core.codesets.catalog import REASONS
 from trainer.core.content.templates import SPECIALTIES
@@ -76,6 +78,14 @@ CLAIM: dict[str, Any] = obj(
     {
         "diagnoses": {"type": "array", "maxItems": MAX_DIAGNOSES, "items": CODE},
         "lines": {"type": "array", "maxItems": MAX_LINES, "items": ref("ServiceLine")},
+        # UB-04 only (facility claims): FL 4 and FL 70 a-c; FL 72's external cause codes
+        # travel in "diagnoses" (chapter 20 codes). A UB-04 line's pointers are ignored.
+        "type_of_bill": {"type": "string", "pattern": TYPE_OF_BILL_SHAPE.pattern},
+        "reason_for_visit": {
+            "type": "array",
+            "maxItems": MAX_REASONS_FOR_VISIT,
+            "items": CODE,
+        },
     },
     example={
         "diagnoses": ["M17.11"],
@@ -180,6 +190,11 @@ GRADE = obj(
         "revenue_direction": {"type": "object", "additionalProperties": {"type": "integer"}},
         "em": nullable(ref("EmExplanation")),
         "key_variant": {"type": "integer"},
+        "header": {
+            "type": "array",
+            "items": ref("LineVerdict"),
+            "description": "UB-04 header fields (FL 4, FL 70) where the key holds them",
+        },
     },
 )
 ATTEMPT = obj(

@@ -31,9 +31,24 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange, Optional
 
 from trainer.core.content.templates import SPECIALTIES
-from trainer.core.grading.entry import EntryLine, entry_from_mapping, parse_entry
+from trainer.core.grading.entry import (
+    MAX_FACILITY_DIAGNOSES,
+    UB04_DX_LABELS,
+    EntryLine,
+    UB04Entry,
+    entry_from_mapping,
+    parse_entry,
+    ub04_from_mapping,
+    ub04_to_mapping,
+)
 
-from ..core.claims import MAX_DIAGNOSES, MAX_LINES, MAX_MODIFIERS
+from ..core.claims import (
+    MAX_DIAGNOSES,
+    MAX_EXTERNAL_CAUSES,
+    MAX_LINES,
+    MAX_MODIFIERS,
+    MAX_REASONS_FOR_VISIT,
+)
 from ..core.integers import IntegerInputError, parse_int
 from ..domain import domain
 from ..extensions import db
@@ -149,21 +164,39 @@ def _entry_rows(attempt: Attempt) -> tuple[list[str], list[EntryLine]]:
     return dx, lines
 
 
+def _padded(values: Any, size: int) -> list[str]:
+    kept = [str(v) for v in values][:size]
+    return kept + [""] * (size - len(kept))
+
+
 def _render_chart(
-    attempt: Attempt, dx: list[str], lines: list[EntryLine], problems: Any, status: int
+    attempt: Attempt,
+    dx: list[str],
+    lines: list[EntryLine],
+    problems: Any,
+    status: int,
+    ub04: UB04Entry | None = None,
 ) -> ResponseReturnValue:
     variant = service.variant_of(attempt)
+    facility = attempt.setting == "facility"
+    if facility and ub04 is None:
+        ub04 = ub04_from_mapping(attempt.draft or {})
+    ub04 = ub04 or UB04Entry()
     return (
         render_template(
             "practice/chart.html",
             attempt=attempt,
             variant=variant,
-            diagnoses=dx,
+            diagnoses=dx[:MAX_FACILITY_DIAGNOSES] if facility else dx,
             lines=lines,
             problems=problems,
             form=CsrfOnlyForm(),
             max_modifiers=MAX_MODIFIERS,
-            max_diagnoses=MAX_DIAGNOSES,
+            max_diagnoses=MAX_FACILITY_DIAGNOSES if facility else MAX_DIAGNOSES,
+            ub04_dx_labels=UB04_DX_LABELS,
+            type_of_bill=ub04.type_of_bill,
+            reasons=_padded(ub04.reasons, MAX_REASONS_FOR_VISIT),
+            external_causes=_padded(ub04.external_causes, MAX_EXTERNAL_CAUSES),
             specialty_name=SPECIALTIES.get(attempt.specialty, attempt.specialty),
             deadline=_exam_deadline(attempt),
         ),
@@ -221,6 +254,15 @@ def _form_entry(form: MultiDict[str, str]) -> tuple[list[str], list[EntryLine]]:
     return dx, lines
 
 
+def _form_ub04(form: MultiDict[str, str]) -> UB04Entry:
+    """FL 4, FL 70 a-c and FL 72 a-c of a facility entry panel."""
+    return UB04Entry(
+        form.get("type_of_bill", "")[:16],
+        [form.get(f"reason-{i}", "")[:64] for i in range(MAX_REASONS_FOR_VISIT)],
+        [form.get(f"ecause-{i}", "")[:64] for i in range(MAX_EXTERNAL_CAUSES)],
+    )
+
+
 def _seconds(form: MultiDict[str, str]) -> int:
     try:
         return parse_int(form.get("seconds", "0"), "seconds", 0, MAX_SECONDS)
@@ -240,11 +282,13 @@ def submit(attempt_id: int) -> ResponseReturnValue:
             flash("This chart was already submitted.", "info")
             return redirect(_after_submit(item), 303)
         dx, lines = _form_entry(request.form)
-        claim, problems = parse_entry(dx, lines, facility=item.setting == "facility")
+        facility = item.setting == "facility"
+        ub04 = _form_ub04(request.form) if facility else None
+        claim, problems = parse_entry(dx, lines, facility, ub04)
         if claim is None:
             dx_rows = dx + [""] * max(0, SHOWN_DIAGNOSES - len(dx))
             line_rows = lines + [EntryLine()] * max(0, SHOWN_LINES - len(lines))
-            return _render_chart(item, dx_rows, line_rows, problems, 400)
+            return _render_chart(item, dx_rows, line_rows, problems, 400, ub04)
         outcome = service.submit_attempt(
             item.id, current_user.id, claim, _seconds(request.form), domain().catalog
         )
@@ -279,7 +323,7 @@ def draft(attempt_id: int) -> ResponseReturnValue:
     if not isinstance(payload, dict):
         return jsonify({"error": "Send the draft as a JSON object."}), 400
     dx, lines = entry_from_mapping(payload)
-    saved = {
+    saved: dict[str, Any] = {
         "diagnoses": dx,
         "lines": [
             {
@@ -292,6 +336,8 @@ def draft(attempt_id: int) -> ResponseReturnValue:
             for line in lines
         ],
     }
+    if item.setting == "facility":
+        saved.update(ub04_to_mapping(ub04_from_mapping(payload)))
     try:
         stored = service.save_draft(item, saved)
     except service.ExamClosedError as exc:

@@ -7,6 +7,7 @@ the assignment and dispute views into their own blueprints after that merge.
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -22,10 +23,12 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 from wtforms import DateField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from trainer.core.codesets.codes import guess_kind
 from trainer.core.content.templates import SPECIALTIES
 from trainer.core.grading.types import POLICIES, POLICY_LABELS
 from trainer.core.stats.mastery import STATUS_LABELS, TARGET_PERCENTS
@@ -109,6 +112,7 @@ def _queue(status: int = 200) -> ResponseReturnValue:
         items=items,
         form=CsrfOnlyForm(),
         corrections=corrections_seen_by(current_user),
+        change_choices=CHANGE_CHOICES,
     ), status
 
 
@@ -133,6 +137,49 @@ def reject(dispute_id: int) -> ResponseReturnValue:
     return redirect(url_for("supervise.disputes"), 303)
 
 
+CHANGE_CHOICES = {
+    "add": "add a missing code",
+    "remove": "remove a keyed code",
+    "change_line": "change a keyed line",
+    "move_diagnosis": "move a diagnosis to a position",
+}
+
+
+def _added(code: str, form: MultiDict[str, str]) -> dict[str, Any]:
+    """An added code: a diagnosis for an ICD-10-CM code, else a line (with the form's
+    units, modifiers and revenue code)."""
+    if guess_kind(code) == "icd10cm":
+        return {"op": "add_diagnosis", "code": code, "position": form.get("change_position")}
+    return {"op": "add_line", "code": code, **_line_fields(form)}
+
+
+def _line_fields(form: MultiDict[str, str]) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    mods = form.get("change_modifiers", "")[:32].replace(",", " ").split()
+    if mods or form.get("clear_modifiers"):
+        fields["modifiers"] = mods
+    if form.get("change_units", "").strip():
+        fields["units"] = form.get("change_units", "")[:8].strip()
+    if form.get("change_revenue", "").strip():
+        fields["revenue_code"] = form.get("change_revenue", "")[:8].strip()
+    return fields
+
+
+def _form_changes(form: MultiDict[str, str]) -> list[dict[str, Any]]:
+    """The accept form's "other change" (one per acceptance), as the service reads it."""
+    op = form.get("change_op", "")[:16]
+    code = form.get("change_code", "")[:16].strip()
+    if not op or op not in CHANGE_CHOICES:
+        return []
+    if op == "add":
+        return [_added(code, form)]
+    if op == "change_line":
+        return [{"op": op, "code": code, **_line_fields(form)}]
+    if op == "move_diagnosis":
+        return [{"op": op, "code": code, "position": form.get("change_position", "")[:4]}]
+    return [{"op": op, "code": code}]
+
+
 @bp.post("/disputes/<int:dispute_id>/accept")
 @role_required("supervisor")
 def accept(dispute_id: int) -> ResponseReturnValue:
@@ -144,6 +191,9 @@ def accept(dispute_id: int) -> ResponseReturnValue:
     also = form.get("also_accept", "")[:16].strip()
     replace = {old: new} if old and new else {}
     accept_codes = {old: [also]} if old and also else {}
+    changes = _form_changes(form)
+    if new and not old:  # "replace nothing with X": the key missed X, so X is added
+        changes.insert(0, _added(new, form))
     try:
         regraded = accept_dispute(
             dispute,
@@ -152,6 +202,7 @@ def accept(dispute_id: int) -> ResponseReturnValue:
             accept_codes,
             form.get("response", "")[:10_000],
             domain().catalog,
+            changes,
         )
     except DisputeError as exc:
         flash(str(exc), "error")

@@ -279,7 +279,7 @@ def build_key(template: Template, context: Mapping[str, Any], dos: date) -> Answ
     override = spec.pop("by_year", {}).get(str(fiscal_year(dos)), {})
     spec.update(override)
     data: dict[str, Any] = {}
-    for section in ("diagnoses", "lines"):
+    for section in ("diagnoses", "lines", "reason_for_visit"):
         entries = []
         for entry in spec.get(section, []):
             when = entry.get("when")
@@ -289,13 +289,20 @@ def build_key(template: Template, context: Mapping[str, Any], dos: date) -> Answ
             if section == "lines":
                 rendered["units"] = int(str(rendered.get("units", 1) or 1))
                 rendered["modifiers"] = [m for m in rendered.get("modifiers", []) if m]
-                rendered["pointers"] = [p for p in rendered.get("pointers", []) if str(p).strip()]
+                # The UB-04 has no diagnosis pointers: a facility key carries none.
+                rendered["pointers"] = (
+                    []
+                    if template.setting == "facility"
+                    else [p for p in rendered.get("pointers", []) if str(p).strip()]
+                )
             entries.append(rendered)
         data[section] = entries
     if spec.get("em"):
         em = _render(dict(spec["em"]), context)
         em["total_minutes"] = int(em["total_minutes"]) if str(em.get("total_minutes", "")) else None
         data["em"] = em
+    if spec.get("type_of_bill"):
+        data["type_of_bill"] = str(_render(str(spec["type_of_bill"]), context)).strip()
     data["alternates"] = _render(spec.get("alternates", []), context)
     data["claim_type"] = template.claim_type
     data["not_coded"] = [

@@ -25,6 +25,7 @@ from jinja2 import UndefinedError
 from trainer.core.codesets.codes import guess_kind
 from trainer.core.content.consistency import disagreements, keyed_in
 from trainer.core.content.generation import DOS_WINDOW, generate
+from trainer.core.content.key_rules import key_rule_problems
 from trainer.core.content.templates import Template, TemplateLibrary, load_library
 from trainer.core.grading.grader import grade
 from trainer.core.grading.types import PatientFacts
@@ -189,6 +190,8 @@ def _check_variant(
         result = catalog.validate(decoy.code, guess_kind(decoy.code) or "icd10cm", dos)
         if not result.valid:
             report.add(meta, f"[{label}] not-coded decoy {decoy.code} on {dos}: {result.message}")
+    for problem in key_rule_problems(template, variant, catalog):
+        report.add(meta, f"[{label}] {problem}")
     sex = variant.patient.sex if variant.patient.sex in ("F", "M") else "F"
     patient = PatientFacts(variant.patient.age, sex, variant.patient.payer)  # type: ignore[arg-type]
     own = grade(key, key.as_claim(), "strict", dos, catalog=catalog, patient=patient)

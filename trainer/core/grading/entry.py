@@ -14,12 +14,15 @@ from dataclasses import dataclass, field
 
 from trainer.core.claims import (
     MAX_DIAGNOSES,
+    MAX_EXTERNAL_CAUSES,
     MAX_MODIFIERS,
     MAX_POINTERS,
+    MAX_REASONS_FOR_VISIT,
     MAX_UNITS,
     MIN_UNITS,
     Claim,
     ServiceLine,
+    is_external_cause,
 )
 from trainer.core.codesets.codes import normalize
 from trainer.core.integers import IntegerInputError, is_ascii_digits, parse_int
@@ -30,6 +33,11 @@ PROCEDURE_SHAPE = re.compile(r"^([0-9]{4}[0-9FTU]|[A-V][0-9]{4})$")
 MODIFIER_SHAPE = re.compile(r"^[0-9A-Z]{2}$")
 REVENUE_SHAPE = re.compile(r"^[0-9]{4}$")
 POINTER_LETTERS = "ABCDEFGHIJKL"
+# UB-04 FL 67 holds the principal diagnosis and other diagnoses 67A-Q; trainees key as many as
+# the CMS-1500 holds, less the three FL 72 external cause slots.
+MAX_FACILITY_DIAGNOSES = MAX_DIAGNOSES - MAX_EXTERNAL_CAUSES
+UB04_DX_LABELS = ("67",) + tuple(f"67{c}" for c in "ABCDEFGHJKLMNOPQ")
+TYPE_OF_BILL_TYPED = re.compile(r"^0?[0-9]{3}$")
 
 
 @dataclass(frozen=True)
@@ -41,6 +49,15 @@ class EntryLine:
     units: str = ""
     revenue_code: str = ""
     pointers: str = ""
+
+
+@dataclass(frozen=True)
+class UB04Entry:
+    """The UB-04's own fields as typed: FL 4, FL 70 a-c and FL 72 a-c."""
+
+    type_of_bill: str = ""
+    reasons: Sequence[str] = ()
+    external_causes: Sequence[str] = ()
 
 
 @dataclass
@@ -113,6 +130,7 @@ def parse_pointers(raw: str) -> tuple[int, ...] | None:
 def _line(
     entry: EntryLine, n: int, facility: bool, dx_count: int, problems: EntryProblems
 ) -> ServiceLine | None:
+    """One row; on a facility (UB-04) claim there are no diagnosis pointers to read."""
     where = f"lines-{n}"
     label = f"Line {n + 1}"
     code = _procedure(entry.code, f"{where}-code", label, problems)
@@ -147,7 +165,7 @@ def _line(
             problems.add(f"{where}-revenue", f"{label}: a revenue code is four digits (e.g. 0450).")
         else:
             revenue = rev_text
-    pointers = parse_pointers(entry.pointers)
+    pointers = () if facility else parse_pointers(entry.pointers)
     if pointers is None:
         problems.add(
             f"{where}-pointers",
@@ -168,23 +186,68 @@ def _line(
     return ServiceLine(code, tuple(modifiers), units, revenue, pointers)
 
 
+def _ub04_fields(
+    ub04: UB04Entry, dx: list[str], problems: EntryProblems
+) -> tuple[str, tuple[str, ...]]:
+    """FL 4 and FL 70; FL 72's external cause codes are appended to ``dx`` (after FL 67)."""
+    tob = _clean(ub04.type_of_bill)
+    if tob and not TYPE_OF_BILL_TYPED.match(tob):
+        problems.add(
+            "type_of_bill",
+            "FL 4: the type of bill is a leading zero and three digits (e.g. 0131).",
+        )
+        tob = ""
+    tob = tob.zfill(4) if tob else ""
+    reasons: list[str] = []
+    for i, raw in enumerate(ub04.reasons[:MAX_REASONS_FOR_VISIT]):
+        code = _icd(raw or "", f"reason-{i}", f"FL 70{'abc'[i]}", problems)
+        if code:
+            reasons.append(code)
+    for i, raw in enumerate(ub04.external_causes[:MAX_EXTERNAL_CAUSES]):
+        code = _icd(raw or "", f"ecause-{i}", f"FL 72{'abc'[i]}", problems)
+        if code and not is_external_cause(code):
+            problems.add(
+                f"ecause-{i}",
+                f"FL 72{'abc'[i]}: {code} is not an external cause code; FL 72 holds "
+                "codes from V00-Y99 only (other diagnoses go in FL 67A-Q).",
+            )
+        elif code:
+            dx.append(code)
+    return tob, tuple(reasons)
+
+
 def parse_entry(
-    diagnoses: Sequence[str], lines: Sequence[EntryLine], facility: bool
+    diagnoses: Sequence[str],
+    lines: Sequence[EntryLine],
+    facility: bool,
+    ub04: UB04Entry | None = None,
 ) -> tuple[Claim | None, EntryProblems]:
-    """Turn the entry panel into a claim, or explain every format problem found."""
+    """Turn the entry panel into a claim, or explain every format problem found.
+
+    A facility claim is read as a UB-04: FL 67 and 67A-Q, then FL 72's external cause codes
+    (chapter 20 codes belong there, not in FL 67), FL 4 and FL 70, and lines without pointers.
+    """
     problems = EntryProblems()
     dx: list[str] = []
-    for i, raw in enumerate(diagnoses[:MAX_DIAGNOSES]):
-        code = _icd(raw or "", f"diagnoses-{i}", f"Diagnosis {POINTER_LETTERS[i]}", problems)
-        if code:
+    limit = MAX_FACILITY_DIAGNOSES if facility else MAX_DIAGNOSES
+    for i, raw in enumerate(diagnoses[:limit]):
+        label = f"FL {UB04_DX_LABELS[i]}" if facility else f"Diagnosis {POINTER_LETTERS[i]}"
+        code = _icd(raw or "", f"diagnoses-{i}", label, problems)
+        if code and facility and is_external_cause(code):
+            problems.add(
+                f"diagnoses-{i}",
+                f"{label}: {code} is an external cause code; on the UB-04 it goes in FL 72.",
+            )
+        elif code:
             dx.append(code)
+    tob, reasons = _ub04_fields(ub04 or UB04Entry(), dx, problems) if facility else ("", ())
     parsed = [_line(entry, n, facility, len(dx), problems) for n, entry in enumerate(lines)]
     service_lines = tuple(line for line in parsed if line is not None)
-    if not dx and not service_lines and not problems:
+    if not (dx or service_lines or tob or reasons or problems):
         problems.add("form", "Enter at least one diagnosis or procedure line before submitting.")
     if problems:
         return None, problems
-    return Claim(tuple(dx), service_lines), problems
+    return Claim(tuple(dx), service_lines, tob, reasons), problems
 
 
 def entry_from_mapping(data: Mapping[str, object]) -> tuple[list[str], list[EntryLine]]:
@@ -207,3 +270,26 @@ def entry_from_mapping(data: Mapping[str, object]) -> tuple[list[str], list[Entr
             )
         )
     return dx[:MAX_DIAGNOSES], rows[:50]
+
+
+def ub04_from_mapping(data: Mapping[str, object]) -> UB04Entry:
+    """The UB-04 fields of a saved draft (absent on CMS-1500 drafts and older ones)."""
+
+    def texts(name: str, limit: int) -> list[str]:
+        raw = data.get(name)
+        return [str(v)[:32] for v in raw[:limit]] if isinstance(raw, list) else []
+
+    return UB04Entry(
+        str(data.get("type_of_bill") or "")[:8],
+        texts("reason_for_visit", MAX_REASONS_FOR_VISIT),
+        texts("external_causes", MAX_EXTERNAL_CAUSES),
+    )
+
+
+def ub04_to_mapping(entry: UB04Entry) -> dict[str, object]:
+    """How a draft stores the UB-04 fields (read back by ``ub04_from_mapping``)."""
+    return {
+        "type_of_bill": entry.type_of_bill,
+        "reason_for_visit": list(entry.reasons),
+        "external_causes": list(entry.external_causes),
+    }

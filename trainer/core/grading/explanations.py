@@ -68,6 +68,19 @@ RULES: dict[str, str] = {
         "the first diagnosis pointer on a line is the diagnosis that supports it; payers read "
         "medical necessity from it."
     ),
+    "wrong_type_of_bill": (
+        "UB-04 FL 4 is a leading zero and three digits: the kind of facility (1 hospital, "
+        "7 clinic), the kind of care (3 outpatient; for a clinic, 7 a federally qualified "
+        "health center) and the frequency (1 a claim for the whole encounter); an outpatient "
+        "hospital visit is 013x, an FQHC visit 077x (NUBC; CMS Claims Processing Manual "
+        "ch. 25 §75.1)."
+    ),
+    "wrong_reason_for_visit": (
+        "UB-04 FL 70 reports the patient's reason for an unscheduled outpatient visit (an "
+        "emergency department visit) as the patient stated it on arrival, which may be a "
+        "symptom rather than the diagnosis made after study (NUBC; CMS Claims Processing "
+        "Manual ch. 25 §75.5)."
+    ),
     "ncci_unbundled": (
         "NCCI pairs the column 2 code into the column 1 code; reporting both without a "
         "supported distinct-service modifier is unbundling."

@@ -36,6 +36,7 @@ from trainer.core.grading.types import (
     PatientFacts,
     Policy,
 )
+from trainer.core.grading.ub04 import grade_header
 
 _SAME_KEY: dict[int, tuple[AnswerKey, Lookups, tuple[AnswerKey, ...]]] = {}
 
@@ -73,7 +74,19 @@ def _prepared(key: AnswerKey, lk: Lookups) -> tuple[AnswerKey, ...]:
             )
             for ln in alt.lines
         )
-        keys.append(AnswerKey(dx, lines, key.setting, (), key.em, key.not_coded, key.claim_type))
+        keys.append(
+            AnswerKey(
+                dx,
+                lines,
+                key.setting,
+                (),
+                key.em,
+                key.not_coded,
+                key.type_of_bill,
+                key.reason_for_visit,
+                claim_type=key.claim_type,
+            )
+        )
     return tuple(
         replace(
             k,
@@ -85,6 +98,7 @@ def _prepared(key: AnswerKey, lk: Lookups) -> tuple[AnswerKey, ...]:
 
 def _grade_one(
     key: AnswerKey,
+    answer: Claim,
     diagnoses: Sequence[str],
     lines: tuple[ServiceLine, ...],
     entered: int,
@@ -104,7 +118,11 @@ def _grade_one(
         if any(e.type.startswith("em_level") for e in line_errors):
             line_verdicts = tuple(_with_em(v, em.summary) for v in line_verdicts)
             line_errors = tuple(e for v in line_verdicts for e in v.errors)
-    verdicts = dx.verdicts + line_verdicts
+    header = grade_header(key, answer, dos, lk)
+    verdicts = dx.verdicts + line_verdicts + header
+    if header:  # the FL 70 codes entered are entries too (FL 4 is one keyed item)
+        entered += sum(1 for v in header if v.target == "reason_for_visit" and v.given)
+        entered += sum(1 for v in header if v.target == "type_of_bill" and v.given)
     counts = tally(verdicts, entered)
     scores = tuple((p, counts.score(p)) for p in POLICIES)
     audit = counts.score("audit")
@@ -118,10 +136,11 @@ def _grade_one(
         chart_correct=counts.chart_correct,
         diagnoses=dx.verdicts,
         lines=line_verdicts,
-        errors=dx.errors + line_errors,
+        errors=dx.errors + line_errors + tuple(e for v in header for e in v.errors),
         edits=edits,
         em=em,
         key_variant=variant,
+        header=header,
     )
 
 
@@ -159,7 +178,9 @@ def grade(
     edits = replay_edits(lines, dx_codes, dos, lk, key.edit_setting(), patient)
     best: Grade | None = None
     for n, variant in enumerate(_variants(key, lk)):
-        result = _grade_one(variant, answer.diagnoses, lines, entered, policy, dos, lk, edits, n)
+        result = _grade_one(
+            variant, answer, answer.diagnoses, lines, entered, policy, dos, lk, edits, n
+        )
         if best is None or (result.score, result.code_accuracy) > (best.score, best.code_accuracy):
             best = result
     assert best is not None  # _variants always holds the key itself

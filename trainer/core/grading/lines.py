@@ -212,11 +212,14 @@ def _judge(
                     "revenue_code",
                 )
             )
-    pointer_verdict, pointer_error, pointer_ok = pointer_check(i, a, k, dx)
-    if pointer_verdict is not None:
-        elements.append(pointer_verdict)
-    if pointer_error is not None:
-        errs.append(pointer_error)
+    # The UB-04 has no diagnosis pointers (its lines carry none): graded on the CMS-1500 only.
+    pointer_ok = True
+    if setting != "facility":
+        pointer_verdict, pointer_error, pointer_ok = pointer_check(i, a, k, dx)
+        if pointer_verdict is not None:
+            elements.append(pointer_verdict)
+        if pointer_error is not None:
+            errs.append(pointer_error)
     ok = code_ok and mods_ok and units_ok and rev_ok and pointer_ok
     return LineVerdict("line", j, i, show(k), show(a), ok, tuple(elements), tuple(errs))
 

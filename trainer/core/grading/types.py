@@ -20,8 +20,10 @@ POLICY_LABELS: dict[Policy, str] = {
     "exam": "Exam",
 }
 Direction = Literal["under", "over", "neutral"]
-Target = Literal["diagnosis", "line"]
-Element = Literal["code", "modifier", "units", "sequence", "pointers", "revenue_code"]
+Target = Literal["diagnosis", "line", "type_of_bill", "reason_for_visit"]
+Element = Literal[
+    "code", "modifier", "units", "sequence", "pointers", "revenue_code", "type_of_bill"
+]
 Action = Literal["pay", "deny", "reduce"]
 
 ERROR_TYPES: tuple[str, ...] = (
@@ -42,6 +44,8 @@ ERROR_TYPES: tuple[str, ...] = (
     "wrong_units",
     "wrong_revenue_code",
     "wrong_pointer",
+    "wrong_type_of_bill",
+    "wrong_reason_for_visit",
     "ncci_unbundled",
     "mue_exceeded",
     "addon_without_primary",
@@ -68,6 +72,8 @@ ERROR_LABELS: dict[str, str] = {
     "wrong_units": "Wrong units",
     "wrong_revenue_code": "Wrong revenue code",
     "wrong_pointer": "Wrong diagnosis pointer",
+    "wrong_type_of_bill": "Wrong type of bill (UB-04 FL 4)",
+    "wrong_reason_for_visit": "Wrong patient's reason for visit (UB-04 FL 70)",
     "ncci_unbundled": "NCCI unbundling",
     "mue_exceeded": "Units over the MUE",
     "addon_without_primary": "Add-on code without its primary",
@@ -213,6 +219,8 @@ class Grade:
     edits: tuple[EditResult, ...]
     em: EMExplanation | None = None
     key_variant: int = 0
+    # UB-04 claim-level items (FL 4 type of bill, FL 70 reason for visit); empty elsewhere.
+    header: tuple[LineVerdict, ...] = ()
 
     @property
     def revenue_direction(self) -> dict[str, int]:
@@ -241,6 +249,7 @@ class Grade:
             "revenue_direction": self.revenue_direction,
             "em": self.em.to_dict() if self.em else None,
             "key_variant": self.key_variant,
+            "header": [v.to_dict() for v in self.header],
         }
 
 

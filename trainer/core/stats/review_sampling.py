@@ -171,7 +171,9 @@ def _rewrite_errors(graded: dict[str, Any], verdict: dict[str, Any], override: O
 
 
 def _rescore(graded: dict[str, Any]) -> None:
-    verdicts = list(graded.get("diagnoses", [])) + list(graded.get("lines", []))
+    # Every item the grader scored, the UB-04's FL 4 / FL 70 included, or the reviewed score
+    # would disagree with the ticks the trainee reads.
+    verdicts = [v for part in ("diagnoses", "lines", "header") for v in graded.get(part, [])]
     keyed = sum(1 for v in verdicts if v.get("key_index") is not None)
     correct = sum(1 for v in verdicts if v.get("key_index") is not None and v.get("correct"))
     extras = sum(1 for v in verdicts if v.get("key_index") is None and not v.get("accepted_extra"))

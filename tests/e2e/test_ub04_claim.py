@@ -1,0 +1,58 @@
+"""A facility chart in a real browser: coded on the UB-04's own fields, drawn as a UB-04."""
+
+from __future__ import annotations
+
+import re
+
+from tests.conftest import PASSWORD
+from tests.e2e.conftest import login, screenshot
+from tests.e2e.test_practice_flow import _open_key
+from trainer.services.accounts import create_user
+
+
+def test_a_facility_chart_is_coded_and_drawn_as_a_ub04(live_app, page):  # type: ignore[no-untyped-def]
+    base = live_app.config["LIVE_URL"]
+    with live_app.app_context():
+        create_user("fay", PASSWORD, "trainee", "Fay Facility")
+    login(page, base, "fay", PASSWORD)
+    page.select_option("#specialty", "emergency_facility")
+    page.click("text=Get a chart")
+    page.wait_for_url(re.compile(r".*/practice/attempt/\d+$"))
+    attempt_id, key = _open_key(live_app, "fay")
+
+    # The entry panel is the UB-04's: FL 4, FL 67, FL 70, FL 72, revenue codes, no pointers.
+    assert page.locator("#type_of_bill").count() == 1
+    assert page.locator("#reason-0").count() == 1 and page.locator("#ecause-0").count() == 1
+    assert page.locator("input[name$='-pointers']").count() == 0
+    assert "FL 67" in page.inner_text("#entry-form")
+
+    page.fill("#type_of_bill", key.type_of_bill)
+    for i, dx in enumerate(key.diagnoses):
+        page.fill(f"#diagnoses-{i}", dx.code)
+    page.fill("#reason-0", key.reason_for_visit[0].code)
+    page.fill("#ecause-0", "W19.XXXA")  # FL 72 takes an external cause code
+    for n, keyed in enumerate(key.lines):
+        if page.locator(f"#lines-{n}-code").count() == 0:
+            page.click("#add-line")
+        page.fill(f"#lines-{n}-code", keyed.line.code)
+        page.fill(f"#lines-{n}-units", str(keyed.line.units))
+        page.fill(f"#lines-{n}-revenue", keyed.line.revenue_code or "")
+    page.wait_for_selector("#save-state:has-text('Saved')")
+    page.reload()  # the UB-04 fields survive in the draft
+    assert page.input_value("#type_of_bill") == key.type_of_bill
+    assert page.input_value("#ecause-0") == "W19.XXXA"
+    screenshot(page, "ub04-entry")
+
+    page.click("#submit-answer")
+    page.wait_for_url(re.compile(rf".*/practice/attempt/{attempt_id}/result$"))
+    form = page.locator(".claimform.ub04")
+    assert form.locator("[data-fl='4']").inner_text() == key.type_of_bill
+    assert form.locator("[data-fl='67']").inner_text() == key.diagnoses[0].code.replace(".", "")
+    assert form.locator("[data-fl='70a']").inner_text() == key.reason_for_visit[0].code.replace(
+        ".", ""
+    )
+    assert form.locator("[data-fl='72a']").inner_text() == "W19XXXA"
+    text = form.inner_text()
+    assert "Dx pointer" not in text and "24E" not in text
+    assert "FL 70 reason for visit" in page.inner_text("main")
+    screenshot(page, "ub04-feedback")

@@ -22,6 +22,7 @@ from . import (
     lookup,
     practice,
     progress,
+    reference,
     refreshers,
     reports,
     review,
@@ -58,5 +59,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(reports.bp)
     app.register_blueprint(authoring.bp)
     app.register_blueprint(refreshers.bp)
+    reference.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(api_attempts.bp)

@@ -24,16 +24,15 @@ from jinja2 import Template as JinjaTemplate
 from jinja2.environment import TemplateExpression
 
 from trainer.core.claims import AnswerKey, key_from_dict
+from trainer.core.content.people import FACILITY_KINDS, credentials_for, facility_setting
 from trainer.core.content.rendering import render_markdown
-from trainer.core.content.templates import Template
+from trainer.core.content.templates import PatientRules, Template
 from trainer.core.grading.types import Sex
 
 from .sandbox import BoundedEnvironment, render_bounded, render_budget
 
 # Dates of service the catalog covers: ICD-10-CM FY2025-FY2026, CPT/HCPCS 2025-2026.
 DOS_WINDOW = (date(2024, 10, 1), date(2026, 9, 30))
-CREDENTIALS = ("MD", "DO", "MD", "NP", "PA-C")
-FACILITY_KINDS = ("Medical Center", "Regional Hospital", "Clinic", "Health")
 
 # Sandboxed: supervisors write templates in the browser, and a template must never reach
 # Python internals (no attribute walks to __class__ or __globals__, no mutation of values),
@@ -205,8 +204,23 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-def _patient(template: Template, dos: date, rng: random.Random, fake: Faker) -> Patient:
+def _patient_rules(template: Template, values: Mapping[str, Any]) -> PatientRules:
+    """The template's patient rules, narrowed by the chosen alternatives (``patient_min_age``,
+    ``patient_max_age``, ``patient_sex``): a fact such as menstruation or a prostate fixes
+    the patient's sex or age range for that variant only."""
     rules = template.patient
+    return PatientRules(
+        int(values.get("patient_min_age", rules.min_age)),
+        int(values.get("patient_max_age", rules.max_age)),
+        str(values.get("patient_sex", rules.sex)),
+        rules.payer,
+    )
+
+
+def _patient(
+    template: Template, dos: date, rng: random.Random, fake: Faker, values: Mapping[str, Any]
+) -> Patient:
+    rules = _patient_rules(template, values)
     sexes: tuple[Sex, Sex] = ("F", "M")
     sex: Sex = "F" if rules.sex == "F" else "M" if rules.sex == "M" else rng.choice(sexes)
     age = rng.randint(rules.min_age, rules.max_age)
@@ -294,6 +308,12 @@ HEADER = """| **Patient** | {name} |
 """
 
 
+def chart_heading(chart_type: str) -> str:
+    """The chart's heading: the first letter capitalised, the rest as written (str.title()
+    turned "ED record" into "Ed Record")."""
+    return chart_type[:1].upper() + chart_type[1:]
+
+
 def generate(
     template: Template,
     seed: int,
@@ -323,10 +343,17 @@ def _generate(
     fake = _seeded_faker(seed)
     picked, values = _pick(template, rng, choices)
     dos = _date_of_service(template, rng, year, between)
-    patient = _patient(template, dos, rng, fake)
-    credential = rng.choice(CREDENTIALS)
-    provider = f"{fake.first_name()} {fake.last_name()}, {credential}"
-    facility = f"{fake.last_name()} {rng.choice(FACILITY_KINDS)}"
+    patient = _patient(template, dos, rng, fake, values)
+    credential = rng.choice(credentials_for(template.chart_type, template.provider_credentials))
+    # The bare name: charts sign "{{ provider.name }}, {{ provider.credentials }}" (a name that
+    # carried the credential printed it twice, "MD, MD").
+    provider_name = f"{fake.first_name()} {fake.last_name()}"
+    provider = f"{provider_name}, {credential}"
+    # A variable may set the place of service (office vs outpatient hospital, for example);
+    # the facility's name follows it (no ED sheet from a "Clinic").
+    place_of_service = str(_render(template.place_of_service, {**values, "dos": dos}))
+    kinds = FACILITY_KINDS[facility_setting(template.setting, place_of_service)]
+    facility = f"{fake.last_name()} {rng.choice(kinds)}"
     he = patient.sex == "M"
     context = {
         **values,
@@ -338,13 +365,11 @@ def _generate(
             "possessive": "his" if he else "her",
             "Possessive": "His" if he else "Her",
         },
-        "provider": {"name": provider, "credentials": credential},
+        "provider": {"name": provider_name, "credentials": credential, "signature": provider},
         "facility": facility,
         "dos": dos,
         "payer": patient.payer,
     }
-    # A variable may set the place of service (office vs outpatient hospital, for example).
-    place_of_service = str(_render(template.place_of_service, context))
     header = HEADER.format(
         name=patient.name,
         dob=patient.dob,
@@ -358,9 +383,7 @@ def _generate(
         payer=patient.payer,
         member=patient.member_id,
     )
-    title = (
-        f"## {template.chart_type.title() or 'Clinical Note'}\n\n" if template.chart_type else ""
-    )
+    title = f"## {chart_heading(template.chart_type)}\n\n" if template.chart_type else ""
     markdown_text = title + header + render_bounded(_compiled(template.body), context)
     return Variant(
         template_id=template.id,

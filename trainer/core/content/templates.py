@@ -100,6 +100,9 @@ class Template:
     # Claim-edit rules (claim_edits slugs, e.g. "ncci_ptp") the chart means to teach as a
     # denial of its own correct claim; any other denial of the key fails the validator.
     intended_denials: tuple[str, ...] = ()
+    # Who may sign this service (``[provider] credentials``); empty: drawn by chart type
+    # (``content.people.credentials_for``).
+    provider_credentials: tuple[str, ...] = ()
 
     def variant_count(self) -> int:
         count = 1
@@ -176,6 +179,19 @@ def _variables(raw: Any, path: Path, text: str) -> tuple[Variable, ...]:
             )
         found.append(Variable(str(name), tuple(alternatives)))
     return tuple(found)
+
+
+def _credentials(raw: Any, path: Path, text: str) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    listed = raw.get("credentials") if isinstance(raw, dict) else None
+    if not isinstance(listed, list) or not listed or not all(isinstance(c, str) for c in listed):
+        raise TemplateError(
+            path,
+            '[provider] needs credentials = ["MD", ...] (who may sign this service)',
+            _line_of(text, "[provider]"),
+        )
+    return tuple(listed)
 
 
 def load_template(folder: Path) -> Template:
@@ -263,6 +279,7 @@ def parse_template(
         variables=_variables(meta.get("variables"), meta_path, text),
         key_spec=key,
         intended_denials=tuple(str(r) for r in meta.get("intended_denials", ())),
+        provider_credentials=_credentials(meta.get("provider"), meta_path, text),
         body=body,
         path=folder,
         notes=notes,

@@ -254,7 +254,7 @@ STARTER_BODY = """### Office visit
 
 **Vitals and exam:** Normal findings and negatives, as documented.
 
-**Assessment and plan:** {{ plan }} Documented facts that decide the key go here; never print a code.
+**Assessment and plan:** {{ plan }} Facts that decide the key go here; never print a code.
 
 Electronically signed by {{ provider.name }}, {{ provider.credentials }}, {{ dos }}.
 """

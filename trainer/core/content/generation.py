@@ -344,7 +344,9 @@ def _generate(
     picked, values = _pick(template, rng, choices)
     dos = _date_of_service(template, rng, year, between)
     patient = _patient(template, dos, rng, fake, values)
-    credential = rng.choice(credentials_for(template.chart_type, template.provider_credentials))
+    # A variant may name who performs it (a psychiatrist's 90792, a social worker's 90791).
+    declared = tuple(values.get("provider_credentials", ())) or template.provider_credentials
+    credential = rng.choice(credentials_for(template.chart_type, declared))
     # The bare name: charts sign "{{ provider.name }}, {{ provider.credentials }}" (a name that
     # carried the credential printed it twice, "MD, MD").
     provider_name = f"{fake.first_name()} {fake.last_name()}"

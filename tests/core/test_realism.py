@@ -185,3 +185,15 @@ def test_a_per_variant_sex_narrows_the_patient(tmp_path):
     template = next(iter(load_library(tmp_path).templates.values()))
     left = next(c for c in template.choices() if c["side"] == "left knee")
     assert {generate(template, s, choices=left).patient.sex for s in range(12)} == {"M"}
+
+
+def test_a_variant_names_who_signs_it(library):
+    """90792 (medical services) is signed by a physician, 90791 by the social worker."""
+    evaluation = next(t for t in library.templates.values() if t.slug == "diagnostic-evaluation")
+    for seed in range(10):
+        for choice in evaluation.choices():
+            variant = generate(evaluation, seed, choices=choice)
+            credential = variant.provider.rpartition(", ")[2]
+            medical = choice["clinician"].startswith("psychiatrist")
+            assert credential in (("MD", "DO") if medical else ("LCSW",)), variant.provider
+            assert realism.signer_misfit(credential, ["90792" if medical else "90791"], "") == []

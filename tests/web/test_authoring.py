@@ -11,6 +11,10 @@ from trainer.models import Assignment, AuthoredTemplate, Cohort, CohortMember
 from trainer.services.accounts import create_user
 from trainer.services.library import STARTER_BODY, starter_toml
 
+# The starter's two visit levels, as starter_toml() writes them.
+LOW = 'values = { em = "99213", plan = "Stable at goal: same prescription." }'
+MODERATE = 'values = { em = "99214", plan = "Worse: prescription dose raised." }'
+
 
 def _post(client, toml_text: str, body: str = STARTER_BODY, row_id: int | None = None):  # type: ignore[no-untyped-def]
     url = f"/supervise/templates/{row_id}" if row_id else "/supervise/templates/new"
@@ -70,9 +74,12 @@ def test_problems_are_listed_and_block_assignment(app, client, auth, users):
         '[[variables]]\nname = "level"', '[[variables]]\nname = "level_unused"'
     )
     toml_text = toml_text.split('[[variables]]\nname = "level_unused"')[0] + toml_text.split(
-        'values = { em = "99214" }\n'
+        MODERATE + "\n"
     )[1].replace("{{ em }}", "99213")
-    body = STARTER_BODY + "\nAssessment: essential hypertension (I10).\n"
+    body = (
+        STARTER_BODY.replace("{{ plan }}", "Stable.")
+        + "\nAssessment: essential hypertension (I10).\n"
+    )
     response = _post(client, toml_text, body)
     assert response.status_code == 303
     row = _row(app)
@@ -127,8 +134,8 @@ def test_place_of_service_can_follow_a_variable():
     from trainer.core.content.templates import parse_template
 
     text = starter_toml().replace('place_of_service = "11"', 'place_of_service = "{{ pos }}"')
-    text = text.replace('values = { em = "99213" }', 'values = { em = "99213", pos = "11" }')
-    text = text.replace('values = { em = "99214" }', 'values = { em = "99214", pos = "22" }')
+    text = text.replace(LOW, LOW[:-2] + ', pos = "11" }')
+    text = text.replace(MODERATE, MODERATE[:-2] + ', pos = "22" }')
     template = parse_template(text, STARTER_BODY, Path("x/primary_care/t"))
     for level, pos in (("low", "11"), ("moderate", "22")):
         variant = generate(template, 3, choices={"condition": "type 2 diabetes", "level": level})

@@ -38,6 +38,7 @@ POLICY = {
     "api.search_codes": "login",
     "api.validate_code": "login",
     "lookup.index": "login",
+    "reference.ed_facility_levels": "login",
     "lookup.detail": "login",
     "practice.home": "login",
     "practice.start": "login",

@@ -248,7 +248,15 @@ STARTER_BODY = """### Office visit
 
 **HPI:** {{ patient.first_name }} is a {{ patient.age }}-year-old seen for {{ complaint|lower }}.
 
-**Assessment and plan:** Documented facts that decide the key go here; never print a code.
+**Review of systems:** Negative except as in the HPI.
+
+**Past history, medications, allergies:** Copied-forward history belongs here, as in a real note.
+
+**Vitals and exam:** Normal findings and negatives, as documented.
+
+**Assessment and plan:** {{ plan }} Facts that decide the key go here; never print a code.
+
+Electronically signed by {{ provider.name }}, {{ provider.credentials }}, {{ dos }}.
 """
 
 
@@ -285,10 +293,10 @@ values = {{ complaint = "Diabetes follow-up", dx = "E11.9" }}
 name = "level"
 [[variables.alternatives]]
 label = "low"
-values = {{ em = "99213" }}
+values = {{ em = "99213", plan = "Stable at goal: same prescription." }}
 [[variables.alternatives]]
 label = "moderate"
-values = {{ em = "99214" }}
+values = {{ em = "99214", plan = "Worse: prescription dose raised." }}
 
 [[key.diagnoses]]
 code = "{{{{ dx }}}}"

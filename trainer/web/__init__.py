@@ -28,6 +28,7 @@ from . import (
     members,
     practice,
     progress,
+    reference,
     refreshers,
     reports,
     review,
@@ -70,6 +71,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(reports.bp)
     app.register_blueprint(authoring.bp)
     app.register_blueprint(refreshers.bp)
+    reference.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(api_attempts.bp)
     app.register_blueprint(lti.bp)

@@ -24,6 +24,7 @@ from jinja2 import Template as JinjaTemplate
 from jinja2.environment import TemplateExpression
 
 from trainer.core.claims import AnswerKey, key_from_dict
+from trainer.core.content.people import FACILITY_KINDS, credentials_for, facility_setting
 from trainer.core.content.rendering import render_markdown
 from trainer.core.content.templates import PatientRules, Template
 from trainer.core.grading.types import Sex
@@ -32,8 +33,6 @@ from .sandbox import BoundedEnvironment, render_bounded, render_budget
 
 # Dates of service the catalog covers: ICD-10-CM FY2025-FY2026, CPT/HCPCS 2025-2026.
 DOS_WINDOW = (date(2024, 10, 1), date(2026, 9, 30))
-CREDENTIALS = ("MD", "DO", "MD", "NP", "PA-C")
-FACILITY_KINDS = ("Medical Center", "Regional Hospital", "Clinic", "Health")
 
 # Sandboxed: supervisors write templates in the browser, and a template must never reach
 # Python internals (no attribute walks to __class__ or __globals__, no mutation of values),
@@ -244,8 +243,8 @@ def _patient(
 
 
 def _narrowed(rules: PatientRules, values: Mapping[str, Any]) -> PatientRules:
-    low = max(rules.min_age, int(values.get("patient_min_age", rules.min_age)))
-    high = min(rules.max_age, int(values.get("patient_max_age", rules.max_age)))
+    low = int(values.get("patient_min_age", rules.min_age))
+    high = int(values.get("patient_max_age", rules.max_age))
     if low > high:
         raise ValueError(f"the variant's patient age {low}-{high} is outside the template's")
     sex = str(values.get("patient_sex", rules.sex))
@@ -326,6 +325,12 @@ HEADER = """| **Patient** | {name} |
 """
 
 
+def chart_heading(chart_type: str) -> str:
+    """The chart's heading: the first letter capitalised, the rest as written (str.title()
+    turned "ED record" into "Ed Record")."""
+    return chart_type[:1].upper() + chart_type[1:]
+
+
 def generate(
     template: Template,
     seed: int,
@@ -356,11 +361,22 @@ def _generate(
     picked, values = _pick(template, rng, choices)
     dos = _date_of_service(template, rng, year, between)
     patient = _patient(template, dos, rng, fake, values)
-    # One draw each whatever the template narrows them to, so every seed of every other
-    # template keeps its chart.
-    credential = rng.choice(template.provider_credentials or CREDENTIALS)
-    provider = f"{fake.first_name()} {fake.last_name()}, {credential}"
-    facility = f"{fake.last_name()} {rng.choice(template.facility_kinds or FACILITY_KINDS)}"
+    # A variant may name who performs it (a psychiatrist's 90792, a social worker's 90791).
+    declared = tuple(values.get("provider_credentials", ())) or template.provider_credentials
+    credential = rng.choice(credentials_for(template.chart_type, declared))
+    # The bare name: charts sign "{{ provider.name }}, {{ provider.credentials }}" (a name that
+    # carried the credential printed it twice, "MD, MD").
+    provider_name = f"{fake.first_name()} {fake.last_name()}"
+    provider = f"{provider_name}, {credential}"
+    # A variable may set the place of service (office vs outpatient hospital, for example);
+    # the facility's name follows it (no ED sheet from a "Clinic"), unless the template names
+    # the kinds of facility itself (an anaesthesia record from a surgery center).
+    place_of_service = str(_render(template.place_of_service, {**values, "dos": dos}))
+    kinds = (
+        template.facility_kinds
+        or FACILITY_KINDS[facility_setting(template.setting, place_of_service)]
+    )
+    facility = f"{fake.last_name()} {rng.choice(kinds)}"
     he = patient.sex == "M"
     context = {
         **values,
@@ -372,13 +388,11 @@ def _generate(
             "possessive": "his" if he else "her",
             "Possessive": "His" if he else "Her",
         },
-        "provider": {"name": provider, "credentials": credential},
+        "provider": {"name": provider_name, "credentials": credential, "signature": provider},
         "facility": facility,
         "dos": dos,
         "payer": patient.payer,
     }
-    # A variable may set the place of service (office vs outpatient hospital, for example).
-    place_of_service = str(_render(template.place_of_service, context))
     header = HEADER.format(
         name=patient.name,
         dob=patient.dob,
@@ -392,9 +406,7 @@ def _generate(
         payer=patient.payer,
         member=patient.member_id,
     )
-    title = (
-        f"## {template.chart_type.title() or 'Clinical Note'}\n\n" if template.chart_type else ""
-    )
+    title = f"## {chart_heading(template.chart_type)}\n\n" if template.chart_type else ""
     markdown_text = title + header + render_bounded(_compiled(template.body), context)
     return Variant(
         template_id=template.id,

@@ -25,8 +25,8 @@ SPECIALTIES: dict[str, str] = {
     "gastroenterology": "Gastroenterology",
     "general_surgery_asc": "General surgery / ASC",
     "dermatology": "Dermatology and wound repair",
-    "obgyn": "Obstetrics and gynaecology",
-    "behavioral_health": "Behavioural health",
+    "obgyn": "Obstetrics and gynecology",
+    "behavioral_health": "Behavioral health",
     "hospital_outpatient": "Hospital outpatient (facility)",
     "fqhc": "FQHC",
     "hcc_risk_adjustment": "HCC risk adjustment",
@@ -211,6 +211,19 @@ def _claim_type(meta: Mapping[str, Any], path: Path, text: str) -> str:
     return value
 
 
+def _credentials(raw: Any, path: Path, text: str) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    listed = raw.get("credentials") if isinstance(raw, dict) else None
+    if not isinstance(listed, list) or not listed or not all(isinstance(c, str) for c in listed):
+        raise TemplateError(
+            path,
+            '[provider] needs credentials = ["MD", ...] (who may sign this service)',
+            _line_of(text, "[provider]"),
+        )
+    return tuple(listed)
+
+
 def load_template(folder: Path) -> Template:
     """Read one template folder; raises TemplateError naming the file and line."""
     meta_path = folder / "template.toml"
@@ -296,7 +309,8 @@ def parse_template(
         variables=_variables(meta.get("variables"), meta_path, text),
         key_spec=key,
         intended_denials=tuple(str(r) for r in meta.get("intended_denials", ())),
-        provider_credentials=_strings(meta, "provider_credentials", meta_path, text),
+        provider_credentials=_strings(meta, "provider_credentials", meta_path, text)
+        or _credentials(meta.get("provider"), meta_path, text),
         facility_kinds=_strings(meta, "facility_kinds", meta_path, text),
         claim_type=_claim_type(meta, meta_path, text),
         body=body,

@@ -7,7 +7,9 @@ edits) denies, unless the template declares that denial in ``intended_denials``;
 two variants with the same key (a minimal pair must change the answer); a chart or a title
 that prints a key code (the title is shown with the chart, before the answer, so it may not
 name a key code, its ICD-10-CM category or a key modifier either); revenue codes missing on
-facility lines or present on professional ones.
+facility lines or present on professional ones; and what a coder reading the chart would
+find unreal (``realism``: doubled credentials, British spellings, coding instructions, a
+facility or signer that does not fit, raw table pipes, identical variants).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from trainer.core.codesets.codes import guess_kind
 from trainer.core.content.consistency import disagreements, keyed_in
 from trainer.core.content.generation import DOS_WINDOW, generate
 from trainer.core.content.key_rules import key_rule_problems
+from trainer.core.content.realism import chart_problems, identical_charts
 from trainer.core.content.templates import Template, TemplateLibrary, load_library
 from trainer.core.grading.grader import grade
 from trainer.core.grading.types import PatientFacts
@@ -132,6 +135,7 @@ def check_template(
     keyed: set[tuple[str, str]] = set()
     per_year = bool(template.key_spec.get("by_year"))
     windows = _fiscal_windows(template) if per_year else []
+    charts: list[tuple[str, str]] = []
     for choice in template.choices():
         label = ", ".join(choice.values())
         runs: list[tuple[int, tuple[date, date] | None]] = [(seed, None) for seed in range(seeds)]
@@ -148,6 +152,8 @@ def check_template(
             report.charts_rendered += 1
             keyed.update(_codes_in_key(variant.key))
             _check_variant(template, variant, catalog, report, label)
+            if seed == 0 and window is None:
+                charts.append((label, variant.chart_markdown))
             if rendered is not None and seed == 0:
                 rendered.append((str(template.path / "template.toml"), label, variant))
             newest = window is not None and window == windows[-1]
@@ -160,6 +166,8 @@ def check_template(
                         "same key: a variant must change the answer",
                     )
                 signatures[signature] = label
+    for problem in identical_charts(charts):
+        report.add(template.path / "chart.md.j2", problem)
     for revealed in title_gives_away(template.title, keyed):
         report.add(meta, f"the title names {revealed}: the trainee reads it before answering")
     report.variants += template.variant_count()
@@ -207,6 +215,8 @@ def _check_variant(
                 f"[{label}] the payer replay denies the key's line {edit.line_index + 1} "
                 f"({shown}) on {dos}: {edit.reason} [{edit.rule}]",
             )
+    for problem in chart_problems(template, variant):
+        report.add(template.path / "chart.md.j2", f"[{label}] {problem}")
     for code, _ in _codes_in_key(key):
         if guess_kind(code) in ("icd10cm", "cpt", "hcpcs") and _gives_away(
             variant.chart_markdown, code

@@ -41,6 +41,24 @@ from trainer.core.grading.claim_edits import (
     sex_conflict,
 )
 
+# E/M-range codes reported per time increment, with units (CPT "each additional"): prolonged
+# services, critical care beyond the first hour, and care management add-on minutes.
+PER_INCREMENT_EM = frozenset(
+    {
+        "99292",
+        "99415",
+        "99416",
+        "99417",
+        "99418",
+        "99427",
+        "99437",
+        "99439",
+        "99458",
+        "99489",
+        "G2212",
+    }
+)
+
 EM_ONLY_MODIFIERS = {
     "25": "a significant, separately identifiable E/M",
     "57": "the decision for surgery made at an E/M visit",
@@ -101,7 +119,7 @@ def _modifiers(key: AnswerKey) -> list[str]:
                     f"under the full code, without {mod}; the professional component is billed "
                     "on the physician's claim"
                 )
-        if em and line.units != 1:
+        if em and line.units != 1 and line.code not in PER_INCREMENT_EM:
             found.append(f"line {line.code}: an E/M line is one visit, keyed {line.units} units")
     return found
 

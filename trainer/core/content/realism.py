@@ -50,7 +50,7 @@ BRITISH_SPELLINGS: tuple[tuple[str, str], ...] = (
     (r"gynaec", "gynec"),
     (r"anaesthe", "anesthe"),
     (r"foet", "fet"),
-    (r"faec", "fec"),
+    (r"faec(?!alis|ium)", "fec"),  # Enterococcus faecalis/faecium are taxonomic names
     (r"caec", "cec"),
     (r"coeliac", "celiac"),
     (r"diarrhoea", "diarrhea"),
@@ -111,7 +111,7 @@ CODING_INSTRUCTIONS: tuple[tuple[str, str], ...] = (
     (r"\bcharge capture\b", "an instruction to the coder"),
     (r"\bmodifiers?\b", "a modifier named"),
     (r"\b(CPT|HCPCS|ICD-10(-CM|-PCS)?|UB-04|CMS-1500|revenue code|DRG)\b", "a code set named"),
-    (r"\b(HCC|MEAT)\b", "risk-adjustment vocabulary"),
+    (r"(?-i:\b(HCC|MEAT)\b)", "risk-adjustment vocabulary"),  # MEAT in capitals: meat is food
     (r"\b(bundled|unbundl\w*|integral to the procedure)\b", "an edit named"),
     (r"\b(supports|meets) (level|a level)\b", "a level conclusion"),
 )

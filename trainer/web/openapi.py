@@ -21,13 +21,17 @@ from trainer.core.grading.types import ERROR_TYPES, POLICIES
 
 # Enums and limits come from the core's validators, so the contract cannot drift from them.
 CODE: dict[str, Any] = {"type": "string", "maxLength": MAX_CODE_LENGTH}
-ERROR = {
+# The one error shape (``web.errors.json_error``) of every 4xx/5xx, validation errors included.
+ERROR: dict[str, Any] = {
     "type": "object",
-    "required": ["error"],
+    "required": ["error", "status"],
     "properties": {
-        "error": {"type": "string"},
-        "field": {"type": "string"},
-        "status": {"type": "integer"},
+        "error": {"type": "string", "description": "What went wrong, for a person to read"},
+        "status": {"type": "integer", "minimum": 400, "maximum": 599},
+        "field": {"type": "string", "description": "The input at fault, when one is"},
+        "closed_at": {"type": "string", "description": "When the exam closed (409)"},
+        "attempt": {"type": "object", "description": "The attempt as it stands (409)"},
+        "first_submission": {"type": "boolean"},
     },
 }
 KINDS = list(CODE_KINDS)
@@ -128,6 +132,7 @@ def _responses(ok: dict[str, Any]) -> dict[str, Any]:
         "200": {"description": "OK", "content": {"application/json": {"schema": ok}}},
         "400": {"description": "Invalid input; 'field' names it", **error},
         "401": {"description": "No valid session or Bearer token", **error},
+        "default": {"description": "Any other error (404, 405, 413, 429, 500)", **error},
     }
 
 
@@ -153,7 +158,8 @@ def spec() -> dict[str, Any]:
                     "description": "A token from `trainer create-token USER`.",
                 },
                 "session": {"type": "apiKey", "in": "cookie", "name": "session"},
-            }
+            },
+            "schemas": {"Error": ERROR},
         },
         "security": [{"bearer": []}, {"session": []}],
         "paths": {
@@ -295,8 +301,9 @@ def spec() -> dict[str, Any]:
                         "409": {
                             "description": "Already submitted; or the exam closed (by the "
                             "server's database clock): the answer was not recorded, `error` "
-                            "and `closed_at` say when, and the draft saved before is graded",
-                            "content": {"application/json": {"schema": ATTEMPT}},
+                            "and `closed_at` say when, and the draft saved before is graded. "
+                            "`attempt` is the attempt as it stands",
+                            "content": {"application/json": {"schema": ERROR}},
                         },
                     },
                 }

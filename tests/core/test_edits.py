@@ -323,3 +323,61 @@ def test_the_bilateral_indicator_explains_why_50_adds_nothing(catalog):
     none = replay(catalog, [line("11042", "50")], ("L97.812",))[0]
     assert (none.action, none.rule) == ("reduce", "modifier_50")
     assert "the bilateral adjustment does not apply to it" in none.reason
+
+
+def test_e_m_modifiers_that_lift_the_global_package(catalog):
+    # 17000 has a 10-day global, 27447 (total knee arthroplasty) a 90-day one.
+    assert catalog.pfs("17000").global_days == "010" and catalog.pfs("27447").global_days == "090"
+    minor = replay(catalog, [line("99213"), line("17000")], ("L57.0",))[0]
+    assert (minor.action, minor.rule) == ("deny", "modifier_25")
+    assert minor.reason.startswith(
+        "an E/M on the day of 17000 (PFS global 010) is part of its global package unless it is "
+        "significant and separately identifiable: modifier 25 (NCCI policy manual ch. I, CMS "
+        "global surgery rules)"
+    )
+    for modifier in ("25", "24"):
+        lifted = replay(catalog, [line("99213", modifier), line("17000")], ("L57.0",))[0]
+        assert lifted.rule != "modifier_25", modifier
+    major = replay(catalog, [line("99223"), line("27447", "RT")], ("M17.11",))[0]
+    assert (major.action, major.rule) == ("deny", "modifier_57")
+    assert major.reason.startswith(
+        "an E/M on the day of 27447 (PFS global 090) is part of its global package unless it "
+        "was the decision for surgery: modifier 57"
+    )
+    for modifier in ("57", "25", "24"):
+        lifted = replay(catalog, [line("99223", modifier), line("27447", "RT")], ("M17.11",))[0]
+        assert lifted.rule != "modifier_57", modifier
+
+
+def test_the_replay_is_professional_by_default(catalog):
+    entered = [line("20610", "RT"), line("11042")]
+    results = replay_edits(entered, ("L97.812",), DOS, lookups_for(catalog))
+    assert (results[0].action, results[0].rule) == ("reduce", "multiple_procedure")
+
+
+@pytest.mark.parametrize(
+    ("entered", "reason"),
+    [
+        (
+            line("20610", "59", "XS"),
+            "59 is never reported with an X{EPSU} modifier on one line; use the X modifier",
+        ),
+        (
+            line("99213", "59"),
+            "59 is not appended to an E/M; a separate E/M on a procedure day takes 25",
+        ),
+        (line("20610", "50", units=2), "a bilateral procedure (50) is one line with one unit"),
+        (line("20610", "50", "RT"), "50 already means both sides; never add LT/RT"),
+        (line("20610", "50", "LT"), "50 already means both sides; never add LT/RT"),
+        (
+            line("20610", "RT", "LT"),
+            "LT and RT on one line contradict each other; report 50 or one line per side",
+        ),
+        (
+            line("73721", "26", "TC"),
+            "26 and TC together are the global service: report the code without either",
+        ),
+    ],
+)
+def test_modifier_rules_say_what_to_report_instead(catalog, entered, reason):
+    assert reason in replay(catalog, [entered])[0].reason

@@ -153,3 +153,16 @@ class AuthActions:
 @pytest.fixture
 def auth(client: FlaskClient, users: dict[str, int]) -> AuthActions:
     return AuthActions(client)
+
+
+def cohort_of(app: Flask, supervisor_id: int, *member_ids: int, name: str, join_code: str) -> int:
+    """A cohort of the supervisor with the given trainees in it; returns its id."""
+    from trainer.models import Cohort, CohortMember
+
+    with app.app_context():
+        cohort = Cohort(name=name, supervisor_id=supervisor_id, join_code=join_code)
+        db.session.add(cohort)
+        db.session.flush()
+        db.session.add_all(CohortMember(cohort_id=cohort.id, user_id=m) for m in member_ids)
+        db.session.commit()
+        return cohort.id

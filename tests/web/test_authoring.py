@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, cohort_of
 from trainer.extensions import db
-from trainer.models import Assignment, AuthoredTemplate, Cohort, CohortMember
+from trainer.models import Assignment, AuthoredTemplate
 from trainer.services.accounts import create_user
 from trainer.services.library import STARTER_BODY, starter_toml
 
@@ -37,13 +37,7 @@ def test_a_valid_template_is_checked_previewed_and_assignable(app, client, auth,
     assert "I10" in preview and "E11.9" in preview and "99214" in preview
     assignments = client.get("/supervise/assignments").get_data(as_text=True)
     assert row.template_id in assignments
-    with app.app_context():
-        cohort = Cohort(name="C", supervisor_id=users["supervisor"], join_code="AUTH01")
-        db.session.add(cohort)
-        db.session.flush()
-        db.session.add(CohortMember(cohort_id=cohort.id, user_id=users["trainee"]))
-        db.session.commit()
-        cohort_id = cohort.id
+    cohort_id = cohort_of(app, users["supervisor"], users["trainee"], name="C", join_code="AUTH01")
     created = client.post(
         "/supervise/assignments",
         data={

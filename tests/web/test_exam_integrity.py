@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from tests.conftest import cohort_of
 from tests.web.test_practice import form_for, key_of, start_chart
 from trainer.extensions import db
 from trainer.models import (
@@ -19,7 +20,6 @@ from trainer.models import (
     Attempt,
     AttemptError,
     Cohort,
-    CohortMember,
     Dispute,
     User,
     utcnow,
@@ -42,13 +42,9 @@ def _leaks(app, attempt_id: int, body: str) -> list[str]:  # type: ignore[no-unt
 
 def _exam(app, client, auth, users, charts: int = 2, minutes: int = 30) -> tuple[int, list[int]]:  # type: ignore[no-untyped-def]
     """An orthopaedics exam for the trainee's cohort, started: (run id, chart ids)."""
-    with app.app_context():
-        cohort = Cohort(name="Exam class", supervisor_id=users["supervisor"], join_code="EXAM14")
-        db.session.add(cohort)
-        db.session.flush()
-        db.session.add(CohortMember(cohort_id=cohort.id, user_id=users["trainee"]))
-        db.session.commit()
-        cohort_id = cohort.id
+    cohort_id = cohort_of(
+        app, users["supervisor"], users["trainee"], name="Exam class", join_code="EXAM14"
+    )
     auth.login("supervisor")
     created = client.post(
         "/supervise/assignments",
@@ -301,16 +297,14 @@ def _assignment(app, users, charts: int = 3):  # type: ignore[no-untyped-def]
     from trainer.domain import domain
     from trainer.services.assignments import create_assignment
 
+    cohort_id = cohort_of(
+        app, users["supervisor"], users["trainee"], name="Atomic", join_code="ATOM14"
+    )
     with app.app_context():
-        cohort = Cohort(name="Atomic", supervisor_id=users["supervisor"], join_code="ATOM14")
-        db.session.add(cohort)
-        db.session.flush()
-        db.session.add(CohortMember(cohort_id=cohort.id, user_id=users["trainee"]))
-        db.session.commit()
         supervisor = db.session.get(User, users["supervisor"])
         return create_assignment(
             supervisor,
-            cohort.id,
+            cohort_id,
             "Exam",
             domain().library,
             specialty="orthopaedics",

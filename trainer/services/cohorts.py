@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import func, select, update
 
 from trainer.core.stats.mastery import TARGET_PERCENTS, AccuracySummary
 
@@ -23,7 +23,7 @@ from .accounts import (
     issue_temporary_password,
     temporary_password,
 )
-from .figures import practice_figures
+from .progress import specialty_counts
 
 
 @dataclass(frozen=True)
@@ -51,25 +51,11 @@ def cohort_rows(cohort: Cohort, target: float, elite: float) -> list[TraineeRow]
             .order_by(User.display_name)
         )
     )
-    ids = [m.id for m in members]
-    stats: dict[int, dict[str, AccuracySummary]] = {i: {} for i in ids}
-    if ids:
-        rows = db.session.execute(
-            select(
-                Attempt.user_id,
-                Attempt.specialty,
-                func.count(Attempt.id),
-                func.sum(case((Attempt.chart_correct, 1), else_=0)),
-                func.coalesce(func.sum(Attempt.code_correct), 0),
-                func.coalesce(func.sum(Attempt.code_total), 0),
-            )
-            .where(Attempt.user_id.in_(ids), *practice_figures())
-            .group_by(Attempt.user_id, Attempt.specialty)
-        )
-        for user_id, specialty, n, ok, cc, ct in rows:
-            stats[user_id][specialty] = AccuracySummary(
-                int(n), int(ok or 0), int(cc), int(ct), target, elite
-            )
+    counts = specialty_counts([m.id for m in members])
+    stats = {
+        user_id: {sp: c.summary(target, elite) for sp, c in per.items()}
+        for user_id, per in counts.items()
+    }
     result = []
     for member in members:
         per = stats[member.id]

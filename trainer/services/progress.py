@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import case, func, select
@@ -20,10 +21,34 @@ class SpecialtyProgress:
     mean_seconds: float | None
 
 
-def specialty_summaries(user_id: int, target: float, elite: float) -> list[SpecialtyProgress]:
-    """Accuracy per specialty over submitted charts, as the progress page and reports show it."""
+@dataclass(frozen=True)
+class SpecialtyCounts:
+    """The sums one trainee's counted practice charts in one specialty add up to."""
+
+    charts: int
+    charts_correct: int
+    codes_correct: int
+    codes_total: int
+    mean_seconds: float | None
+
+    def summary(self, target: float, elite: float) -> AccuracySummary:
+        return AccuracySummary(
+            self.charts, self.charts_correct, self.codes_correct, self.codes_total, target, elite
+        )
+
+
+def specialty_counts(user_ids: Collection[int]) -> dict[int, dict[str, SpecialtyCounts]]:
+    """The one per-trainee x specialty accuracy query (progress, cohorts, the review sample).
+
+    Over ``practice_figures()``: submitted practice and assignment charts, no open exam and
+    no refresher. Every id asked for is in the result, with no specialties if it has none.
+    """
+    found: dict[int, dict[str, SpecialtyCounts]] = {i: {} for i in user_ids}
+    if not found:
+        return found
     rows = db.session.execute(
         select(
+            Attempt.user_id,
             Attempt.specialty,
             func.count(Attempt.id),
             func.sum(case((Attempt.chart_correct, 1), else_=0)),
@@ -31,17 +56,22 @@ def specialty_summaries(user_id: int, target: float, elite: float) -> list[Speci
             func.coalesce(func.sum(Attempt.code_total), 0),
             func.avg(Attempt.seconds_spent),
         )
-        .where(Attempt.user_id == user_id, *practice_figures())
-        .group_by(Attempt.specialty)
-        .order_by(Attempt.specialty)
-    ).all()
-    return [
-        SpecialtyProgress(
-            specialty,
-            AccuracySummary(int(n), int(ok or 0), int(cc), int(ct), target, elite),
-            float(avg_s) if avg_s is not None else None,
+        .where(Attempt.user_id.in_(list(found)), *practice_figures())
+        .group_by(Attempt.user_id, Attempt.specialty)
+    )
+    for user_id, specialty, n, ok, cc, ct, avg_s in rows:
+        found[user_id][specialty] = SpecialtyCounts(
+            int(n), int(ok or 0), int(cc), int(ct), float(avg_s) if avg_s is not None else None
         )
-        for specialty, n, ok, cc, ct, avg_s in rows
+    return found
+
+
+def specialty_summaries(user_id: int, target: float, elite: float) -> list[SpecialtyProgress]:
+    """Accuracy per specialty over submitted charts, as the progress page and reports show it."""
+    per = specialty_counts([user_id])[user_id]
+    return [
+        SpecialtyProgress(specialty, counts.summary(target, elite), counts.mean_seconds)
+        for specialty, counts in sorted(per.items())
     ]
 
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 
-from trainer.core.stats.mastery import AccuracySummary
 from trainer.core.stats.review_sampling import (
     Override,
     ReviewError,
@@ -25,9 +24,10 @@ from trainer.core.stats.review_sampling import (
 from ..database import write_transaction
 from ..extensions import db
 from ..models import Attempt, AttemptGrade, Cohort, CohortMember, Review, User, utcnow
-from .figures import counted, practice_figures
+from .figures import counted
 from .keys import key_version
 from .practice import store_errors
+from .progress import specialty_counts
 
 DECISIONS = ("confirmed", "overridden", "commented")
 MAX_COMMENT = 4000
@@ -57,24 +57,12 @@ def below_target_pairs(cohort: Cohort, target: float, elite: float) -> set[tuple
     }
     if not members:
         return set()
-    rows = db.session.execute(
-        select(
-            Attempt.user_id,
-            Attempt.specialty,
-            func.count(Attempt.id),
-            func.sum(case((Attempt.chart_correct, 1), else_=0)),
-            func.coalesce(func.sum(Attempt.code_correct), 0),
-            func.coalesce(func.sum(Attempt.code_total), 0),
-        )
-        .where(Attempt.user_id.in_(list(members)), *practice_figures())
-        .group_by(Attempt.user_id, Attempt.specialty)
-    )
     below = set()
-    for user_id, specialty, n, ok, cc, ct in rows:
-        own = _targets(members[user_id]).get(specialty, target)
-        summary = AccuracySummary(int(n), int(ok or 0), int(cc), int(ct), own, max(elite, own))
-        if summary.status in ("below_target", "not_enough_data"):
-            below.add((user_id, specialty))
+    for user_id, per in specialty_counts(list(members)).items():
+        for specialty, counts in per.items():
+            own = _targets(members[user_id]).get(specialty, target)
+            if counts.summary(own, max(elite, own)).status in ("below_target", "not_enough_data"):
+                below.add((user_id, specialty))
     return below
 
 

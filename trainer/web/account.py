@@ -26,7 +26,6 @@ from ..services.cohorts import CohortError, reset_trainee_password
 from ..services.passwords import MAX_LENGTH, MIN_LENGTH
 from ..services.tokens import TokenError, revoke_token, token_status, visible_tokens
 from .auth import role_required
-from .forms import CsrfOnlyForm
 
 bp = Blueprint("account", __name__)
 
@@ -88,14 +87,12 @@ def password() -> ResponseReturnValue:
 @login_required
 def tokens() -> ResponseReturnValue:
     rows = [(row, token_status(row)) for row in visible_tokens(current_user)]
-    return render_template("account/tokens.html", rows=rows, form=CsrfOnlyForm())
+    return render_template("account/tokens.html", rows=rows)
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")
 @login_required
 def revoke(token_id: int) -> ResponseReturnValue:
-    if not CsrfOnlyForm().validate():
-        abort(400)
     try:
         row = revoke_token(current_user, token_id)
     except TokenError:
@@ -108,8 +105,6 @@ def revoke(token_id: int) -> ResponseReturnValue:
 @role_required("supervisor")
 def reset_password(trainee_id: int) -> ResponseReturnValue:
     """Show a one-time password once; the trainee must replace it at next sign-in."""
-    if not CsrfOnlyForm().validate():
-        abort(400)
     trainee = db.session.get(User, trainee_id)
     if trainee is None:
         abort(404)

@@ -17,6 +17,7 @@ from ..core.claims import CODE_KINDS, SETTINGS, ClaimFormatError, claim_from_dic
 from ..core.integers import IntegerInputError, parse_int
 from ..domain import domain
 from ..extensions import csrf
+from .errors import json_error
 from .openapi import spec
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -32,17 +33,17 @@ class ApiInputError(ValueError):
 
 @bp.errorhandler(ApiInputError)
 def input_error(exc: ApiInputError) -> ResponseReturnValue:
-    return jsonify({"error": f"{exc.field}: {exc.message}", "field": exc.field}), 400
+    return json_error(400, f"{exc.field}: {exc.message}", field=exc.field)
 
 
 @bp.errorhandler(ClaimFormatError)
 def claim_error(exc: ClaimFormatError) -> ResponseReturnValue:
-    return jsonify({"error": str(exc), "field": exc.field}), 400
+    return json_error(400, str(exc), field=exc.field)
 
 
 @bp.errorhandler(CodeYearError)
 def _year_error(exc: CodeYearError) -> ResponseReturnValue:
-    return jsonify({"error": f"dos: {exc}", "field": "dos"}), 400
+    return json_error(400, f"dos: {exc}", field="dos")
 
 
 def _dos(raw: Any, field: str = "dos", required: bool = True) -> date | None:

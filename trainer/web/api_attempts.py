@@ -19,6 +19,7 @@ from ..services.access import may_see_key
 from ..services.assignments import run_status
 from ..services.cohorts import can_manage, cohort_rows
 from .api import ApiInputError, claim_error, input_error
+from .errors import json_error
 
 bp = Blueprint("api_clients", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # JSON for integrations, authenticated by Bearer token or session
@@ -82,15 +83,25 @@ def api_submit(attempt_id: int) -> ResponseReturnValue:
     try:
         service.refuse_after_deadline(attempt)
         if attempt.status != "in_progress":
-            return jsonify({**_summary(attempt), "first_submission": False}), 409
+            return json_error(
+                409,
+                "This attempt is already submitted; the first answer stands.",
+                attempt=_summary(attempt),
+                first_submission=False,
+            )
         outcome = service.submit_attempt(
             attempt.id, current_user.id, answer, seconds, domain().catalog
         )
     except service.ExamClosedError as exc:
         run = db.get_or_404(AssignmentRun, attempt.run_id)
         run_status(run, domain().catalog)  # grade what was saved before the bell
-        body = {"error": str(exc), "closed_at": exc.closed_at.isoformat()}
-        return jsonify({**body, **_summary(attempt), "first_submission": False}), 409
+        return json_error(
+            409,
+            str(exc),
+            closed_at=exc.closed_at.isoformat(),
+            attempt=_summary(attempt),
+            first_submission=False,
+        )
     return jsonify({**_summary(outcome.attempt), "first_submission": outcome.first_time})
 
 

@@ -29,7 +29,7 @@ from ..services.assignments import AssignmentError
 from ..services.cohorts import visible_cohorts
 from ..services.library import assignable_library
 from .auth import role_required
-from .forms import CsrfOnlyForm, WholeNumberField
+from .forms import WholeNumberField
 
 bp = Blueprint("assignment_changes", __name__, url_prefix="/supervise/assignments")
 
@@ -60,7 +60,6 @@ def _page(
         form=form,
         started=runs_started(assignment),
         others=others,
-        actions=CsrfOnlyForm(),
     ), status
 
 
@@ -100,8 +99,6 @@ def update(assignment_id: int) -> ResponseReturnValue:
 @role_required("supervisor")
 def close(assignment_id: int) -> ResponseReturnValue:
     assignment = _assignment(assignment_id)
-    if not CsrfOnlyForm().validate():
-        abort(400)
     if request.form.get("close") != "yes":
         abort(400, "Send close=yes to close the assignment.")
     try:
@@ -117,8 +114,6 @@ def close(assignment_id: int) -> ResponseReturnValue:
 @role_required("supervisor")
 def delete(assignment_id: int) -> ResponseReturnValue:
     assignment = _assignment(assignment_id)
-    if not CsrfOnlyForm().validate():
-        abort(400)
     title = assignment.title
     try:
         delete_assignment(current_user, assignment, request.form.get("confirm_title", "")[:200])
@@ -134,8 +129,6 @@ def delete(assignment_id: int) -> ResponseReturnValue:
 @role_required("supervisor")
 def duplicate(assignment_id: int) -> ResponseReturnValue:
     assignment = _assignment(assignment_id)
-    if not CsrfOnlyForm().validate():
-        abort(400)
     try:
         cohort_id = parse_id(request.form.get("cohort_id"), "cohort_id")
         copy = duplicate_assignment(

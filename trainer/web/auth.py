@@ -21,7 +21,6 @@ from flask import (
     current_app,
     flash,
     g,
-    jsonify,
     redirect,
     render_template,
     request,
@@ -39,6 +38,7 @@ from ..models import User
 from ..services.accounts import end_sessions
 from ..services.demo import demo_logins_present
 from ..services.login_throttle import ThrottleRule, authenticate, wait_seconds
+from .errors import json_error
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -186,7 +186,7 @@ def _load_user_from_token(req: Request) -> User | None:
 def _unauthorized() -> ResponseReturnValue:
     """People are sent to the log-in page; API clients get a 401 they can act on."""
     if request.path.startswith("/api/"):
-        return jsonify({"error": "Authentication required.", "status": 401}), 401
+        return json_error(401, "Authentication required.")
     flash("Please sign in to continue.", "info")
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
@@ -205,7 +205,7 @@ def _require_password_change() -> ResponseReturnValue | None:
     if g.get("token_authenticated") or not current_user.must_change_password:
         return None
     if request.path.startswith("/api/"):
-        return jsonify({"error": "Change your password first.", "status": 403}), 403
+        return json_error(403, "Change your password first.")
     flash("Choose a new password before you continue.", "info")
     return redirect(url_for("account.password"))
 

@@ -28,10 +28,26 @@ def wants_json() -> bool:
     )
 
 
+def json_error(
+    status: int, message: str, *, field: str | None = None, **extra: object
+) -> ResponseReturnValue:
+    """The one JSON error body, for every 4xx/5xx of the API and of the pages' JSON calls.
+
+    ``{"error": message, "status": status}``, with ``field`` naming the input at fault when one
+    is, and any context a client needs to act (``closed_at``, ``attempt``). The OpenAPI
+    document describes it once (``openapi.ERROR``), so clients parse one shape.
+    """
+    body: dict[str, object] = {"error": message, "status": status}
+    if field is not None:
+        body["field"] = field
+    body.update(extra)
+    return jsonify(body), status
+
+
 def error_response(status: int, message: str) -> ResponseReturnValue:
     """Render an error as JSON for the API and as a page for people."""
     if wants_json():
-        return jsonify({"error": message, "status": status}), status
+        return json_error(status, message)
     return render_template("error.html", status=status, message=message), status
 
 

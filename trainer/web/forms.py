@@ -4,15 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import IntegerField
 
 from ..core.integers import INT64_MAX, IntegerInputError, parse_id, parse_int
-
-
-class CsrfOnlyForm(FlaskForm):
-    """A form with no fields of its own: it carries and checks the CSRF token of buttons and of
-    panels whose fields the domain core parses (the code-entry panel)."""
 
 
 class WholeNumberField(IntegerField):

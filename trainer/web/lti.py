@@ -47,7 +47,6 @@ from ..services.lti.registrations import active_platform, platforms
 from ..services.lti.roster import RosterError, sync_roster
 from ..services.lti.tool_config import DatabaseLaunchStorage, DatabaseToolConf, registration_of
 from .auth import role_required
-from .forms import CsrfOnlyForm
 from .security import CSP
 
 bp = Blueprint("lti", __name__, url_prefix="/lti")
@@ -158,7 +157,6 @@ def deep_link() -> ResponseReturnValue:
         "lti/deep_link.html",
         context=context,
         assignments=course_assignments(context),
-        form=CsrfOnlyForm(),
     )
 
 
@@ -166,8 +164,6 @@ def deep_link() -> ResponseReturnValue:
 @login_required
 def deep_link_choose() -> ResponseReturnValue:
     state, context, platform = _deep_link_state()
-    if not CsrfOnlyForm().validate():
-        abort(400)
     assignment = course_assignment(context, request.form.get("assignment_id", "")[:12])
     if assignment is None:
         flash("Choose one of this course's assignments.", "error")
@@ -212,14 +208,12 @@ def course(context_pk: int) -> ResponseReturnValue:
         context, cohort = managed_course(current_user, context_pk)
     except LookupError:
         abort(404)
-    return render_template("lti/course.html", context=context, cohort=cohort, form=CsrfOnlyForm())
+    return render_template("lti/course.html", context=context, cohort=cohort)
 
 
 @bp.post("/courses/<int:context_pk>/roster")
 @role_required("supervisor")
 def roster(context_pk: int) -> ResponseReturnValue:
-    if not CsrfOnlyForm().validate():
-        abort(400)
     try:
         context, _ = managed_course(current_user, context_pk)
     except LookupError:

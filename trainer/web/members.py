@@ -14,7 +14,6 @@ from ..core.integers import IntegerInputError, parse_id
 from ..models import Cohort
 from ..services.cohorts import CohortError, add_trainee, managed_cohort, remove_trainee
 from .auth import role_required
-from .forms import CsrfOnlyForm
 from .supervise import index_page
 
 bp = Blueprint("members", __name__, url_prefix="/supervise/cohorts")
@@ -32,8 +31,6 @@ def _own_cohort(cohort_id: int) -> Cohort:
 @role_required("supervisor")
 def add(cohort_id: int) -> ResponseReturnValue:
     cohort = _own_cohort(cohort_id)
-    if not CsrfOnlyForm().validate():
-        abort(400)
     username = request.form.get("username", "").strip()
     if not username:
         flash("Give the trainee's username.", "error")
@@ -51,8 +48,6 @@ def add(cohort_id: int) -> ResponseReturnValue:
 @role_required("supervisor")
 def remove(cohort_id: int) -> ResponseReturnValue:
     cohort = _own_cohort(cohort_id)
-    if not CsrfOnlyForm().validate():
-        abort(400)
     try:
         user_id = parse_id(request.form.get("user_id"), "user_id")
     except IntegerInputError:

@@ -51,12 +51,16 @@ TEXT_OR_NULL: dict[str, Any] = {"type": ["string", "null"]}
 INT_OR_NULL: dict[str, Any] = {"type": ["integer", "null"]}
 CODE: dict[str, Any] = {"type": "string", "maxLength": MAX_CODE_LENGTH}
 
+# The one error shape (``web.errors.json_error``) of every 4xx/5xx, validation errors included.
 ERROR = obj(
-    ["error"],
+    ["error", "status"],
     {
-        "error": {"type": "string", "description": "What is wrong, for a person to read"},
-        "field": {"type": "string", "description": "The input field at fault, if one is"},
-        "status": {"type": "integer"},
+        "error": {"type": "string", "description": "What went wrong, for a person to read"},
+        "status": {"type": "integer", "minimum": 400, "maximum": 599},
+        "field": {"type": "string", "description": "The input at fault, when one is"},
+        "closed_at": {"type": "string", "description": "When the exam closed (409)"},
+        "attempt": {**ref("Attempt"), "description": "The attempt as it stands (409)"},
+        "first_submission": {"type": "boolean"},
     },
 )
 LINE: dict[str, Any] = obj(
@@ -383,6 +387,7 @@ def _errors(*extra: tuple[str, str]) -> dict[str, Any]:
         "400": _json(ref("Error"), "Invalid input; 'field' names it"),
         "401": _json(ref("Error"), "No valid session or Bearer token"),
         "429": _json(ref("Error"), "Too many requests; retry after the Retry-After header"),
+        "default": _json(ref("Error"), "Any other error (404, 405, 413, 500), in the same shape"),
     }
     answers.update({status: _json(ref("Error"), text) for status, text in extra})
     return answers
@@ -532,10 +537,11 @@ def spec() -> dict[str, Any]:
                     extra=(not_yours,),
                     more={
                         "409": _json(
-                            ref("Attempt"),
+                            ref("Error"),
                             "Already submitted; or the exam closed (by the server's database "
                             "clock): the answer was not recorded, `error` and `closed_at` say "
-                            "when, and the draft saved before is graded",
+                            "when, and the draft saved before is graded; `attempt` is the "
+                            "attempt as it stands",
                         )
                     },
                 )

@@ -63,7 +63,8 @@ from ..services.mastery import drill_target, next_chart
 from ..services.progress import specialty_summaries, specialty_summary
 from ..services.review import review_of
 from .assignments import run_page
-from .forms import CsrfOnlyForm, WholeNumberField
+from .errors import json_error
+from .forms import WholeNumberField
 
 bp = Blueprint("practice", __name__)
 
@@ -148,8 +149,6 @@ def start() -> ResponseReturnValue:
 @bp.post("/practice/attempt/<int:attempt_id>/skip")
 @login_required
 def skip(attempt_id: int) -> ResponseReturnValue:
-    if not CsrfOnlyForm().validate():
-        abort(400)
     attempt = _own_attempt(attempt_id)
     if attempt.status == "in_progress" and attempt.mode == "practice" and attempt.run_id is None:
         service.abandon_attempt(attempt)
@@ -190,7 +189,6 @@ def _render_chart(
             diagnoses=dx[:MAX_FACILITY_DIAGNOSES] if facility else dx,
             lines=lines,
             problems=problems,
-            form=CsrfOnlyForm(),
             max_modifiers=MAX_MODIFIERS,
             max_diagnoses=MAX_FACILITY_DIAGNOSES if facility else MAX_DIAGNOSES,
             ub04_dx_labels=UB04_DX_LABELS,
@@ -274,8 +272,6 @@ def _seconds(form: MultiDict[str, str]) -> int:
 @login_required
 def submit(attempt_id: int) -> ResponseReturnValue:
     item = _own_attempt(attempt_id)
-    if not CsrfOnlyForm().validate():
-        abort(400)
     try:
         service.refuse_after_deadline(item)
         if item.status != "in_progress":
@@ -321,7 +317,7 @@ def draft(attempt_id: int) -> ResponseReturnValue:
     item = _own_attempt(attempt_id)
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
-        return jsonify({"error": "Send the draft as a JSON object."}), 400
+        return json_error(400, "Send the draft as a JSON object.", field="body")
     dx, lines = entry_from_mapping(payload)
     saved: dict[str, Any] = {
         "diagnoses": dx,
@@ -341,9 +337,9 @@ def draft(attempt_id: int) -> ResponseReturnValue:
     try:
         stored = service.save_draft(item, saved)
     except service.ExamClosedError as exc:
-        return jsonify({"error": str(exc), "closed_at": exc.closed_at.isoformat()}), 409
+        return json_error(409, str(exc), closed_at=exc.closed_at.isoformat())
     if not stored:
-        return jsonify({"error": "This chart is already submitted."}), 409
+        return json_error(409, "This chart is already submitted.")
     return jsonify({"saved": True})
 
 
@@ -394,7 +390,6 @@ def _result_page(item: Attempt, status: int = 200) -> ResponseReturnValue:
         ncci_release=domain().catalog.ncci_release(),
         summary=summary,
         specialty_name=SPECIALTIES.get(item.specialty, item.specialty),
-        form=CsrfOnlyForm(),
     ), status
 
 
@@ -415,8 +410,6 @@ def result(attempt_id: int) -> ResponseReturnValue:
 def dispute(attempt_id: int) -> ResponseReturnValue:
     """The trainee challenges the key with a citation; it reaches their supervisor's queue."""
     item = _own_attempt(attempt_id)
-    if not CsrfOnlyForm().validate():
-        abort(400)
     if not may_see_key(current_user, item):
         abort(409, description=NOT_DISPUTABLE)
     try:
@@ -437,8 +430,6 @@ def dispute(attempt_id: int) -> ResponseReturnValue:
 @login_required
 def drill() -> ResponseReturnValue:
     """One click from an error type on the progress page to a chart that exercises it."""
-    if not CsrfOnlyForm().validate():
-        abort(400)
     error_type = request.form.get("error_type", "")[:32]
     library = domain().library
     target = drill_target(current_user.id, error_type, library)

@@ -18,7 +18,6 @@ from ..services.assignments import AssignmentError, create_assignment
 from ..services.cohorts import visible_cohorts
 from ..services.practice import PracticeError, start_attempt
 from .auth import role_required
-from .forms import CsrfOnlyForm
 
 bp = Blueprint("refreshers", __name__, url_prefix="/updates")
 MAX_CHARTS = 50
@@ -52,7 +51,6 @@ def _page(code_update: CodeUpdate, status: int = 200) -> ResponseReturnValue:
         source=update_source(domain().catalog, code_update),
         specialties=SPECIALTIES,
         cohorts=visible_cohorts(current_user) if current_user.is_supervisor else [],
-        form=CsrfOnlyForm(),
     ), status
 
 
@@ -67,8 +65,6 @@ def update(slug: str) -> ResponseReturnValue:
 def practice(slug: str) -> ResponseReturnValue:
     """One refresher chart, dated after the update; it counts apart from ordinary practice."""
     code_update = _update(slug)
-    if not CsrfOnlyForm().validate():
-        abort(400)
     _, items = domain().refresher(code_update)
     if not items:
         flash("No chart drills this update yet.", "error")
@@ -96,8 +92,6 @@ def practice(slug: str) -> ResponseReturnValue:
 def assign(slug: str) -> ResponseReturnValue:
     """The whole refresher to one cohort, in one step."""
     code_update = _update(slug)
-    if not CsrfOnlyForm().validate():
-        abort(400)
     _, items = domain().refresher(code_update)
     raw_cohort = request.form.get("cohort_id", "")
     raw_count = request.form.get("chart_count", "") or str(min(MAX_CHARTS, 2 * len(items)))

@@ -39,7 +39,6 @@ from ..services.review_queue import (
     queue_page,
 )
 from .auth import role_required
-from .forms import CsrfOnlyForm
 
 bp = Blueprint("review", __name__, url_prefix="/supervise/review")
 
@@ -100,7 +99,6 @@ def queue() -> ResponseReturnValue:
         labels=SAMPLE_LABELS,
         default_sample=DEFAULT_SAMPLE_PER_QUARTER,
         max_sample=MAX_SAMPLE_PER_QUARTER,
-        form=CsrfOnlyForm(),
     )
 
 
@@ -125,7 +123,6 @@ def _page(attempt: Attempt, status: int = 200) -> ResponseReturnValue:
         review=review_of(attempt.id),
         reason=request.args.get("why", "")[:32],
         labels=SAMPLE_LABELS,
-        form=CsrfOnlyForm(),
     ), status
 
 
@@ -164,8 +161,6 @@ def _overrides(grade: dict[str, Any]) -> list[Override]:
 @role_required("supervisor")
 def save(attempt_id: int) -> ResponseReturnValue:
     attempt = _reviewable(attempt_id)
-    if not CsrfOnlyForm().validate():
-        abort(400)
     grade = automatic_grade(attempt) or {}
     try:
         review = record_review(
@@ -188,8 +183,6 @@ def sample_size(cohort_id: int) -> ResponseReturnValue:
     cohort = db.session.get(Cohort, cohort_id)
     if cohort is None or cohort not in visible_cohorts(current_user):
         abort(404)
-    if not CsrfOnlyForm().validate():
-        abort(400)
     try:
         per_quarter = parse_int(
             request.form.get("per_quarter", ""), "per_quarter", 0, MAX_SAMPLE_PER_QUARTER

@@ -60,7 +60,7 @@ from ..services.keys import current_key
 from ..services.library import assignable_library
 from .auth import role_required
 from .downloads import csv_download
-from .forms import CsrfOnlyForm, WholeNumberField, coerce_id
+from .forms import WholeNumberField, coerce_id
 
 bp = Blueprint("supervise", __name__, url_prefix="/supervise")
 
@@ -76,7 +76,6 @@ def index_page(status: int = 200) -> ResponseReturnValue:
         cohorts=cohorts,
         specialties=SPECIALTIES,
         status_labels=STATUS_LABELS,
-        form=CsrfOnlyForm(),
     ), status
 
 
@@ -110,7 +109,6 @@ def _queue(status: int = 200) -> ResponseReturnValue:
     return render_template(
         "supervise/disputes.html",
         items=items,
-        form=CsrfOnlyForm(),
         corrections=corrections_seen_by(current_user),
         change_choices=CHANGE_CHOICES,
     ), status
@@ -126,8 +124,6 @@ def disputes() -> ResponseReturnValue:
 @role_required("supervisor")
 def reject(dispute_id: int) -> ResponseReturnValue:
     dispute = _reviewable(dispute_id)
-    if not CsrfOnlyForm().validate():
-        abort(400)
     try:
         reject_dispute(dispute, current_user, request.form.get("response", "")[:10_000])
     except DisputeError as exc:
@@ -184,8 +180,6 @@ def _form_changes(form: MultiDict[str, str]) -> list[dict[str, Any]]:
 @role_required("supervisor")
 def accept(dispute_id: int) -> ResponseReturnValue:
     dispute = _reviewable(dispute_id)
-    if not CsrfOnlyForm().validate():
-        abort(400)
     form = request.form
     old, new = form.get("old_code", "")[:16].strip(), form.get("new_code", "")[:16].strip()
     also = form.get("also_accept", "")[:16].strip()
@@ -340,8 +334,6 @@ def create_assignment_view() -> ResponseReturnValue:
 @bp.post("/cohorts")
 @role_required("supervisor")
 def create_cohort_view() -> ResponseReturnValue:
-    if not CsrfOnlyForm().validate():
-        abort(400)
     try:
         cohort = create_cohort(current_user, request.form.get("name", "")[:500])
     except CohortError as exc:
@@ -357,8 +349,6 @@ MAX_IMPORT_BYTES = 1_000_000
 @bp.post("/cohorts/<int:cohort_id>/import")
 @role_required("supervisor")
 def import_trainees(cohort_id: int) -> ResponseReturnValue:
-    if not CsrfOnlyForm().validate():
-        abort(400)
     cohort = _own_cohort(cohort_id)
     upload = request.files.get("file")
     try:
@@ -381,8 +371,6 @@ def import_trainees(cohort_id: int) -> ResponseReturnValue:
 @bp.post("/cohorts/move")
 @role_required("supervisor")
 def move() -> ResponseReturnValue:
-    if not CsrfOnlyForm().validate():
-        abort(400)
     try:
         user_id = parse_id(request.form.get("user_id"), "user_id")
         cohort_id = parse_id(request.form.get("cohort_id"), "cohort_id")

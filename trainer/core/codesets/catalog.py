@@ -15,7 +15,6 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -33,112 +32,21 @@ from trainer.core.codesets.cms_catalog import (
 )
 from trainer.core.codesets.codes import guess_kind, normalize
 from trainer.core.codesets.curated import CuratedSets, Entry, load_curated
+from trainer.core.codesets.icd10cm_catalog import IcdCatalog
 from trainer.core.codesets.index_terms import source_label
+from trainer.core.codesets.results import (
+    KIND_NAMES,
+    REASONS,
+    SET_NAMES,
+    CodeDetail,
+    CodeSetDiff,
+    CodeYearError,
+    Validation,
+    fiscal_year,
+    unknown_code,
+)
 from trainer.core.codesets.search import SearchEngine, SearchHit
 from trainer.core.codesets.shorthand import load_shorthand
-
-REASONS = (
-    "unknown",
-    "header",
-    "seventh_character",
-    "placeholder",
-    "not_effective",
-    "deleted",
-    "wrong_kind",
-)
-KIND_NAMES = {
-    "icd10cm": "an ICD-10-CM code",
-    "cpt": "a CPT code",
-    "hcpcs": "a HCPCS Level II code",
-    "modifier": "a modifier",
-    "revenue": "a revenue code",
-    "pos": "a place-of-service code",
-}
-SET_NAMES = {
-    "icd10cm": "ICD-10-CM",
-    "cpt": "CPT",
-    "hcpcs": "HCPCS Level II",
-    "modifier": "Modifiers",
-    "revenue": "Revenue codes",
-    "pos": "Place-of-service codes",
-}
-
-
-class CodeYearError(ValueError):
-    """The date of service falls outside every loaded year of that code set."""
-
-
-@dataclass(frozen=True, slots=True)
-class Validation:
-    valid: bool
-    code: str
-    kind: CodeKind
-    reason: str | None
-    message: str
-    suggestions: tuple[str, ...] = ()
-    title: str = ""
-    replacement: str | None = None
-    note: str = ""  # e.g. "no 2026 CPT file is loaded: checked against 2025"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "valid": self.valid,
-            "code": self.code,
-            "kind": self.kind,
-            "reason": self.reason,
-            "message": self.message,
-            "suggestions": list(self.suggestions),
-            "title": self.title,
-            "replacement": self.replacement,
-            "note": self.note,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class CodeDetail:
-    code: str
-    kind: CodeKind
-    title: str
-    billable: bool
-    parent: str
-    children: tuple[str, ...]
-    notes: dict[str, list[str] | str]
-    seventh: dict[str, str]
-    years: tuple[int, ...]
-    #: (where, entry, code it is listed at): the Index lines that lead to this code
-    index_entries: tuple[tuple[str, str, str], ...] = ()
-    #: for ICD-10-CM, why it is not billable in the newest year ("deleted in FY2026; ...")
-    status: str = ""
-
-
-@dataclass(frozen=True)
-class CodeSetDiff:
-    kind: CodeKind
-    from_year: int
-    to_year: int
-    added: tuple[tuple[str, str], ...]
-    deleted: tuple[tuple[str, str], ...]
-    revised: tuple[tuple[str, str, str], ...] = field(default=())
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "set": self.kind,
-            "from": self.from_year,
-            "to": self.to_year,
-            "counts": {
-                "added": len(self.added),
-                "deleted": len(self.deleted),
-                "revised": len(self.revised),
-            },
-            "added": [{"code": c, "title": t} for c, t in self.added],
-            "deleted": [{"code": c, "title": t} for c, t in self.deleted],
-            "revised": [{"code": c, "old_title": o, "new_title": n} for c, o, n in self.revised],
-        }
-
-
-def fiscal_year(dos: date) -> int:
-    """ICD-10-CM fiscal year of a date: FY2026 starts on 1 October 2025."""
-    return dos.year + 1 if dos.month >= 10 else dos.year
 
 
 def _other_year(note: str) -> bool:
@@ -159,6 +67,7 @@ class Catalog:
         meta = self._db().execute("SELECT value FROM meta WHERE key = 'years'").fetchone()
         self.icd_years: tuple[int, ...] = tuple(json.loads(meta[0]))
         # CPT, HCPCS Level II, PFS and NCCI tables (see cms_catalog), on the same connection.
+        self.icd = IcdCatalog(self._db, self.icd_years)
         self.cms = CmsCatalog(self._db)
         self.engine = SearchEngine(self, self._db, load_shorthand())
 
@@ -213,176 +122,6 @@ class Catalog:
             )
         return year
 
-    # ------------------------------------------------------------------ ICD-10-CM rows
-
-    @lru_cache(maxsize=65536)  # noqa: B019 - the catalog lives as long as the process
-    def _icd(self, code: str, year: int) -> tuple[str, int, str] | None:
-        row = (
-            self._db()
-            .execute(
-                "SELECT title, billable, parent FROM icd WHERE year = ? AND code = ?", (year, code)
-            )
-            .fetchone()
-        )
-        return None if row is None else (row[0], row[1], row[2])
-
-    @lru_cache(maxsize=8192)  # noqa: B019
-    def _children(self, code: str, year: int) -> tuple[tuple[str, int], ...]:
-        rows = (
-            self._db()
-            .execute(
-                "SELECT code, billable FROM icd WHERE year = ? AND parent = ? ORDER BY code",
-                (year, code),
-            )
-            .fetchall()
-        )
-        return tuple((r[0], r[1]) for r in rows)
-
-    @lru_cache(maxsize=8192)  # noqa: B019
-    def _seventh(self, code: str, year: int) -> dict[str, str]:
-        """The 7th-character rules in force for a code: its own or its nearest ancestor's."""
-        while code:
-            row = (
-                self._db()
-                .execute("SELECT rules FROM icd_seventh WHERE year = ? AND code = ?", (year, code))
-                .fetchone()
-            )
-            if row is not None:
-                return dict(json.loads(row[0]))
-            found = self._icd(code, year)
-            code = found[2] if found else ""
-        return {}
-
-    def _icd_years_of(self, code: str) -> tuple[int, ...]:
-        return tuple(y for y in self.icd_years if self._icd(code, y) is not None)
-
-    def _billable_descendants(self, code: str, year: int, limit: int = 12) -> tuple[str, ...]:
-        found: list[str] = []
-        stack = [code]
-        while stack and len(found) < limit:
-            for child, billable in self._children(stack.pop(0), year):
-                if billable:
-                    found.append(child)
-                else:
-                    stack.append(child)
-        return tuple(found[:limit])
-
-    def _placeholder_fix(self, code: str, year: int) -> str | None:
-        """T36.01A -> T36.0X1A: the X placeholder(s) a 7th-character code was typed without."""
-        bare = code.replace(".", "")
-        if len(bare) >= 7 or len(bare) < 5:
-            return None
-        head, tail = bare[:-1], bare[-1]
-        for at in range(4, len(head) + 1):
-            padded = head[:at] + "X" * (6 - len(head)) + head[at:]
-            candidate = normalize(padded + tail, "icd10cm")
-            row = self._icd(candidate, year)
-            if row is not None and row[1]:
-                return candidate
-        return None
-
-    def _validate_icd(self, code: str, dos: date) -> Validation:
-        year = self.year_for("icd10cm", dos)
-        row = self._icd(code, year)
-        if row is not None:
-            title, billable, _ = row
-            if billable:
-                return Validation(True, code, "icd10cm", None, f"{code}: {title}", (), title)
-            children = self._billable_descendants(code, year)
-            seventh = self._seventh(code, year)
-            if seventh and children and all(len(c.replace(".", "")) == 7 for c in children):
-                return Validation(
-                    False,
-                    code,
-                    "icd10cm",
-                    "seventh_character",
-                    f"{code} needs a 7th character (for example A initial encounter, D "
-                    "subsequent, S sequela).",
-                    children,
-                    title,
-                )
-            previous = self._icd(code, year - 1) if (year - 1) in self.icd_years else None
-            if previous is not None and previous[1]:
-                # Billable last year, a header now: the code was expanded by this update, so a
-                # chart dated after it must use one of the new subcodes (a refresher's lesson).
-                return Validation(
-                    False,
-                    code,
-                    "icd10cm",
-                    "deleted",
-                    f"{code} was expanded on {year - 1}-10-01 (FY{year}) into "
-                    f"{', '.join(children)}; as a billable code it is not valid on {dos}.",
-                    children,
-                    title,
-                    children[0] if len(children) == 1 else None,
-                )
-            return Validation(
-                False,
-                code,
-                "icd10cm",
-                "header",
-                f"{code} ({title}) is a header, not billable: code to the highest specificity.",
-                children,
-                title,
-            )
-        fixed = self._placeholder_fix(code, year)
-        if fixed:
-            return Validation(
-                False,
-                code,
-                "icd10cm",
-                "placeholder",
-                f"{code} is missing the placeholder X: the 7th character must sit in the 7th "
-                f"position ({fixed}).",
-                (fixed,),
-                self._icd(fixed, year)[0],  # type: ignore[index]
-            )
-        other = [y for y in self._icd_years_of(code) if y != year]
-        if other:
-            title = self._icd(code, other[0])[0]  # type: ignore[index]
-            if max(other) < year:
-                repl = self._replacement(code, year)
-                tail = f"; use {', '.join(repl)}" if repl else ""
-                return Validation(
-                    False,
-                    code,
-                    "icd10cm",
-                    "deleted",
-                    f"{code} was deleted on {year - 1}-10-01 (FY{year}) and is not valid on "
-                    f"{dos}{tail}.",
-                    repl,
-                    title,
-                    repl[0] if repl else None,
-                )
-            return Validation(
-                False,
-                code,
-                "icd10cm",
-                "not_effective",
-                f"{code} takes effect on {min(other) - 1}-10-01 (FY{min(other)}); it is not valid "
-                f"on {dos}.",
-                (),
-                title,
-            )
-        return self._unknown(code, "icd10cm")
-
-    def _replacement(self, code: str, year: int) -> tuple[str, ...]:
-        """New codes under the deleted code's nearest surviving ancestor, as likely successors."""
-        old_year = max(y for y in self._icd_years_of(code))
-        parent = self._icd(code, old_year)[2]  # type: ignore[index]
-        while parent and self._icd(parent, year) is None:
-            parent = row[2] if (row := self._icd(parent, old_year)) else ""
-        if not parent:
-            return ()
-        return tuple(
-            c
-            for c in self._billable_descendants(parent, year, 40)
-            if self._icd(c, old_year) is None
-        )[:8] or (tuple(self._billable_descendants(code, year)) if self._icd(code, year) else ())
-
-    def _unknown(self, code: str, kind: CodeKind) -> Validation:
-        return Validation(False, code, kind, "unknown", f"{code} is not {KIND_NAMES[kind]}.", ())
-
     # ------------------------------------------------------------------ validation
 
     def validate(self, code: str, kind: CodeKind, dos: date) -> Validation:
@@ -392,7 +131,7 @@ class Catalog:
         if kind == "icd10cm" and shape == "hcpcs":
             # 'E1122' typed without its dot is ICD-10-CM E11.22; 'J3301' is HCPCS.
             dotted = normalize(text, "icd10cm")
-            if any(self._icd(dotted, y) is not None for y in self.icd_years):
+            if any(self.icd.row(dotted, y) is not None for y in self.icd_years):
                 shape, text = "icd10cm", dotted
         procedure_kinds = ("icd10cm", "cpt", "hcpcs")
         if kind in procedure_kinds and shape in procedure_kinds and shape != kind:
@@ -405,7 +144,7 @@ class Catalog:
                 (),
             )
         if kind == "icd10cm":
-            return self._validate_icd(text, dos)
+            return self.icd.validate(text, self.year_for("icd10cm", dos), dos)
         return self._validate_curated(text, kind, dos)
 
     def _validate_cms(self, text: str, kind: CodeKind, dos: date) -> Validation | None:
@@ -469,7 +208,7 @@ class Catalog:
                     f"{text} is {KIND_NAMES[other]}, not {KIND_NAMES[kind]}.",
                     (),
                 )
-            return self._unknown(text, kind)
+            return unknown_code(text, kind)
         if entry.active_on(dos):
             return Validation(True, text, kind, None, f"{text}: {entry.title}", (), entry.title)
         if dos < entry.effective:
@@ -503,7 +242,7 @@ class Catalog:
         if kind == "icd10cm":
             years = [self.year_for(kind, dos)] if dos else list(reversed(self.icd_years))
             for year in years:
-                row = self._icd(text, year)
+                row = self.icd.row(text, year)
                 if row:
                     return row[0]
             return None
@@ -543,7 +282,7 @@ class Catalog:
                 {},
                 entry.years(self.years(kind)),
             )
-        years = self._icd_years_of(text)
+        years = self.icd.years_of(text)
         if not years:
             return None
         year = years[-1]
@@ -561,9 +300,9 @@ class Catalog:
             row[0],
             bool(row[1]),
             row[2],
-            tuple(c for c, _ in self._children(text, year)),
+            tuple(c for c, _ in self.icd.children(text, year)),
             json.loads(row[3]) if row[3] else {},
-            self._seventh(text, year),
+            self.icd.seventh(text, year),
             years,
             self.index_entries(text, year),
             self.status_note(text, self.icd_years[-1]),
@@ -577,7 +316,7 @@ class Catalog:
         lists children (a scan by parent), which this skips.
         """
         text = normalize(code, "icd10cm")
-        years = self._icd_years_of(text)
+        years = self.icd.years_of(text)
         if not years:
             return None
         row = (
@@ -593,7 +332,7 @@ class Catalog:
         return (
             row[0] or "",
             json.loads(row[1]) if row[1] else {},
-            self._seventh(text, years[-1]),
+            self.icd.seventh(text, years[-1]),
         )
 
     def index_entries(self, code: str, year: int) -> tuple[tuple[str, str, str], ...]:
@@ -608,7 +347,7 @@ class Catalog:
                 (at,),
             ):
                 found.append((source_label(source), text, at))
-            row = self._icd(at, year)
+            row = self.icd.row(at, year)
             at = row[2] if row else ""
         return tuple(found)
 
@@ -643,25 +382,25 @@ class Catalog:
 
     def icd_row(self, code: str, year: int) -> tuple[str, int, str] | None:
         """(title, billable, parent) of an ICD-10-CM code in a fiscal year, None if absent."""
-        return self._icd(code, year)
+        return self.icd.row(code, year)
 
     def children(self, code: str, year: int) -> tuple[tuple[str, int], ...]:
         """(code, billable) of the codes directly under ``code`` in ``year``."""
-        return self._children(code, year)
+        return self.icd.children(code, year)
 
     def seventh_rules(self, code: str, year: int) -> dict[str, str]:
-        return self._seventh(code, year)
+        return self.icd.seventh(code, year)
 
     def status_note(self, code: str, year: int) -> str:
         """Why a code is not billable in ``year``, in a coder's words: "billable until
         2025-09-30, expanded into E78.010, E78.011, E78.019", "new on 2025-10-01", "deleted"."""
-        row = self._icd(code, year)
-        before = self._icd(code, year - 1) if (year - 1) in self.icd_years else None
-        later = [y for y in self.icd_years if y > year and self._icd(code, y)]
+        row = self.icd.row(code, year)
+        before = self.icd.row(code, year - 1) if (year - 1) in self.icd_years else None
+        later = [y for y in self.icd_years if y > year and self.icd.row(code, y)]
         if row is not None:
             if row[1]:
                 return ""
-            children = self._billable_descendants(code, year, 6)
+            children = self.icd.billable_descendants(code, year, 6)
             if before is not None and before[1]:
                 return (
                     f"billable until {year - 1}-09-30, expanded into {', '.join(children)}"
@@ -670,9 +409,9 @@ class Catalog:
             return f"header in FY{year}: code to a child ({', '.join(children[:4])}...)"
         if later:
             return f"new on {later[0] - 1}-10-01 (FY{later[0]}): not valid on this date"
-        earlier = [y for y in self.icd_years if y < year and self._icd(code, y)]
+        earlier = [y for y in self.icd_years if y < year and self.icd.row(code, y)]
         if earlier:
-            repl = self._replacement(code, year)
+            repl = self.icd.replacement(code, year)
             tail = f"; replaced by {', '.join(repl)}" if repl else ""
             return f"billable until {earlier[-1]}-09-30, deleted in FY{year}{tail}"
         return ""
@@ -856,3 +595,17 @@ class Catalog:
 
     def revenue_codes_for(self, code: str) -> tuple[str, ...]:
         return self.curated.revenue_codes_for(normalize(code))
+
+
+# The result types moved to ``results``; importing them from here keeps working.
+__all__ = [
+    "KIND_NAMES",
+    "REASONS",
+    "SET_NAMES",
+    "Catalog",
+    "CodeDetail",
+    "CodeSetDiff",
+    "CodeYearError",
+    "Validation",
+    "fiscal_year",
+]

@@ -120,7 +120,7 @@ def test_the_library_loads_every_shipped_template():
         (('id = "5b1f5c8e-3c1e-4b8e-9d7e-2f0a6c1b9e11"', 'id = "not-a-uuid"'), "uuid4"),
         (('setting = "professional"', 'setting = "inpatient"'), "setting"),
         (('claim_form = "CMS-1500"', 'claim_form = "UB-04"'), "CMS-1500"),
-        (("version = 3", "version = 3\nversion = 4"), "not valid TOML"),
+        (("title = ", 'title = "twice"\ntitle = '), "not valid TOML"),  # a key given twice
     ],
 )
 def test_format_errors_name_file_and_line(tmp_path, edit, message):

@@ -148,6 +148,9 @@ def _disjoint_templates(library, count: int, avoid: set[str]) -> list:  # type: 
 
 
 LOOKUP_CODE = "M17.11"  # the code the lookup routes are called with
+# The new-template page's starter example keys 99213: a chart keyed with it could not be told
+# apart from that page.
+STARTER_EXAMPLE_CODE = "99213"
 
 
 @pytest.fixture
@@ -171,7 +174,9 @@ def world(app):  # type: ignore[no-untyped-def]
         db.session.commit()
         library = domain().library
         catalog = domain().catalog
-        done_t, open_t, exam_a, exam_b = _disjoint_templates(library, 4, {LOOKUP_CODE})
+        done_t, open_t, exam_a, exam_b = _disjoint_templates(
+            library, 4, {LOOKUP_CODE, STARTER_EXAMPLE_CODE}
+        )
         done = start_attempt(ids["owner"], done_t, seed=1)
         submit_attempt(done.id, ids["owner"], variant_of(done).key.as_claim(), 60, catalog)
         dispute = open_dispute(

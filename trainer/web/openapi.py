@@ -59,7 +59,7 @@ ERROR = obj(
         "status": {"type": "integer", "minimum": 400, "maximum": 599},
         "field": {"type": "string", "description": "The input at fault, when one is"},
         "closed_at": {"type": "string", "description": "When the exam closed (409)"},
-        "attempt": {**ref("Attempt"), "description": "The attempt as it stands (409)"},
+        "attempt": {"type": "object", "description": "The attempt as it stands (409)"},
         "first_submission": {"type": "boolean"},
     },
 )

@@ -27,7 +27,12 @@ def key_of(app, attempt_id: int):  # type: ignore[no-untyped-def]
 
 
 def form_for(key) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    """The entry panel's fields filled with the key's own answer."""
+    """The entry panel's fields filled with the key's own answer (a facility key as the UB-04
+    panel takes it: FL 4, FL 67, FL 70, FL 72 and no pointers)."""
+    if key.setting == "facility":
+        from tests.web.test_ub04_entry import ub04_form
+
+        return ub04_form(key)
     data: dict[str, str] = {"seconds": "300"}
     for i, dx in enumerate(key.diagnoses):
         data[f"diagnoses-{i}"] = dx.code

@@ -109,3 +109,27 @@ def test_the_ub04_draft_is_saved_and_restored(app, client, auth):
     assert client.post(f"/practice/attempt/{attempt_id}/draft", json=draft).status_code == 200
     page = client.get(f"/practice/attempt/{attempt_id}").get_data(as_text=True)
     assert 'value="0131"' in page and 'value="R07.89"' in page and 'value="W01.0XXA"' in page
+
+
+def test_every_shipped_facility_key_is_accepted_by_the_panel(app, client, auth):
+    """Each facility template's own key, typed into the UB-04 panel, is taken and graded (an
+    external cause code goes to FL 72, never FL 67)."""
+    from tests.web.test_practice import form_for
+    from trainer.domain import domain
+    from trainer.services.practice import start_attempt
+
+    auth.login()
+    with app.app_context():
+        from trainer.models import User
+
+        user_id = db.session.query(User.id).filter_by(username="trainee").scalar()
+        facility = [t for t in domain().library.templates.values() if t.setting == "facility"]
+        ids = [start_attempt(user_id, t, seed=1).id for t in facility]
+    assert len(ids) >= 10
+    for attempt_id in ids:
+        response = client.post(
+            f"/practice/attempt/{attempt_id}/submit", data=form_for(key_of(app, attempt_id))
+        )
+        assert response.status_code == 303, attempt_id
+        with app.app_context():
+            assert db.session.get(Attempt, attempt_id).score == 1.0

@@ -17,7 +17,7 @@ from .integers import IntegerInputError, parse_int
 
 Setting = Literal["professional", "facility"]
 ClaimForm = Literal["CMS-1500", "UB-04"]
-CodeKind = Literal["icd10cm", "cpt", "hcpcs", "modifier", "revenue", "pos"]
+CodeKind = Literal["icd10cm", "cpt", "hcpcs", "modifier", "revenue", "pos", "icd10pcs"]
 
 SETTINGS: tuple[Setting, ...] = ("professional", "facility")
 CODE_KINDS: tuple[CodeKind, ...] = get_args(CodeKind)

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Literal, TypeGuard, get_args
 
 from .integers import IntegerInputError, parse_int
 
-Setting = Literal["professional", "facility"]
+Setting = Literal["professional", "facility", "inpatient"]
 ClaimForm = Literal["CMS-1500", "UB-04"]
 CodeKind = Literal["icd10cm", "cpt", "hcpcs", "modifier", "revenue", "pos", "icd10pcs"]
 
-SETTINGS: tuple[Setting, ...] = ("professional", "facility")
+SETTINGS: tuple[Setting, ...] = ("professional", "facility", "inpatient")
 CODE_KINDS: tuple[CodeKind, ...] = get_args(CodeKind)
 
 
@@ -36,6 +37,10 @@ MIN_UNITS = 1  # 24G/FL46: a service line reports at least one unit
 MAX_UNITS = 9999
 MAX_CODE_LENGTH = 16  # longer than any code, so a typo is read and graded, not refused
 MAX_ALTERNATES = 10  # codes or whole claims a key accepts in place of its own
+MAX_PROCEDURES = 25  # ICD-10-PCS procedures of a stay (the 837I carries 25; FL74 shows 6)
+#: Present-on-admission indicators (UB-04 FL67 8th position): yes, no, documentation
+#: insufficient, clinically undetermined, and 1 = exempt from POA reporting.
+POA_INDICATORS: tuple[str, ...] = ("Y", "N", "U", "W", "1")
 
 
 class ClaimFormatError(ValueError):
@@ -72,16 +77,28 @@ class ServiceLine:
 
 @dataclass(frozen=True, slots=True)
 class Claim:
-    """What a coder submits: diagnoses first-listed first, then service lines."""
+    """What a coder submits: diagnoses first-listed first, then service lines.
+
+    An inpatient claim lists the principal diagnosis first, carries a POA indicator per
+    diagnosis (``poa``, aligned with ``diagnoses``) and ICD-10-PCS ``procedures`` instead of
+    service lines; both stay empty, and out of the JSON, on other claims.
+    """
 
     diagnoses: tuple[str, ...] = ()
     lines: tuple[ServiceLine, ...] = ()
+    poa: tuple[str, ...] = ()
+    procedures: tuple[ProcedureEntry, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "diagnoses": list(self.diagnoses),
             "lines": [line.to_dict() for line in self.lines],
         }
+        if self.poa:
+            data["poa"] = list(self.poa)
+        if self.procedures:
+            data["procedures"] = [p.to_dict() for p in self.procedures]
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +109,8 @@ class KeyedDiagnosis:
     rationale: str = ""
     alternates: tuple[str, ...] = ()
     optional: bool = False  # guideline-optional (Y92/Y93/Y99...): right if entered, not missed
+    poa: str = ""  # inpatient: the present-on-admission indicator the record supports
+    poa_rationale: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -101,7 +120,39 @@ class KeyedDiagnosis:
         }
         if self.optional:
             data["optional"] = True
+        if self.poa:
+            data["poa"] = self.poa
+            data["poa_rationale"] = self.poa_rationale
         return data
+
+
+@dataclass(frozen=True, slots=True)
+class ProcedureEntry:
+    """An ICD-10-PCS procedure of an inpatient stay (UB-04 FL74) and the day it was done."""
+
+    code: str
+    date: str = ""  # ISO date as entered; the grader does not score it
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "date": self.date}
+
+
+@dataclass(frozen=True, slots=True)
+class KeyedProcedure:
+    """A keyed ICD-10-PCS procedure, the codes also accepted, and why it is coded so."""
+
+    code: str
+    rationale: str = ""
+    alternates: tuple[str, ...] = ()
+    date: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "rationale": self.rationale,
+            "alternates": list(self.alternates),
+            "date": self.date,
+        }
 
 
 NOT_CODED_REASONS: tuple[str, ...] = (
@@ -196,16 +247,20 @@ class AnswerKey:
     alternate_sets: tuple[Claim, ...] = ()
     em: EMFacts | None = None
     not_coded: tuple[NotCoded, ...] = ()
+    procedures: tuple[KeyedProcedure, ...] = ()
 
     def as_claim(self) -> Claim:
         """The key's own primary answer: what a perfect trainee would enter."""
+        inpatient = self.setting == "inpatient"
         return Claim(
             diagnoses=tuple(d.code for d in self.diagnoses),
             lines=tuple(k.line for k in self.lines),
+            poa=tuple(d.poa for d in self.diagnoses) if inpatient else (),
+            procedures=tuple(ProcedureEntry(p.code, p.date) for p in self.procedures),
         )
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "diagnoses": [d.to_dict() for d in self.diagnoses],
             "lines": [k.to_dict() for k in self.lines],
             "setting": self.setting,
@@ -213,6 +268,9 @@ class AnswerKey:
             "em": self.em.to_dict() if self.em else None,
             "not_coded": [n.to_dict() for n in self.not_coded],
         }
+        if self.procedures:
+            data["procedures"] = [p.to_dict() for p in self.procedures]
+        return data
 
 
 # --------------------------------------------------------------------------- parsing
@@ -279,7 +337,51 @@ def claim_from_dict(data: Any, where: str = "claim") -> Claim:
         line_from_dict(item, f"{where}.lines[{i}]")
         for i, item in enumerate(_as_list(data.get("lines"), f"{where}.lines", MAX_LINES))
     )
-    return Claim(diagnoses, lines)
+    poa = tuple(
+        _as_poa(p, f"{where}.poa[{i}]")
+        for i, p in enumerate(_as_list(data.get("poa"), f"{where}.poa", MAX_DIAGNOSES))
+    )
+    procedures = tuple(
+        _procedure_from_dict(p, f"{where}.procedures[{i}]")
+        for i, p in enumerate(
+            _as_list(data.get("procedures"), f"{where}.procedures", MAX_PROCEDURES)
+        )
+    )
+    return Claim(diagnoses, lines, poa, procedures)
+
+
+def _as_poa(value: Any, field_name: str) -> str:
+    """A POA indicator as typed ("y" -> "Y"); blank stays blank (graded as missing)."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ClaimFormatError(field_name, "must be one of Y, N, U, W, 1 or blank")
+    text = value.strip().upper()
+    if text and text not in POA_INDICATORS:
+        raise ClaimFormatError(field_name, "must be one of Y, N, U, W, 1 or blank")
+    return text
+
+
+def _as_date_text(value: Any, field_name: str) -> str:
+    if value in (None, ""):
+        return ""
+    if not isinstance(value, str) or len(value) > 10:
+        raise ClaimFormatError(field_name, "must be a date YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value.strip()).isoformat()
+    except ValueError as exc:
+        raise ClaimFormatError(field_name, "must be a date YYYY-MM-DD") from exc
+
+
+def _procedure_from_dict(data: Any, where: str) -> ProcedureEntry:
+    if isinstance(data, str):
+        return ProcedureEntry(_as_code(data, where))
+    if not isinstance(data, Mapping):
+        raise ClaimFormatError(where, "must be a code or an object with 'code' and 'date'")
+    return ProcedureEntry(
+        _as_code(data.get("code"), f"{where}.code"),
+        _as_date_text(data.get("date"), f"{where}.date"),
+    )
 
 
 def key_from_dict(data: Any, setting: Setting | None = None, where: str = "key") -> AnswerKey:
@@ -301,6 +403,8 @@ def key_from_dict(data: Any, setting: Setting | None = None, where: str = "key")
                     str(item.get("rationale") or ""),
                     tuple(_as_code(a, f"{spot}.alternates") for a in alts),
                     _as_flag(item.get("optional"), f"{spot}.optional"),
+                    _as_poa(item.get("poa"), f"{spot}.poa"),
+                    str(item.get("poa_rationale") or ""),
                 )
             )
         else:
@@ -330,14 +434,32 @@ def key_from_dict(data: Any, setting: Setting | None = None, where: str = "key")
     )
     chosen = setting or data.get("setting") or "professional"
     if chosen not in SETTINGS:
-        raise ClaimFormatError("setting", "must be 'professional' or 'facility'")
+        raise ClaimFormatError("setting", "must be 'professional', 'facility' or 'inpatient'")
     em_raw = data.get("em")
     em = _em_from_dict(em_raw, f"{where}.em") if em_raw else None
     not_coded = tuple(
         _not_coded_from_dict(item, f"{where}.not_coded[{i}]")
         for i, item in enumerate(_as_list(data.get("not_coded"), f"{where}.not_coded", 20))
     )
-    return AnswerKey(tuple(diagnoses), tuple(lines), chosen, alternate_sets, em, not_coded)
+    procedures = []
+    for i, item in enumerate(
+        _as_list(data.get("procedures"), f"{where}.procedures", MAX_PROCEDURES)
+    ):
+        spot = f"{where}.procedures[{i}]"
+        if not isinstance(item, Mapping):
+            item = {"code": item}
+        alts = _as_list(item.get("alternates"), f"{spot}.alternates", MAX_ALTERNATES)
+        procedures.append(
+            KeyedProcedure(
+                _as_code(item.get("code"), f"{spot}.code").upper(),
+                str(item.get("rationale") or ""),
+                tuple(_as_code(a, f"{spot}.alternates").upper() for a in alts),
+                _as_date_text(item.get("date"), f"{spot}.date"),
+            )
+        )
+    return AnswerKey(
+        tuple(diagnoses), tuple(lines), chosen, alternate_sets, em, not_coded, tuple(procedures)
+    )
 
 
 def _as_flag(value: Any, field_name: str) -> bool:
@@ -394,7 +516,11 @@ __all__ = [
     "EMFacts",
     "KeyedDiagnosis",
     "KeyedLine",
+    "KeyedProcedure",
+    "MAX_PROCEDURES",
     "NOT_CODED_REASONS",
+    "POA_INDICATORS",
+    "ProcedureEntry",
     "NotCoded",
     "ServiceLine",
     "Setting",

@@ -30,9 +30,10 @@ SPECIALTIES: dict[str, str] = {
     "hospital_outpatient": "Hospital outpatient (facility)",
     "fqhc": "FQHC",
     "hcc_risk_adjustment": "HCC risk adjustment",
+    "inpatient": "Inpatient facility (ICD-10-PCS, POA, MS-DRG)",
 }
-SETTINGS = ("professional", "facility")
-CLAIM_FORMS = {"professional": "CMS-1500", "facility": "UB-04"}
+SETTINGS = ("professional", "facility", "inpatient")
+CLAIM_FORMS = {"professional": "CMS-1500", "facility": "UB-04", "inpatient": "UB-04"}
 REQUIRED = (
     "id",
     "version",
@@ -215,7 +216,9 @@ def parse_template(
         raise TemplateError(meta_path, "id must be a lower-case uuid4", _line_of(text, "id ="))
     if meta["setting"] not in SETTINGS:
         raise TemplateError(
-            meta_path, "setting must be professional or facility", _line_of(text, "setting")
+            meta_path,
+            "setting must be professional, facility or inpatient",
+            _line_of(text, "setting"),
         )
     if meta["claim_form"] != CLAIM_FORMS[meta["setting"]]:
         raise TemplateError(
@@ -234,7 +237,9 @@ def parse_template(
             _line_of(text, "specialty"),
         )
     key = meta.get("key")
-    if not isinstance(key, dict) or not (key.get("diagnoses") or key.get("lines")):
+    if not isinstance(key, dict) or not (
+        key.get("diagnoses") or key.get("lines") or key.get("procedures")
+    ):
         raise TemplateError(
             meta_path,
             "a [key] with diagnoses and/or lines is required",

@@ -207,9 +207,9 @@ def grade_procedures(
     pairs: dict[int, int] = {}
     for j, k in enumerate(keyed):
         accepted = {keys[j], *(a.upper() for a in k.alternates)}
-        for i, code in enumerate(codes):
-            if i not in pairs.values() and code and code in accepted:
-                pairs[j] = i
+        for at, code in enumerate(codes):
+            if at not in pairs.values() and code and code in accepted:
+                pairs[j] = at
                 break
     exact = dict(pairs)
     options = sorted(
@@ -219,9 +219,9 @@ def grade_procedures(
         for i in range(len(codes))
         if i not in pairs.values() and codes[i] and codes[i][:2] == keys[j][:2]
     )
-    for _, j, i in options:
-        if j not in pairs and i not in pairs.values():
-            pairs[j] = i
+    for _, kj, ei in options:
+        if kj not in pairs and ei not in pairs.values():
+            pairs[kj] = ei
     verdicts: list[LineVerdict] = []
     for j, k in enumerate(keyed):
         i = pairs.get(j)
@@ -275,20 +275,20 @@ def grade_procedures(
                 tuple(errors),
             )
         )
-    for i, code in enumerate(codes):
-        if not code or i in pairs.values():
+    for n, code in enumerate(codes):
+        if not code or n in pairs.values():
             continue
         check = lk.check(code, PCS, dos)
         kind = "extra_code" if check.valid else _INVALID.get(check.reason or "", "invalid_code")
         detail = named(code, lk.title(code, PCS)) if check.valid else (check.message or code)
         text = f"You reported {detail}; the key does not code it for this stay. Rule: {_rule(kind)}"
         direction: Direction = "over" if check.valid else "neutral"
-        error = GradeError(kind, None, code, text, "procedure", i, "code", direction)
+        error = GradeError(kind, None, code, text, "procedure", n, "code", direction)
         verdicts.append(
             LineVerdict(
                 "procedure",
                 None,
-                i,
+                n,
                 None,
                 code,
                 False,

@@ -39,6 +39,7 @@ POLICY = {
     "api.validate_code": "login",
     "lookup.index": "login",
     "lookup.detail": "login",
+    "lookup.pcs_builder": "login",
     "practice.home": "login",
     "practice.start": "login",
     "practice.drill": "login",
@@ -98,6 +99,7 @@ def _key_codes(template) -> set[str]:  # type: ignore[no-untyped-def]
     for choice in template.choices():
         key = generate(template, 0, choices=choice).key
         found |= {d.code for d in key.diagnoses} | {k.line.code for k in key.lines}
+        found |= {p.code for p in key.procedures}
     return found
 
 
@@ -117,6 +119,7 @@ def _disjoint_templates(library, count: int, avoid: set[str]) -> list:  # type: 
 
 
 LOOKUP_CODE = "M17.11"  # the code the lookup routes are called with
+STARTER_CODE = "99213"  # keyed by the example template the new-template page shows
 
 
 @pytest.fixture
@@ -140,7 +143,7 @@ def world(app):  # type: ignore[no-untyped-def]
         db.session.commit()
         library = domain().library
         catalog = domain().catalog
-        done_t, open_t, exam_a, exam_b = _disjoint_templates(library, 4, {LOOKUP_CODE})
+        done_t, open_t, exam_a, exam_b = _disjoint_templates(library, 4, {LOOKUP_CODE, STARTER_CODE})
         done = start_attempt(ids["owner"], done_t, seed=1)
         submit_attempt(done.id, ids["owner"], variant_of(done).key.as_claim(), 60, catalog)
         dispute = open_dispute(

@@ -21,6 +21,11 @@ from trainer.core.content.generation import Variant, generate
 from trainer.core.content.templates import Template, TemplateLibrary
 from trainer.core.grading.entry import entry_from_mapping, parse_entry
 from trainer.core.grading.grader import PatientFacts, grade
+from trainer.core.grading.inpatient_entry import (
+    InpatientRows,
+    parse_inpatient_entry,
+    rows_from_mapping,
+)
 
 from ..core.claims import Claim, ServiceLine
 from ..core.content.sandbox import RenderLimitError
@@ -249,6 +254,8 @@ def submit_attempt(
 
 def draft_claim(attempt: Attempt) -> Claim:
     """What the trainee had saved; entries that do not parse are dropped."""
+    if attempt.setting == "inpatient":
+        return _inpatient_draft(attempt.draft or {})
     facility = attempt.setting == "facility"
     dx, lines = entry_from_mapping(attempt.draft or {})
     claim, _ = parse_entry(dx, lines, facility)
@@ -262,6 +269,26 @@ def draft_claim(attempt: Attempt) -> Claim:
         if parsed is not None:
             keep_lines.extend(parsed.lines)
     return Claim(kept.diagnoses if kept else (), tuple(keep_lines))
+
+
+def _inpatient_draft(draft: dict[str, Any]) -> Claim:
+    """An inpatient draft: each diagnosis (with its POA) and procedure row that parses."""
+    rows = rows_from_mapping(draft)
+    claim, _ = parse_inpatient_entry(rows)
+    if claim is not None:
+        return claim
+    dx, poa, procs = [], [], []
+    for n, code in enumerate(rows.diagnoses):
+        flag = rows.poa[n] if n < len(rows.poa) else ""
+        one, _ = parse_inpatient_entry(InpatientRows([code], [flag], []))
+        if one is not None and one.diagnoses:
+            dx.append(one.diagnoses[0])
+            poa.append(one.poa[0])
+    for row in rows.procedures:
+        one, _ = parse_inpatient_entry(InpatientRows([], [], [row]))
+        if one is not None:
+            procs.extend(one.procedures)
+    return Claim(tuple(dx), (), tuple(poa), tuple(procs))
 
 
 def submit_saved_draft(attempt: Attempt, catalog: Any, ended_at: datetime) -> SubmitOutcome:

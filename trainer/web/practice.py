@@ -32,6 +32,12 @@ from wtforms.validators import DataRequired, NumberRange, Optional
 
 from trainer.core.content.templates import SPECIALTIES
 from trainer.core.grading.entry import EntryLine, entry_from_mapping, parse_entry
+from trainer.core.grading.inpatient_entry import (
+    InpatientRows,
+    parse_inpatient_entry,
+    rows_from_form,
+    rows_from_mapping,
+)
 
 from ..core.claims import MAX_DIAGNOSES, MAX_LINES, MAX_MODIFIERS
 from ..core.integers import IntegerInputError, parse_int
@@ -149,9 +155,16 @@ def _entry_rows(attempt: Attempt) -> tuple[list[str], list[EntryLine]]:
 
 
 def _render_chart(
-    attempt: Attempt, dx: list[str], lines: list[EntryLine], problems: Any, status: int
+    attempt: Attempt,
+    dx: list[str],
+    lines: list[EntryLine],
+    problems: Any,
+    status: int,
+    inpatient: InpatientRows | None = None,
 ) -> ResponseReturnValue:
     variant = service.variant_of(attempt)
+    if attempt.setting == "inpatient" and inpatient is None:
+        inpatient = rows_from_mapping(attempt.draft or {}).padded(SHOWN_DIAGNOSES, 4)
     return (
         render_template(
             "practice/chart.html",
@@ -165,6 +178,7 @@ def _render_chart(
             max_diagnoses=MAX_DIAGNOSES,
             specialty_name=SPECIALTIES.get(attempt.specialty, attempt.specialty),
             deadline=_exam_deadline(attempt),
+            inpatient=inpatient,
         ),
         status,
     )
@@ -238,8 +252,15 @@ def submit(attempt_id: int) -> ResponseReturnValue:
         if item.status != "in_progress":
             flash("This chart was already submitted.", "info")
             return redirect(_after_submit(item), 303)
+        if item.setting == "inpatient":
+            rows = rows_from_form(request.form)
+            claim, problems = parse_inpatient_entry(rows)
+            if claim is None:
+                shown = rows.padded(SHOWN_DIAGNOSES, 4)
+                return _render_chart(item, [], [], problems, 400, shown)
         dx, lines = _form_entry(request.form)
-        claim, problems = parse_entry(dx, lines, facility=item.setting == "facility")
+        if item.setting != "inpatient":
+            claim, problems = parse_entry(dx, lines, facility=item.setting == "facility")
         if claim is None:
             dx_rows = dx + [""] * max(0, SHOWN_DIAGNOSES - len(dx))
             line_rows = lines + [EntryLine()] * max(0, SHOWN_LINES - len(lines))
@@ -278,7 +299,7 @@ def draft(attempt_id: int) -> ResponseReturnValue:
     if not isinstance(payload, dict):
         return jsonify({"error": "Send the draft as a JSON object."}), 400
     dx, lines = entry_from_mapping(payload)
-    saved = {
+    saved: dict[str, Any] = {
         "diagnoses": dx,
         "lines": [
             {
@@ -291,6 +312,8 @@ def draft(attempt_id: int) -> ResponseReturnValue:
             for line in lines
         ],
     }
+    if item.setting == "inpatient":
+        saved = rows_from_mapping(payload).to_draft()
     try:
         stored = service.save_draft(item, saved)
     except service.ExamClosedError as exc:

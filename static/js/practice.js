@@ -281,7 +281,7 @@
     else if (event.key === "Enter" || event.key === "Tab") { closePopup(); }
   }, true);
 
-  document.getElementById("add-line").addEventListener("click", () => {
+  document.getElementById("add-line")?.addEventListener("click", () => {
     const body = form.querySelector("#lines tbody");
     const last = body.lastElementChild;
     const n = body.children.length;
@@ -298,7 +298,7 @@
     row.querySelector("input").focus();
   });
 
-  document.getElementById("add-dx").addEventListener("click", () => {
+  document.getElementById("add-dx")?.addEventListener("click", () => {
     const list = document.getElementById("dx-rows");
     const n = list.children.length;
     if (n >= Number(form.dataset.maxDiagnoses)) return;

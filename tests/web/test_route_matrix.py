@@ -143,7 +143,9 @@ def world(app):  # type: ignore[no-untyped-def]
         db.session.commit()
         library = domain().library
         catalog = domain().catalog
-        done_t, open_t, exam_a, exam_b = _disjoint_templates(library, 4, {LOOKUP_CODE, STARTER_CODE})
+        done_t, open_t, exam_a, exam_b = _disjoint_templates(
+            library, 4, {LOOKUP_CODE, STARTER_CODE}
+        )
         done = start_attempt(ids["owner"], done_t, seed=1)
         submit_attempt(done.id, ids["owner"], variant_of(done).key.as_claim(), 60, catalog)
         dispute = open_dispute(

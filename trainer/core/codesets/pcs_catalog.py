@@ -31,6 +31,11 @@ PCS_SHAPE = re.compile(r"^[0-9A-HJ-NP-Z]{1,7}$")  # PCS uses digits and letters 
 _SEGMENT = re.compile(r", | with | into | using | of | to | from | on ")
 PCS_FIRST = date.fromisoformat(FY_START)
 PCS_LAST = date.fromisoformat(FY_END)
+#: Words in so many PCS titles that intersecting them in the word index is the slow part.
+_COMMON = frozenset(
+    "approach open percutaneous endoscopic via natural artificial opening with of into "
+    "left right device substitute synthetic".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,27 +171,37 @@ class PcsCatalog:
         else:
             typed = re.findall(r"[a-z0-9-]+", query.lower())
             words = re.findall(r"[a-z0-9]+", " ".join(LAY_TERMS.get(w, w) for w in typed))
-            if not words:
-                return []
-            match = " ".join(f'"{w}"*' for w in words[:12])
-            try:
-                rows = (
-                    self._db()
-                    .execute(
-                        "SELECT p.code, p.title FROM pcs_fts f JOIN pcs p ON p.code = f.code "
-                        "WHERE pcs_fts MATCH ? AND p.valid = 1 ORDER BY f.rank LIMIT ?",
-                        (match, limit * 3),
-                    )
-                    .fetchall()
-                )
-            except sqlite3.Error:
-                return []
+            rows = self._word_search(words[:12], limit)
         hits: list[tuple[str, str, bool]] = []
         for code, title in rows[: limit * 3]:
             ok = dos is None or self.check(code, dos).valid
             hits.append((code, title, ok))
         hits.sort(key=lambda h: not h[2])  # codes valid on the date first, in rank order
         return hits[:limit]
+
+    def _word_search(self, words: list[str], limit: int) -> list[tuple[str, str]]:
+        """FTS5 on the distinctive words, then the approach and laterality words (in tens of
+        thousands of titles, slow to intersect in the index) checked on the candidates."""
+        if not words:
+            return []
+        rare = [w for w in words if w not in _COMMON] or words
+        common = [w for w in words if w in _COMMON and w not in rare]
+        match = " ".join(f'"{w}"' for w in rare[:-1]) + f' "{rare[-1]}"*'
+        try:
+            found = (
+                self._db()
+                .execute(
+                    "SELECT p.code, p.title FROM pcs_fts f JOIN pcs p ON p.code = f.code "
+                    "WHERE pcs_fts MATCH ? AND p.valid = 1 ORDER BY f.rank LIMIT ?",
+                    (match.strip(), 400 if common else limit * 3),
+                )
+                .fetchall()
+            )
+        except sqlite3.Error:
+            return []
+        if common:
+            found = [r for r in found if all(re.search(rf"\b{w}", r[1].lower()) for w in common)]
+        return [(str(c), str(t)) for c, t in found]
 
     # ------------------------------------------------------------------ builder
 

@@ -118,3 +118,21 @@ def test_pcs_detail_page(client, auth):
     auth.login()
     page = client.get("/lookup/icd10pcs/0FT44ZZ").get_data(as_text=True)
     assert "approach: 4 = Percutaneous Endoscopic" in page
+
+
+def test_an_exam_draft_keeps_every_inpatient_entry_that_parses():
+    """At the exam bell the saved draft is graded: bad rows are dropped, good ones kept with
+    their POA (the diagnosis after a malformed one keeps its own indicator)."""
+    from types import SimpleNamespace
+
+    from trainer.services.practice import draft_claim
+
+    draft = {
+        "diagnoses": ["A41.9", "J18..9", "N17.9"],
+        "poa": ["Y", "Y", "N"],
+        "procedures": [{"code": "5A1955Z", "date": "2026-05-02"}, {"code": "bad code!"}],
+    }
+    claim = draft_claim(SimpleNamespace(setting="inpatient", draft=draft))
+    assert claim.diagnoses == ("A41.9", "N17.9")
+    assert claim.poa == ("Y", "N")
+    assert [p.code for p in claim.procedures] == ["5A1955Z"]

@@ -27,7 +27,7 @@ from trainer.core.grading.inpatient_entry import (
     rows_from_mapping,
 )
 
-from ..core.claims import Claim, ServiceLine
+from ..core.claims import Claim, ProcedureEntry, ServiceLine
 from ..core.content.sandbox import RenderLimitError
 from ..database import rows_changed, write_transaction
 from ..extensions import db
@@ -277,7 +277,9 @@ def _inpatient_draft(draft: dict[str, Any]) -> Claim:
     claim, _ = parse_inpatient_entry(rows)
     if claim is not None:
         return claim
-    dx, poa, procs = [], [], []
+    dx: list[str] = []
+    poa: list[str] = []
+    procs: list[ProcedureEntry] = []
     for n, code in enumerate(rows.diagnoses):
         flag = rows.poa[n] if n < len(rows.poa) else ""
         one, _ = parse_inpatient_entry(InpatientRows([code], [flag], []))

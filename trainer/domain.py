@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -17,6 +18,7 @@ from trainer.core.content import refresher_cache
 from trainer.core.content.refresher import ChangeSet, CodeUpdate, RefresherItem
 from trainer.core.content.refresher_cache import Refreshers
 from trainer.core.content.templates import TemplateLibrary, load_library
+from trainer.core.pricing.drg import DEFAULT_BASE_RATE
 
 
 @dataclass
@@ -36,6 +38,8 @@ class DomainContext:
     #: Where the refreshers are kept between processes (``refresher_cache``); None: memory only.
     refresher_file: Path | None = None
     _refreshers: Refreshers | None = None
+    #: Dollars per MS-DRG relative weight for the inpatient payment estimate (DRG_BASE_RATE).
+    drg_base_rate: Decimal = DEFAULT_BASE_RATE
 
     @property
     def library(self) -> TemplateLibrary:
@@ -86,7 +90,10 @@ def init_app(app: Flask) -> None:
     index = app.config.get("CODESET_INDEX") or str(Path(app.instance_path) / "codesets.sqlite")
     cache = app.config.get("REFRESHER_CACHE") or str(Path(app.instance_path) / "refreshers.json")
     app.extensions["trainer_domain"] = DomainContext(
-        Path(app.config["EXERCISES_DIR"]), Path(index), refresher_file=Path(cache)
+        Path(app.config["EXERCISES_DIR"]),
+        Path(index),
+        refresher_file=Path(cache),
+        drg_base_rate=Decimal(str(app.config.get("DRG_BASE_RATE", DEFAULT_BASE_RATE))),
     )
 
 

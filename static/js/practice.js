@@ -53,6 +53,17 @@
         pointers: get("pointers"),
       });
     });
+    if (form.dataset.setting === "inpatient") {
+      const poa = [];
+      form.querySelectorAll('select[name^="poa-"]').forEach((el) => poa.push(el.value));
+      const procedures = [];
+      form.querySelectorAll("#procedures tbody tr").forEach((row) => {
+        const code = row.querySelector('input[name$="-code"]');
+        const day = row.querySelector('input[name$="-date"]');
+        procedures.push({ code: code ? code.value : "", date: day ? day.value : "" });
+      });
+      return { diagnoses: diagnoses, poa: poa, procedures: procedures };
+    }
     const draft = { diagnoses: diagnoses, lines: lines };
     // The UB-04's own fields (facility charts): FL 4, FL 70 a-c, FL 72 a-c.
     const tob = document.getElementById("type_of_bill");
@@ -174,15 +185,17 @@
   function lookUp(input) {
     const q = input.value.trim();
     const isDx = isDiagnosisBox(input);
+    const isPcs = input.name.startsWith("procedures-");
     if (q.length < 2) { closePopup(); return; }
     const mine = ++lookupSeq;
     const params = new URLSearchParams({ q: q, limit: "8", dos: form.dataset.dos });
     if (isDx) params.set("kind", "icd10cm");
+    if (isPcs) params.set("kind", "icd10pcs");
     fetch("/api/v1/codes/search?" + params.toString(), { credentials: "same-origin" })
       .then((r) => (r.ok ? r.json() : { results: [] }))
       .then((data) => {
         if (mine !== lookupSeq || document.activeElement !== input) return;
-        const wanted = isDx ? ["icd10cm"] : ["cpt", "hcpcs"];
+        const wanted = isDx ? ["icd10cm"] : isPcs ? ["icd10pcs"] : ["cpt", "hcpcs"];
         const hits = data.results.filter((h) => wanted.includes(h.kind));
         popup.replaceChildren();
         hits.forEach((h, i) => {
@@ -234,6 +247,7 @@
   }
   function kindOf(input, code) {
     if (isDiagnosisBox(input)) return "icd10cm";
+    if (input.name.startsWith("procedures-")) return "icd10pcs";
     return /^[A-V][0-9]{4}$/i.test(code) ? "hcpcs" : "cpt";
   }
   function checkCode(input) {
@@ -282,7 +296,7 @@
     else if (event.key === "Enter" || event.key === "Tab") { closePopup(); }
   }, true);
 
-  document.getElementById("add-line").addEventListener("click", () => {
+  document.getElementById("add-line")?.addEventListener("click", () => {
     const body = form.querySelector("#lines tbody");
     const last = body.lastElementChild;
     const n = body.children.length;
@@ -299,7 +313,7 @@
     row.querySelector("input").focus();
   });
 
-  document.getElementById("add-dx").addEventListener("click", () => {
+  document.getElementById("add-dx")?.addEventListener("click", () => {
     const list = document.getElementById("dx-rows");
     const n = list.children.length;
     if (n >= Number(form.dataset.maxDiagnoses)) return;

@@ -68,7 +68,7 @@ def test_key_accepts_plain_codes_and_keyed_objects():
 
 def test_key_rejects_unknown_setting():
     with pytest.raises(ClaimFormatError) as caught:
-        key_from_dict({"diagnoses": [], "lines": []}, setting="inpatient")
+        key_from_dict({"diagnoses": [], "lines": []}, setting="outpatient")
     assert caught.value.field == "setting"
 
 

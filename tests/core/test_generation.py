@@ -118,7 +118,7 @@ def test_the_library_loads_every_shipped_template():
     ("edit", "message"),
     [
         (('id = "5b1f5c8e-3c1e-4b8e-9d7e-2f0a6c1b9e11"', 'id = "not-a-uuid"'), "uuid4"),
-        (('setting = "professional"', 'setting = "inpatient"'), "setting"),
+        (('setting = "professional"', 'setting = "outpatient"'), "setting"),
         (('claim_form = "CMS-1500"', 'claim_form = "UB-04"'), "CMS-1500"),
         (("title = ", 'title = "twice"\ntitle = '), "not valid TOML"),  # a key given twice
     ],

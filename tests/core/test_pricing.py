@@ -195,3 +195,71 @@ def test_the_risk_model_needs_no_network() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert float(done.stdout) > 0.5
+
+
+def test_an_inpatient_missed_cc_costs_the_drg_difference_at_the_base_rate(
+    catalog: Catalog,
+) -> None:
+    """J18.9 with N17.9 (a CC) groups to MS-DRG 194 (weight 0.8059, FY2026 Table 5); without
+    the CC to 195 (0.6285). At $7,276.76 (FY2026 operating + capital) that is $5,864.34
+    against $4,573.44: $1,290.90 lost, carried by the drg_mismatch error alone."""
+    from datetime import date
+
+    from trainer.core.claims import Claim, key_from_dict
+    from trainer.core.grading.grader import grade
+    from trainer.core.grading.types import PatientFacts
+
+    key = key_from_dict(
+        {"diagnoses": [{"code": "J18.9", "poa": "Y"}, {"code": "N17.9", "poa": "Y"}]},
+        "inpatient",
+    )
+    answer = Claim(("J18.9",), poa=("Y",))
+    graded = grade(
+        key,
+        answer,
+        "strict",
+        date(2026, 5, 8),
+        catalog=catalog,
+        patient=PatientFacts(72, "M", "Medicare"),
+    ).to_dict()
+    costs = chart_costs(
+        key, (), answer.diagnoses, graded, catalog, facility_pos=True, age=72, sex="M"
+    )
+    assert costs.priced and costs.drg_payment is not None
+    assert (costs.key_total, costs.answer_total) == (D("5864.34"), D("4573.44"))
+    assert (costs.under, costs.over) == (D("1290.90"), D("0.00"))
+    priced = [e for e in costs.errors if e.amount is not None]
+    assert [(e.type, e.amount, e.direction) for e in priced] == [
+        ("drg_mismatch", D("-1290.90"), "under")
+    ]
+    doubled = chart_costs(
+        key,
+        (),
+        answer.diagnoses,
+        graded,
+        catalog,
+        facility_pos=True,
+        age=72,
+        sex="M",
+        drg_base_rate=D("14553.52"),
+    )
+    assert doubled.under == D("2581.79")  # 0.8059 and 0.6285 x 14,553.52, each rounded
+
+
+def test_a_stay_graded_right_costs_nothing(catalog: Catalog) -> None:
+    from datetime import date
+
+    from trainer.core.claims import key_from_dict
+    from trainer.core.grading.grader import grade
+
+    key = key_from_dict(
+        {"diagnoses": [{"code": "J18.9", "poa": "Y"}, {"code": "N17.9", "poa": "Y"}]},
+        "inpatient",
+    )
+    graded = grade(key, key.as_claim(), "strict", date(2026, 5, 8), catalog=catalog).to_dict()
+    costs = chart_costs(
+        key, (), key.as_claim().diagnoses, graded, catalog, facility_pos=True, age=72, sex="M"
+    )
+    assert costs.key_total == costs.answer_total == D("5864.34")
+    assert costs.under == costs.over == D("0.00")
+    assert "MS-DRG relative weight" in costs.note

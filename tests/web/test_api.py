@@ -53,7 +53,7 @@ def test_unspecified_knee_is_a_laterality_or_specificity_error(client, auth):
         ({"policy": "lenient"}, "policy"),
         ({"date_of_service": "03/02/2026"}, "date_of_service"),
         ({"date_of_service": None}, "date_of_service"),
-        ({"setting": "inpatient"}, "setting"),
+        ({"setting": "outpatient"}, "setting"),
         ({"key": "M17.11"}, "key"),
         ({"answer": {"diagnoses": "M17.11"}}, "answer.diagnoses"),
         ({"answer": {"lines": [{"code": "20610", "units": "lots"}]}}, "answer.lines[0].units"),

@@ -40,6 +40,7 @@ POLICY = {
     "lookup.index": "login",
     "reference.ed_facility_levels": "login",
     "lookup.detail": "login",
+    "lookup.pcs_builder": "login",
     "practice.home": "login",
     "practice.start": "login",
     "practice.drill": "login",
@@ -129,6 +130,7 @@ def _key_codes(template) -> set[str]:  # type: ignore[no-untyped-def]
     for choice in template.choices():
         key = generate(template, 0, choices=choice).key
         found |= {d.code for d in key.diagnoses} | {k.line.code for k in key.lines}
+        found |= {p.code for p in key.procedures}
     return found
 
 

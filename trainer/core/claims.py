@@ -12,15 +12,16 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Literal, TypeGuard, get_args
 
 from .integers import IntegerInputError, parse_int
 
-Setting = Literal["professional", "facility"]
+Setting = Literal["professional", "facility", "inpatient"]
 ClaimForm = Literal["CMS-1500", "UB-04"]
-CodeKind = Literal["icd10cm", "cpt", "hcpcs", "modifier", "revenue", "pos"]
+CodeKind = Literal["icd10cm", "cpt", "hcpcs", "modifier", "revenue", "pos", "icd10pcs"]
 
-SETTINGS: tuple[Setting, ...] = ("professional", "facility")
+SETTINGS: tuple[Setting, ...] = ("professional", "facility", "inpatient")
 # Edit tables a key may name instead of its setting's own (AnswerKey.claim_type).
 CLAIM_TYPES = ("", "dme")
 CODE_KINDS: tuple[CodeKind, ...] = get_args(CodeKind)
@@ -47,6 +48,12 @@ TYPE_OF_BILL_SHAPE = re.compile(r"^0[0-9]{3}$")  # FL 4: a leading zero, then th
 def is_external_cause(code: str) -> bool:
     """Whether an ICD-10-CM code is from chapter 20 (V00-Y99), which the UB-04 puts in FL 72."""
     return code[:1].upper() in ("V", "W", "X", "Y")
+
+
+MAX_PROCEDURES = 25  # ICD-10-PCS procedures of a stay (the 837I carries 25; FL74 shows 6)
+#: Present-on-admission indicators (UB-04 FL67 8th position): yes, no, documentation
+#: insufficient, clinically undetermined, and 1 = exempt from POA reporting.
+POA_INDICATORS: tuple[str, ...] = ("Y", "N", "U", "W", "1")
 
 
 class ClaimFormatError(ValueError):
@@ -88,12 +95,17 @@ class Claim:
     On a UB-04 the diagnoses are FL 67 (principal), FL 67A-Q (other) and FL 72 (external
     cause codes, which are always chapter 20 codes, so the form can tell them apart);
     ``type_of_bill`` is FL 4 and ``reason_for_visit`` FL 70 a-c. A CMS-1500 has neither.
+    An inpatient claim lists the principal diagnosis first, carries a POA indicator per
+    diagnosis (``poa``, aligned with ``diagnoses``) and ICD-10-PCS ``procedures`` instead of
+    service lines; both stay empty, and out of the JSON, on other claims.
     """
 
     diagnoses: tuple[str, ...] = ()
     lines: tuple[ServiceLine, ...] = ()
     type_of_bill: str = ""
     reason_for_visit: tuple[str, ...] = ()
+    poa: tuple[str, ...] = ()
+    procedures: tuple[ProcedureEntry, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -104,6 +116,10 @@ class Claim:
             data["type_of_bill"] = self.type_of_bill
         if self.reason_for_visit:
             data["reason_for_visit"] = list(self.reason_for_visit)
+        if self.poa:
+            data["poa"] = list(self.poa)
+        if self.procedures:
+            data["procedures"] = [p.to_dict() for p in self.procedures]
         return data
 
 
@@ -115,6 +131,8 @@ class KeyedDiagnosis:
     rationale: str = ""
     alternates: tuple[str, ...] = ()
     optional: bool = False  # guideline-optional (Y92/Y93/Y99...): right if entered, not missed
+    poa: str = ""  # inpatient: the present-on-admission indicator the record supports
+    poa_rationale: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -124,7 +142,39 @@ class KeyedDiagnosis:
         }
         if self.optional:
             data["optional"] = True
+        if self.poa:
+            data["poa"] = self.poa
+            data["poa_rationale"] = self.poa_rationale
         return data
+
+
+@dataclass(frozen=True, slots=True)
+class ProcedureEntry:
+    """An ICD-10-PCS procedure of an inpatient stay (UB-04 FL74) and the day it was done."""
+
+    code: str
+    date: str = ""  # ISO date as entered; the grader does not score it
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "date": self.date}
+
+
+@dataclass(frozen=True, slots=True)
+class KeyedProcedure:
+    """A keyed ICD-10-PCS procedure, the codes also accepted, and why it is coded so."""
+
+    code: str
+    rationale: str = ""
+    alternates: tuple[str, ...] = ()
+    date: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "rationale": self.rationale,
+            "alternates": list(self.alternates),
+            "date": self.date,
+        }
 
 
 NOT_CODED_REASONS: tuple[str, ...] = (
@@ -226,6 +276,8 @@ class AnswerKey:
     # "dme" for a DMEPOS supplier claim (CMS-1500 to the DME MAC), whose HCPCS A/E/K/L codes
     # carry a practitioner MUE of 0 (not payable to a physician) but a real supplier MUE.
     claim_type: str = ""
+    # Inpatient only: the ICD-10-PCS procedures of the stay (UB-04 FL 74).
+    procedures: tuple[KeyedProcedure, ...] = ()
 
     def edit_setting(self) -> str:
         """The setting the claim-edit replay and MUE look-ups use."""
@@ -233,15 +285,18 @@ class AnswerKey:
 
     def as_claim(self) -> Claim:
         """The key's own primary answer: what a perfect trainee would enter."""
+        inpatient = self.setting == "inpatient"
         return Claim(
             diagnoses=tuple(d.code for d in self.diagnoses),
             lines=tuple(k.line for k in self.lines),
             type_of_bill=self.type_of_bill,
             reason_for_visit=tuple(d.code for d in self.reason_for_visit),
+            poa=tuple(d.poa for d in self.diagnoses) if inpatient else (),
+            procedures=tuple(ProcedureEntry(p.code, p.date) for p in self.procedures),
         )
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "diagnoses": [d.to_dict() for d in self.diagnoses],
             "lines": [k.to_dict() for k in self.lines],
             "setting": self.setting,
@@ -256,6 +311,9 @@ class AnswerKey:
                 else {}
             ),
         }
+        if self.procedures:
+            data["procedures"] = [p.to_dict() for p in self.procedures]
+        return data
 
 
 # --------------------------------------------------------------------------- parsing
@@ -330,7 +388,24 @@ def claim_from_dict(data: Any, where: str = "claim") -> Claim:
             )
         )
     )
-    return Claim(diagnoses, lines, _type_of_bill(data.get("type_of_bill"), where), reasons)
+    poa = tuple(
+        _as_poa(p, f"{where}.poa[{i}]")
+        for i, p in enumerate(_as_list(data.get("poa"), f"{where}.poa", MAX_DIAGNOSES))
+    )
+    procedures = tuple(
+        _procedure_from_dict(p, f"{where}.procedures[{i}]")
+        for i, p in enumerate(
+            _as_list(data.get("procedures"), f"{where}.procedures", MAX_PROCEDURES)
+        )
+    )
+    return Claim(
+        diagnoses,
+        lines,
+        _type_of_bill(data.get("type_of_bill"), where),
+        reasons,
+        poa=poa,
+        procedures=procedures,
+    )
 
 
 def _type_of_bill(value: Any, where: str) -> str:
@@ -342,6 +417,40 @@ def _type_of_bill(value: Any, where: str) -> str:
             f"{where}.type_of_bill", "must be four digits with a leading zero (e.g. 0131)"
         )
     return value.strip()
+
+
+def _as_poa(value: Any, field_name: str) -> str:
+    """A POA indicator as typed ("y" -> "Y"); blank stays blank (graded as missing)."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ClaimFormatError(field_name, "must be one of Y, N, U, W, 1 or blank")
+    text = value.strip().upper()
+    if text and text not in POA_INDICATORS:
+        raise ClaimFormatError(field_name, "must be one of Y, N, U, W, 1 or blank")
+    return text
+
+
+def _as_date_text(value: Any, field_name: str) -> str:
+    if value in (None, ""):
+        return ""
+    if not isinstance(value, str) or len(value) > 10:
+        raise ClaimFormatError(field_name, "must be a date YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value.strip()).isoformat()
+    except ValueError as exc:
+        raise ClaimFormatError(field_name, "must be a date YYYY-MM-DD") from exc
+
+
+def _procedure_from_dict(data: Any, where: str) -> ProcedureEntry:
+    if isinstance(data, str):
+        return ProcedureEntry(_as_code(data, where))
+    if not isinstance(data, Mapping):
+        raise ClaimFormatError(where, "must be a code or an object with 'code' and 'date'")
+    return ProcedureEntry(
+        _as_code(data.get("code"), f"{where}.code"),
+        _as_date_text(data.get("date"), f"{where}.date"),
+    )
 
 
 def key_from_dict(data: Any, setting: Setting | None = None, where: str = "key") -> AnswerKey:
@@ -380,7 +489,7 @@ def key_from_dict(data: Any, setting: Setting | None = None, where: str = "key")
     )
     chosen = setting or data.get("setting") or "professional"
     if chosen not in SETTINGS:
-        raise ClaimFormatError("setting", "must be 'professional' or 'facility'")
+        raise ClaimFormatError("setting", "must be 'professional', 'facility' or 'inpatient'")
     em_raw = data.get("em")
     em = _em_from_dict(em_raw, f"{where}.em") if em_raw else None
     not_coded = tuple(
@@ -390,6 +499,22 @@ def key_from_dict(data: Any, setting: Setting | None = None, where: str = "key")
     claim_type = str(data.get("claim_type") or "")
     if claim_type not in CLAIM_TYPES:
         raise ClaimFormatError("claim_type", "must be empty or 'dme'")
+    procedures = []
+    for i, item in enumerate(
+        _as_list(data.get("procedures"), f"{where}.procedures", MAX_PROCEDURES)
+    ):
+        spot = f"{where}.procedures[{i}]"
+        if not isinstance(item, Mapping):
+            item = {"code": item}
+        alts = _as_list(item.get("alternates"), f"{spot}.alternates", MAX_ALTERNATES)
+        procedures.append(
+            KeyedProcedure(
+                _as_code(item.get("code"), f"{spot}.code").upper(),
+                str(item.get("rationale") or ""),
+                tuple(_as_code(a, f"{spot}.alternates").upper() for a in alts),
+                _as_date_text(item.get("date"), f"{spot}.date"),
+            )
+        )
     return AnswerKey(
         diagnoses,
         tuple(lines),
@@ -400,11 +525,13 @@ def key_from_dict(data: Any, setting: Setting | None = None, where: str = "key")
         _type_of_bill(data.get("type_of_bill"), where),
         reasons,
         claim_type=claim_type,
+        procedures=tuple(procedures),
     )
 
 
 def _keyed_diagnoses(value: Any, where: str, limit: int) -> tuple[KeyedDiagnosis, ...]:
-    """Keyed ICD-10-CM entries: plain strings (the API's shape) or objects with ``code``."""
+    """Keyed ICD-10-CM entries: plain strings (the API's shape) or objects with ``code``
+    (and, on an inpatient key, the POA indicator the record supports)."""
     found: list[KeyedDiagnosis] = []
     for i, item in enumerate(_as_list(value, where, limit)):
         spot = f"{where}[{i}]"
@@ -416,6 +543,8 @@ def _keyed_diagnoses(value: Any, where: str, limit: int) -> tuple[KeyedDiagnosis
                     str(item.get("rationale") or ""),
                     tuple(_as_code(a, f"{spot}.alternates") for a in alts),
                     _as_flag(item.get("optional"), f"{spot}.optional"),
+                    _as_poa(item.get("poa"), f"{spot}.poa"),
+                    str(item.get("poa_rationale") or ""),
                 )
             )
         else:
@@ -479,7 +608,11 @@ __all__ = [
     "KeyedLine",
     "MAX_EXTERNAL_CAUSES",
     "MAX_REASONS_FOR_VISIT",
+    "KeyedProcedure",
+    "MAX_PROCEDURES",
     "NOT_CODED_REASONS",
+    "POA_INDICATORS",
+    "ProcedureEntry",
     "NotCoded",
     "ServiceLine",
     "Setting",

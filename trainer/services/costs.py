@@ -14,6 +14,7 @@ from trainer.core.codesets.cms_catalog import NATIONAL, Gpci
 from trainer.core.pricing.costs import ChartCosts, chart_costs, figures
 from trainer.core.pricing.pfs import is_facility_pos
 
+from ..domain import domain
 from ..models import Attempt
 from .keys import current_key, variant_of
 
@@ -38,6 +39,7 @@ def costs_of(
         age=variant.patient.age,
         sex=variant.patient.sex,
         gpci=gpci,
+        drg_base_rate=domain().drg_base_rate,
     )
 
 

@@ -26,8 +26,13 @@ from trainer.core.grading.entry import (
     ub04_from_mapping,
 )
 from trainer.core.grading.grader import PatientFacts, grade
+from trainer.core.grading.inpatient_entry import (
+    InpatientRows,
+    parse_inpatient_entry,
+    rows_from_mapping,
+)
 
-from ..core.claims import Claim, ServiceLine
+from ..core.claims import Claim, ProcedureEntry, ServiceLine
 from ..core.content.sandbox import RenderLimitError
 from ..database import rows_changed, write_transaction
 from ..extensions import db
@@ -255,6 +260,8 @@ def submit_attempt(
 
 def draft_claim(attempt: Attempt) -> Claim:
     """What the trainee had saved; entries that do not parse are dropped."""
+    if attempt.setting == "inpatient":
+        return _inpatient_draft(attempt.draft or {})
     facility = attempt.setting == "facility"
     dx, lines = entry_from_mapping(attempt.draft or {})
     ub04 = ub04_from_mapping(attempt.draft or {}) if facility else None
@@ -296,6 +303,28 @@ def _kept_ub04(ub04: UB04Entry) -> Claim:
         tob.type_of_bill if tob else "",
         tuple(r for c in reasons for r in c.reason_for_visit),
     )
+
+
+def _inpatient_draft(draft: dict[str, Any]) -> Claim:
+    """An inpatient draft: each diagnosis (with its POA) and procedure row that parses."""
+    rows = rows_from_mapping(draft)
+    claim, _ = parse_inpatient_entry(rows)
+    if claim is not None:
+        return claim
+    dx: list[str] = []
+    poa: list[str] = []
+    procs: list[ProcedureEntry] = []
+    for n, code in enumerate(rows.diagnoses):
+        flag = rows.poa[n] if n < len(rows.poa) else ""
+        one, _ = parse_inpatient_entry(InpatientRows([code], [flag], []))
+        if one is not None and one.diagnoses:
+            dx.append(one.diagnoses[0])
+            poa.append(one.poa[0])
+    for row in rows.procedures:
+        one, _ = parse_inpatient_entry(InpatientRows([], [], [row]))
+        if one is not None:
+            procs.extend(one.procedures)
+    return Claim(tuple(dx), poa=tuple(poa), procedures=tuple(procs))
 
 
 def submit_saved_draft(attempt: Attempt, catalog: Any, ended_at: datetime) -> SubmitOutcome:

@@ -170,7 +170,7 @@ def grade_claim() -> ResponseReturnValue:
         raise ApiInputError("policy", f"must be one of {', '.join(POLICIES)}")
     setting = body.get("setting", "professional")
     if setting not in SETTINGS:
-        raise ApiInputError("setting", "must be 'professional' or 'facility'")
+        raise ApiInputError("setting", f"must be one of {', '.join(SETTINGS)}")
     dos = _dos(body.get("date_of_service"), "date_of_service")
     key = key_from_dict(body.get("key"), setting, where="key")
     answer = claim_from_dict(body.get("answer"), where="answer")

@@ -10,7 +10,9 @@ from flask_login import login_required
 
 from trainer.core.codesets.catalog import KIND_NAMES
 from trainer.core.codesets.codes import normalize
+from trainer.core.codesets.icd10pcs_axes import axis_names
 from trainer.core.codesets.index_terms import SOURCE_LABEL, TABLE_EDITION
+from trainer.core.codesets.pcs_catalog import PCS_SHAPE
 
 from ..core.claims import CODE_KINDS, MAX_CODE_LENGTH, is_code_kind
 from ..domain import domain
@@ -55,6 +57,35 @@ def index() -> ResponseReturnValue:
         ),
         latest_year=catalog.icd_years[-1],
     ), status
+
+
+@bp.get("/pcs")
+@login_required
+def pcs_builder() -> ResponseReturnValue:
+    """Build an ICD-10-PCS code axis by axis: each step offers only the characters some valid
+    code continues with, named from the codes themselves (see ``codesets.pcs_catalog``)."""
+    raw = request.args.get("prefix", "")
+    prefix = "".join(raw.split()).upper()
+    pcs = domain().catalog.pcs
+    if len(prefix) > 7 or (prefix and not PCS_SHAPE.match(prefix)):
+        abort(400, description="A PCS prefix is up to 7 letters and digits (no I or O).")
+    dos = _dos_arg()
+    steps = pcs.axis_values(prefix) if prefix else ()
+    options = pcs.options(prefix, dos)
+    if prefix and not options and len(prefix) < 7:
+        abort(404, description=f"No ICD-10-PCS code starts with {prefix}.")
+    names = axis_names(prefix or "0")
+    return render_template(
+        "lookup/pcs_builder.html",
+        prefix=prefix,
+        steps=steps,
+        options=options,
+        axis=names[len(prefix)] if len(prefix) < 7 else "",
+        root=pcs.root_operation(prefix) if len(prefix) >= 3 else None,
+        complete=pcs.check(prefix, dos) if len(prefix) == 7 and dos else None,
+        title=pcs.title(prefix) if len(prefix) == 7 else "",
+        dos=dos.isoformat() if dos else "",
+    )
 
 
 @bp.get("/<kind>/<code>")

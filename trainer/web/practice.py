@@ -41,6 +41,12 @@ from trainer.core.grading.entry import (
     ub04_from_mapping,
     ub04_to_mapping,
 )
+from trainer.core.grading.inpatient_entry import (
+    InpatientRows,
+    parse_inpatient_entry,
+    rows_from_form,
+    rows_from_mapping,
+)
 
 from ..core.claims import (
     MAX_DIAGNOSES,
@@ -175,12 +181,15 @@ def _render_chart(
     problems: Any,
     status: int,
     ub04: UB04Entry | None = None,
+    inpatient: InpatientRows | None = None,
 ) -> ResponseReturnValue:
     variant = service.variant_of(attempt)
     facility = attempt.setting == "facility"
     if facility and ub04 is None:
         ub04 = ub04_from_mapping(attempt.draft or {})
     ub04 = ub04 or UB04Entry()
+    if attempt.setting == "inpatient" and inpatient is None:
+        inpatient = rows_from_mapping(attempt.draft or {}).padded(SHOWN_DIAGNOSES, 4)
     return (
         render_template(
             "practice/chart.html",
@@ -197,6 +206,7 @@ def _render_chart(
             external_causes=_padded(ub04.external_causes, MAX_EXTERNAL_CAUSES),
             specialty_name=SPECIALTIES.get(attempt.specialty, attempt.specialty),
             deadline=_exam_deadline(attempt),
+            inpatient=inpatient,
         ),
         status,
     )
@@ -277,10 +287,17 @@ def submit(attempt_id: int) -> ResponseReturnValue:
         if item.status != "in_progress":
             flash("This chart was already submitted.", "info")
             return redirect(_after_submit(item), 303)
+        if item.setting == "inpatient":
+            rows = rows_from_form(request.form)
+            claim, problems = parse_inpatient_entry(rows)
+            if claim is None:
+                shown = rows.padded(SHOWN_DIAGNOSES, 4)
+                return _render_chart(item, [], [], problems, 400, inpatient=shown)
         dx, lines = _form_entry(request.form)
         facility = item.setting == "facility"
         ub04 = _form_ub04(request.form) if facility else None
-        claim, problems = parse_entry(dx, lines, facility, ub04)
+        if item.setting != "inpatient":
+            claim, problems = parse_entry(dx, lines, facility, ub04)
         if claim is None:
             dx_rows = dx + [""] * max(0, SHOWN_DIAGNOSES - len(dx))
             line_rows = lines + [EntryLine()] * max(0, SHOWN_LINES - len(lines))
@@ -334,6 +351,8 @@ def draft(attempt_id: int) -> ResponseReturnValue:
     }
     if item.setting == "facility":
         saved.update(ub04_to_mapping(ub04_from_mapping(payload)))
+    if item.setting == "inpatient":
+        saved = rows_from_mapping(payload).to_draft()
     try:
         stored = service.save_draft(item, saved)
     except service.ExamClosedError as exc:

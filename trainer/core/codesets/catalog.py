@@ -34,6 +34,7 @@ from trainer.core.codesets.codes import guess_kind, normalize
 from trainer.core.codesets.curated import CuratedSets, Entry, load_curated
 from trainer.core.codesets.icd10cm_catalog import IcdCatalog
 from trainer.core.codesets.index_terms import source_label
+from trainer.core.codesets.pcs_catalog import PcsCatalog
 from trainer.core.codesets.results import (
     KIND_NAMES,
     REASONS,
@@ -69,6 +70,8 @@ class Catalog:
         # CPT, HCPCS Level II, PFS and NCCI tables (see cms_catalog), on the same connection.
         self.icd = IcdCatalog(self._db, self.icd_years)
         self.cms = CmsCatalog(self._db)
+        # ICD-10-PCS FY2026 (inpatient procedures), on the same connection.
+        self.pcs = PcsCatalog(self._db)
         self.engine = SearchEngine(self, self._db, load_shorthand())
 
     @classmethod
@@ -105,11 +108,19 @@ class Catalog:
     # ------------------------------------------------------------------ years
 
     def years(self, kind: CodeKind) -> tuple[int, ...]:
+        if kind == "icd10pcs":
+            return (2026,) if self.pcs.loaded else ()
         if kind == "icd10cm":
             return self.icd_years
         return self.cms.years or self.curated.years
 
     def year_for(self, kind: CodeKind, dos: date) -> int:
+        if kind == "icd10pcs":
+            if not self.pcs.loaded or not self.pcs.in_range(dos):
+                raise CodeYearError(
+                    f"ICD-10-PCS is loaded for discharges {self.pcs.span()}; {dos} is outside"
+                )
+            return fiscal_year(dos)
         year = fiscal_year(dos) if kind == "icd10cm" else dos.year
         loaded = self.years(kind)
         if year not in loaded:
@@ -126,6 +137,8 @@ class Catalog:
 
     def validate(self, code: str, kind: CodeKind, dos: date) -> Validation:
         """Valid, or the one precise reason it is not (see REASONS)."""
+        if kind == "icd10pcs":
+            return self._validate_pcs(code, dos)
         shape = guess_kind(code)
         text = normalize(code, shape if shape in ("cpt", "hcpcs") else kind)
         if kind == "icd10cm" and shape == "hcpcs":
@@ -146,6 +159,31 @@ class Catalog:
         if kind == "icd10cm":
             return self.icd.validate(text, self.year_for("icd10cm", dos), dos)
         return self._validate_curated(text, kind, dos)
+
+    def _validate_pcs(self, code: str, dos: date) -> Validation:
+        """ICD-10-PCS on the discharge date: only a valid 7-character code is billable."""
+        self.year_for("icd10pcs", dos)
+        text = "".join(str(code).split()).upper()
+        shape = guess_kind(text)
+        if shape in ("icd10cm", "cpt", "hcpcs") and self.pcs.row(text) is None:
+            return Validation(
+                False,
+                text,
+                "icd10pcs",
+                "wrong_kind",
+                f"{text} is {KIND_NAMES[shape]}, not {KIND_NAMES['icd10pcs']}.",
+                (),
+            )
+        found = self.pcs.check(text, dos)
+        return Validation(
+            found.valid,
+            found.code,
+            "icd10pcs",
+            found.reason,
+            found.message,
+            found.suggestions,
+            found.title,
+        )
 
     def _validate_cms(self, text: str, kind: CodeKind, dos: date) -> Validation | None:
         """CPT numbers from the PFS years, HCPCS codes and modifiers from the CMS file."""
@@ -238,6 +276,8 @@ class Catalog:
         return self.validate(code, kind, dos).valid
 
     def title(self, code: str, kind: CodeKind, dos: date | None = None) -> str | None:
+        if kind == "icd10pcs":
+            return self.pcs.title("".join(str(code).split()).upper())
         text = normalize(code, kind)
         if kind == "icd10cm":
             years = [self.year_for(kind, dos)] if dos else list(reversed(self.icd_years))
@@ -255,6 +295,8 @@ class Catalog:
         return self.curated.title(text, kind)
 
     def detail(self, code: str, kind: CodeKind) -> CodeDetail | None:
+        if kind == "icd10pcs":
+            return self._pcs_detail("".join(str(code).split()).upper())
         text = normalize(code, kind)
         if kind != "icd10cm":
             entry = self.curated.entry(text, kind)
@@ -362,6 +404,8 @@ class Catalog:
         HCPCS Level II code, every CPT number of the PFS) fill in what the curated sets lack:
         a code typed exactly comes first, other CMS matches after the engine's own hits.
         """
+        if kind == "icd10pcs":
+            return self._search_pcs(query, dos, limit)
         hits = self.engine.search(query, kind, dos, limit)
         if kind not in (None, "cpt", "hcpcs"):
             return hits
@@ -377,6 +421,14 @@ class Catalog:
         # The engine puts codes of another year last; full-file matches go before them.
         cut = next((i for i, h in enumerate(hits) if _other_year(h.note)), len(hits))
         return (exact + hits[:cut] + more + hits[cut:])[:limit]
+
+    def _search_pcs(self, query: str, dos: date | None, limit: int) -> list[SearchHit]:
+        """PCS titles (FTS5) or a code prefix; codes not valid on the date come last."""
+        hits = []
+        for code, title, ok in self.pcs.search(query, dos, limit):
+            note = "" if ok else "not valid on this date"
+            hits.append(SearchHit(code, "icd10pcs", title, True, 1.0, note))
+        return hits
 
     # ------------------------------------------------------------------ rows for the engine
 
@@ -450,6 +502,40 @@ class Catalog:
         return CodeSetDiff(kind, from_year, to_year, added, tuple((c, t) for c, t in gone), revised)
 
     # ------------------------------------------------------------------ CPT / HCPCS (CMS)
+
+    def _pcs_detail(self, text: str) -> CodeDetail | None:
+        """A PCS code or table: its axes (what each character means) and root operation."""
+        row = self.pcs.row(text)
+        if row is None:
+            return None
+        title, valid, start, end = row
+        notes: dict[str, list[str] | str] = {
+            "axes": [f"{n}: {c} = {label}" for n, c, label in self.pcs.axis_values(text)]
+        }
+        root = self.pcs.root_operation(text)
+        if root:
+            notes["root_operation"] = f"{root[0]}: {root[1]} (the trainer's wording)"
+        notes["source"] = "ICD-10-PCS FY2026 (CMS), April 2026 update."
+        status = ""
+        if start > "2025-10-01":
+            status = f"new on {start} (April 2026 update)"
+        elif end:
+            status = f"valid until {end}, deleted by the April 2026 update"
+        below = self.pcs.options(text) if len(text) < 7 else ()
+        children = tuple(o.code or text + o.char for o in below)
+        return CodeDetail(
+            text,
+            "icd10pcs",
+            title,
+            bool(valid),
+            text[:-1] if len(text) > 3 else "",
+            children[:40],
+            notes,
+            {},
+            (2026,),
+            (),
+            status,
+        )
 
     def _cms_detail(self, text: str, kind: CodeKind) -> CodeDetail | None:
         if kind == "cpt":

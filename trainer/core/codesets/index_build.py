@@ -30,6 +30,7 @@ from trainer.core.codesets.icd10cm_source import (
     read_tabular,
     shipped_releases,
 )
+from trainer.core.codesets.icd10pcs_source import read_pcs
 from trainer.core.codesets.index_terms import (
     Term,
     alphabetic_index_terms,
@@ -38,8 +39,9 @@ from trainer.core.codesets.index_terms import (
 )
 
 # 4: the CMS tables joined the index; 5: ICD-10-CM from the CDC files with the Index layer;
-# 6: both together; 7: the PFS RVU components, payment indicators and GPCIs (pricing).
-SCHEMA_VERSION = "7"
+# 6: both together; 7: the PFS RVU components, payment indicators and GPCIs (pricing);
+# 8: ICD-10-PCS FY2026 (October 2025 release and April 2026 update).
+SCHEMA_VERSION = "8"
 
 
 @dataclass(frozen=True)
@@ -51,12 +53,14 @@ class BuildReport:
     seconds: float
     cms: CmsBuildReport | None = None
     size_bytes: int = 0
+    pcs: int = 0
 
     def __str__(self) -> str:
         years = ", ".join(
             f"FY{y}: {self.rows[y]:,} codes ({self.billable[y]:,} billable)" for y in self.rows
         )
         cms = f"; {self.cms}" if self.cms else ""
+        cms += f"; ICD-10-PCS FY2026: {self.pcs:,} codes" if self.pcs else ""
         size = self.path.stat().st_size / 1e6 if self.path.exists() else 0.0
         return (
             f"Code-set index {self.path}: ICD-10-CM {years}; {self.terms:,} index terms{cms}; "
@@ -93,6 +97,11 @@ CREATE TABLE terms (
 );
 CREATE INDEX terms_code ON terms (code);
 CREATE TABLE vocab (word TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE pcs (
+    code TEXT PRIMARY KEY, title TEXT NOT NULL, short TEXT NOT NULL, valid INTEGER NOT NULL,
+    start TEXT NOT NULL, end TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE VIRTUAL TABLE pcs_fts USING fts5(code UNINDEXED, title, tokenize='porter unicode61');
 CREATE VIRTUAL TABLE terms_fts USING fts5(
     text, extra, content='terms', content_rowid='id', tokenize='porter unicode61',
     detail='column'
@@ -177,6 +186,26 @@ def _write_terms(conn: sqlite3.Connection, terms: Iterable[Term]) -> int:
     return len(rows)
 
 
+def _write_pcs(conn: sqlite3.Connection) -> int:
+    """ICD-10-PCS rows (codes and table headers, each with the dates it is valid between)
+    and the word index the look-up searches; returns the number of valid codes."""
+    rows = read_pcs()
+    conn.executemany(
+        "INSERT INTO pcs VALUES (?, ?, ?, ?, ?, ?)",
+        [(r.code, r.title, r.short, 1 if r.valid else 0, r.start, r.end) for r in rows],
+    )
+    conn.executemany(
+        "INSERT INTO pcs_fts (code, title) VALUES (?, ?)",
+        [(r.code, r.title) for r in rows if r.valid],
+    )
+    conn.execute("INSERT INTO pcs_fts (pcs_fts) VALUES ('optimize')")
+    conn.execute(
+        "INSERT INTO meta VALUES ('pcs_source', ?)",
+        ("ICD-10-PCS: CMS FY2026 order file (April 2026 update) and April 2026 addenda",),
+    )
+    return sum(1 for r in rows if r.valid)
+
+
 def build_index(
     out: Path,
     icd10cm_index: Path | None = None,
@@ -241,6 +270,7 @@ def build_index(
             ],
         )
         cms = build_cms_tables(conn)
+        pcs = _write_pcs(conn)
         conn.execute(
             "INSERT OR REPLACE INTO meta VALUES ('build_seconds', ?)",
             (f"{time.perf_counter() - started:.2f}",),
@@ -250,7 +280,7 @@ def build_index(
         conn.close()
     tmp_path.replace(out)
     return BuildReport(
-        out, rows, billable, count, time.perf_counter() - started, cms, out.stat().st_size
+        out, rows, billable, count, time.perf_counter() - started, cms, out.stat().st_size, pcs
     )
 
 

@@ -28,6 +28,7 @@ KIND_NAMES = {
     "modifier": "a modifier",
     "revenue": "a revenue code",
     "pos": "a place-of-service code",
+    "icd10pcs": "an ICD-10-PCS code",
 }
 SET_NAMES = {
     "icd10cm": "ICD-10-CM",
@@ -36,6 +37,7 @@ SET_NAMES = {
     "modifier": "Modifiers",
     "revenue": "Revenue codes",
     "pos": "Place-of-service codes",
+    "icd10pcs": "ICD-10-PCS",
 }
 
 

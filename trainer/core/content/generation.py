@@ -278,7 +278,7 @@ def build_key(template: Template, context: Mapping[str, Any], dos: date) -> Answ
     override = spec.pop("by_year", {}).get(str(fiscal_year(dos)), {})
     spec.update(override)
     data: dict[str, Any] = {}
-    for section in ("diagnoses", "lines", "reason_for_visit"):
+    for section in ("diagnoses", "lines", "reason_for_visit", "procedures"):
         entries = []
         for entry in spec.get(section, []):
             when = entry.get("when")

@@ -35,9 +35,10 @@ SPECIALTIES: dict[str, str] = {
     "pediatrics": "Pediatrics: vaccines and well-child care",
     "care_management": "Care management and telehealth",
     "dme_supplies": "DME and supplies (HCPCS Level II)",
+    "inpatient": "Inpatient facility (ICD-10-PCS, POA, MS-DRG)",
 }
-SETTINGS = ("professional", "facility")
-CLAIM_FORMS = {"professional": "CMS-1500", "facility": "UB-04"}
+SETTINGS = ("professional", "facility", "inpatient")
+CLAIM_FORMS = {"professional": "CMS-1500", "facility": "UB-04", "inpatient": "UB-04"}
 REQUIRED = (
     "id",
     "version",
@@ -261,7 +262,9 @@ def parse_template(
         raise TemplateError(meta_path, "id must be a lower-case uuid4", _line_of(text, "id ="))
     if meta["setting"] not in SETTINGS:
         raise TemplateError(
-            meta_path, "setting must be professional or facility", _line_of(text, "setting")
+            meta_path,
+            "setting must be professional, facility or inpatient",
+            _line_of(text, "setting"),
         )
     if meta["claim_form"] != CLAIM_FORMS[meta["setting"]]:
         raise TemplateError(
@@ -280,7 +283,9 @@ def parse_template(
             _line_of(text, "specialty"),
         )
     key = meta.get("key")
-    if not isinstance(key, dict) or not (key.get("diagnoses") or key.get("lines")):
+    if not isinstance(key, dict) or not (
+        key.get("diagnoses") or key.get("lines") or key.get("procedures")
+    ):
         raise TemplateError(
             meta_path,
             "a [key] with diagnoses and/or lines is required",

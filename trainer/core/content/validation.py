@@ -57,8 +57,11 @@ class CheckReport:
 
 
 def _key_signature(key: Any) -> tuple[Any, ...]:
+    claim = key.as_claim()
     return (
-        key.as_claim().diagnoses,
+        claim.diagnoses,
+        claim.poa,
+        tuple(p.code for p in claim.procedures),
         tuple(
             (k.line.code, k.line.modifiers, k.line.units, k.line.revenue_code) for k in key.lines
         ),
@@ -67,6 +70,7 @@ def _key_signature(key: Any) -> tuple[Any, ...]:
 
 def _codes_in_key(key: Any) -> list[tuple[str, str]]:
     found = [(d.code, "icd10cm") for d in key.diagnoses]
+    found.extend((p.code, "icd10pcs") for p in getattr(key, "procedures", ()))
     for keyed in key.lines:
         found.append((keyed.line.code, guess_kind(keyed.line.code) or "cpt"))
         found.extend((m, "modifier") for m in keyed.line.modifiers)
@@ -96,7 +100,9 @@ def title_gives_away(title: str, codes: set[tuple[str, str]]) -> list[str]:
         for code, kind in sorted(codes):
             if kind == "modifier":
                 continue
-            if kind in ("icd10cm", "cpt", "hcpcs", "revenue") and _gives_away(token, code):
+            if kind in ("icd10cm", "cpt", "hcpcs", "revenue", "icd10pcs") and _gives_away(
+                token, code
+            ):
                 found.append(f"key code {token}")
                 break
             icd_like = len(bare) >= 3 and bare[0].isalpha() and bare[1:3].isdigit()
@@ -191,6 +197,14 @@ def _check_variant(
             report.add(meta, f"[{label}] professional line {n + 1} carries a revenue code")
         if any(p > len(key.diagnoses) for p in line.pointers):
             report.add(meta, f"[{label}] line {n + 1} points past the diagnoses")
+    if template.setting == "inpatient":
+        for d in key.diagnoses:
+            if not d.poa:
+                report.add(meta, f"[{label}] inpatient diagnosis {d.code} has no POA indicator")
+        if key.lines:
+            report.add(
+                meta, f"[{label}] an inpatient key codes procedures in ICD-10-PCS, not lines"
+            )
     keyed = {d.code for d in key.diagnoses} | {k.line.code for k in key.lines}
     for decoy in key.not_coded:
         if decoy.code in keyed:
@@ -217,8 +231,8 @@ def _check_variant(
             )
     for problem in chart_problems(template, variant):
         report.add(template.path / "chart.md.j2", f"[{label}] {problem}")
-    for code, _ in _codes_in_key(key):
-        if guess_kind(code) in ("icd10cm", "cpt", "hcpcs") and _gives_away(
+    for code, kind in _codes_in_key(key):
+        if (kind == "icd10pcs" or guess_kind(code) in ("icd10cm", "cpt", "hcpcs")) and _gives_away(
             variant.chart_markdown, code
         ):
             report.add(template.path / "chart.md.j2", f"[{label}] the chart prints {code}")

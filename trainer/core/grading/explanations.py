@@ -159,6 +159,54 @@ NOT_CODED: dict[str, tuple[str, str]] = {
     ),
 }
 
+# Inpatient facility coding (UB-04, type of bill 111): the rules behind the inpatient errors.
+INPATIENT_RULES: dict[str, str] = {
+    "principal_dx": (
+        "the principal diagnosis is the condition established after study to be chiefly "
+        "responsible for occasioning the admission of the patient to the hospital for care "
+        "(UHDDS; ICD-10-CM Official Guidelines Section II). Codes for symptoms integral to "
+        "an established diagnosis are not principal (II.A); an uncertain diagnosis documented "
+        "at discharge as probable, suspected or likely is coded as if established (II.H)."
+    ),
+    "secondary": (
+        "other diagnoses are reported when they coexist at admission or develop later and "
+        "affect the care: clinical evaluation, therapeutic treatment, diagnostic procedures, "
+        "extended length of stay or increased nursing care and/or monitoring (UHDDS; "
+        "Section III); uncertain diagnoses at discharge are coded as if established (III.C)."
+    ),
+    "poa_indicator": (
+        "present on admission means present at the time the order for inpatient admission "
+        "occurs, including conditions that arose during an outpatient encounter (emergency "
+        "department, observation, outpatient surgery) before it: Y yes, N no, U the "
+        "documentation is insufficient to decide (query the provider), W the provider cannot "
+        "clinically determine it, 1 (blank on the 837I) a code exempt from POA reporting "
+        "(ICD-10-CM Official Guidelines Appendix I)."
+    ),
+    "pcs_axis": (
+        "an ICD-10-PCS code is built character by character from one row of a PCS table; each "
+        "character is an axis (for Medical and Surgical: section, body system, root operation, "
+        "body part, approach, device, qualifier), and the root operation is chosen by the "
+        "objective of the procedure (ICD-10-PCS Official Guidelines B3.1a); the approach is "
+        "how the site was reached (B5), the device what remains after the procedure (B6)."
+    ),
+    "principal_procedure": (
+        "the principal procedure is the one performed for definitive treatment rather than "
+        "for diagnostic or exploratory purposes, or to treat a complication; when several "
+        "qualify, the one most related to the principal diagnosis (UHDDS)."
+    ),
+    "drg_mismatch": (
+        "the MS-DRG is assigned from the principal diagnosis, the secondary diagnoses (CC "
+        "and MCC, with exclusions by the principal), the procedures, age, sex and discharge "
+        "status; the hospital is paid the DRG's relative weight times its base rate, so a "
+        "different DRG is a different payment."
+    ),
+    "missed_cc_mcc": (
+        "a secondary diagnosis on the CMS CC or MCC list raises the severity level of the "
+        "MS-DRG unless the principal diagnosis excludes it; leaving a documented CC or MCC "
+        "off the claim understates the stay and lowers the payment."
+    ),
+}
+
 # Why one diagnosis goes before another: the rule the grader can show applies.
 SEQUENCE_RULES: dict[str, str] = {
     "order_note": (
@@ -221,6 +269,7 @@ def sentence(entered: str, supported: str, kind: str, rationale: str = "") -> st
 
 
 __all__ = [
+    "INPATIENT_RULES",
     "NOT_CODED",
     "RULES",
     "SEQUENCE_RULES",

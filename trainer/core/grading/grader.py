@@ -20,8 +20,9 @@ from typing import Any
 
 from trainer.core.claims import AnswerKey, Claim, KeyedDiagnosis, KeyedLine, ServiceLine
 from trainer.core.grading.claim_edits import replay_edits
-from trainer.core.grading.diagnoses import grade_diagnoses
+from trainer.core.grading.diagnoses import DxOutcome, grade_diagnoses
 from trainer.core.grading.em import explain_em
+from trainer.core.grading.inpatient import grade_inpatient
 from trainer.core.grading.lines import grade_lines, normalize_line
 from trainer.core.grading.lookups import Lookups, lookups_for
 from trainer.core.grading.scoring import tally
@@ -85,6 +86,7 @@ def _prepared(key: AnswerKey, lk: Lookups) -> tuple[AnswerKey, ...]:
                 key.type_of_bill,
                 key.reason_for_visit,
                 claim_type=key.claim_type,
+                procedures=key.procedures,
             )
         )
     return tuple(
@@ -107,8 +109,11 @@ def _grade_one(
     lk: Lookups,
     edits: tuple[EditResult, ...],
     variant: int,
+    patient: PatientFacts | None = None,
 ) -> Grade:
     dx = grade_diagnoses(key.diagnoses, diagnoses, dos, lk, key.not_coded)
+    if key.setting == "inpatient":
+        return _grade_stay(key, dx, answer, entered, policy, dos, lk, variant, patient)
     ln = grade_lines(key.lines, lines, dx, dos, lk, key.not_coded, key.edit_setting())
     em = None
     line_errors = ln.errors
@@ -144,6 +149,38 @@ def _grade_one(
     )
 
 
+def _grade_stay(
+    key: AnswerKey,
+    dx: DxOutcome,
+    answer: Claim,
+    entered: int,
+    policy: Policy,
+    dos: date,
+    lk: Lookups,
+    variant: int,
+    patient: PatientFacts | None,
+) -> Grade:
+    """An inpatient claim: diagnoses with POA, ICD-10-PCS procedures, both DRGs."""
+    stay = grade_inpatient(key, dx, dx.codes, answer.poa, answer.procedures, dos, lk, patient)
+    counts = tally(stay.diagnoses + stay.procedures, entered)
+    return Grade(
+        policy=policy,
+        score=counts.score(policy),
+        scores=tuple((p, counts.score(p)) for p in POLICIES),
+        code_correct=counts.correct,
+        code_total=counts.keyed + counts.extras,
+        code_accuracy=counts.score("audit"),
+        chart_correct=counts.chart_correct,
+        diagnoses=stay.diagnoses,
+        lines=(),
+        errors=stay.errors,
+        edits=(),
+        key_variant=variant,
+        procedures=stay.procedures,
+        drg=stay.drg,
+    )
+
+
 def _with_em(verdict: LineVerdict, summary: str) -> LineVerdict:
     """Add the E/M element table's summary to an E/M level error's explanation."""
     if not any(e.type.startswith("em_level") for e in verdict.errors):
@@ -175,11 +212,16 @@ def grade(
     lines = tuple(normalize_line(line, lk) for line in answer.lines)
     dx_codes = tuple(lk.norm_dx(c) if c and c.strip() else "" for c in answer.diagnoses)
     entered = sum(1 for c in dx_codes if c) + sum(1 for line in lines if line.code)
-    edits = replay_edits(lines, dx_codes, dos, lk, key.edit_setting(), patient)
+    entered += sum(1 for p in answer.procedures if p.code.strip())
+    edits = (
+        ()
+        if key.setting == "inpatient"
+        else replay_edits(lines, dx_codes, dos, lk, key.edit_setting(), patient)
+    )
     best: Grade | None = None
     for n, variant in enumerate(_variants(key, lk)):
         result = _grade_one(
-            variant, answer, answer.diagnoses, lines, entered, policy, dos, lk, edits, n
+            variant, answer, answer.diagnoses, lines, entered, policy, dos, lk, edits, n, patient
         )
         if best is None or (result.score, result.code_accuracy) > (best.score, best.code_accuracy):
             best = result

@@ -51,6 +51,7 @@ class Lookups:
         self._notes: dict[str, tuple[tuple[str, str, str], ...]] = {}
         self._seventh: dict[str, bool] = {}
         self._unit: dict[str, str | None] = {}
+        self._pcs_axes: dict[str, tuple[tuple[str, str, str], ...]] = {}
 
     def _room(self, cache: dict[Any, Any]) -> None:
         if len(cache) > _MAX_ENTRIES:
@@ -270,6 +271,19 @@ class Lookups:
     def mue(self, code: str, dos: date, setting: str = "professional") -> int | None:
         found = self.mue_edit(code, dos, setting)
         return None if found is None else int(found.value)
+
+    def pcs_axes(self, code: str) -> tuple[tuple[str, str, str], ...]:
+        """(axis name, character, meaning) of each character of an ICD-10-PCS code; () when
+        the catalog has no PCS or the code is unreadable."""
+        found = self._pcs_axes.get(code)
+        if found is None:
+            try:
+                found = tuple(self.catalog.pcs.axis_values(code))
+            except Exception:
+                found = ()
+            self._room(self._pcs_axes)
+            self._pcs_axes[code] = found
+        return found
 
     def revenue_codes(self, code: str) -> tuple[str, ...]:
         found = self._revenue.get(code)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from trainer.core.grading.drg import DrgResult
 from trainer.core.grading.em import EMExplanation
 
 Policy = Literal["strict", "audit", "exam"]
@@ -20,9 +21,9 @@ POLICY_LABELS: dict[Policy, str] = {
     "exam": "Exam",
 }
 Direction = Literal["under", "over", "neutral"]
-Target = Literal["diagnosis", "line", "type_of_bill", "reason_for_visit"]
+Target = Literal["diagnosis", "line", "type_of_bill", "reason_for_visit", "procedure", "drg"]
 Element = Literal[
-    "code", "modifier", "units", "sequence", "pointers", "revenue_code", "type_of_bill"
+    "code", "modifier", "units", "sequence", "pointers", "revenue_code", "type_of_bill", "poa"
 ]
 Action = Literal["pay", "deny", "reduce"]
 
@@ -51,6 +52,12 @@ ERROR_TYPES: tuple[str, ...] = (
     "addon_without_primary",
     "em_level_high",
     "em_level_low",
+    # inpatient facility coding (issue 19)
+    "principal_dx",
+    "poa_indicator",
+    "pcs_axis",
+    "drg_mismatch",
+    "missed_cc_mcc",
 )
 
 # What the progress page calls each error type (a slug without a label reads as its words).
@@ -79,6 +86,11 @@ ERROR_LABELS: dict[str, str] = {
     "addon_without_primary": "Add-on code without its primary",
     "em_level_high": "E/M level too high",
     "em_level_low": "E/M level too low",
+    "principal_dx": "Principal diagnosis selection",
+    "poa_indicator": "Present-on-admission indicator",
+    "pcs_axis": "ICD-10-PCS axis",
+    "drg_mismatch": "MS-DRG differs",
+    "missed_cc_mcc": "Missed CC/MCC",
 }
 
 
@@ -198,6 +210,33 @@ class EditResult:
 
 
 @dataclass(frozen=True, slots=True)
+class DrgComparison:
+    """The MS-DRG of the key's claim and of the trainee's, side by side."""
+
+    key: DrgResult
+    given: DrgResult
+
+    @property
+    def same(self) -> bool:
+        return self.key.drg == self.given.drg
+
+    @property
+    def difference(self) -> float | None:
+        """Trainee's relative weight minus the key's (negative: the claim would be underpaid)."""
+        if self.key.weight is None or self.given.weight is None:
+            return None
+        return round(self.given.weight - self.key.weight, 4)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key.to_dict(),
+            "given": self.given.to_dict(),
+            "same": self.same,
+            "difference": self.difference,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Grade:
     """The whole verdict on one answer.
 
@@ -221,6 +260,8 @@ class Grade:
     key_variant: int = 0
     # UB-04 claim-level items (FL 4 type of bill, FL 70 reason for visit); empty elsewhere.
     header: tuple[LineVerdict, ...] = ()
+    procedures: tuple[LineVerdict, ...] = ()  # inpatient: ICD-10-PCS procedures
+    drg: DrgComparison | None = None  # inpatient: both claims grouped
 
     @property
     def revenue_direction(self) -> dict[str, int]:
@@ -250,12 +291,15 @@ class Grade:
             "em": self.em.to_dict() if self.em else None,
             "key_variant": self.key_variant,
             "header": [v.to_dict() for v in self.header],
+            **({"procedures": [v.to_dict() for v in self.procedures]} if self.procedures else {}),
+            **({"drg": self.drg.to_dict()} if self.drg else {}),
         }
 
 
 __all__ = [
     "Action",
     "Direction",
+    "DrgComparison",
     "ERROR_LABELS",
     "ERROR_TYPES",
     "EditResult",

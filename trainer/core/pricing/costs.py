@@ -8,7 +8,10 @@ not counted as lost revenue (leaving it off is no error).
 Money: the key's claim and the trainee's are each priced whole (the multiple-procedure
 ranking depends on the other lines), lines the claim-edit replay denies pay $0, and each
 keyed/entered line pair's difference is the amount of that line's first error. Facility
-(UB-04) claims are paid under OPPS/APC, not the PFS, so they are not priced here.
+(UB-04) outpatient claims are paid under OPPS/APC, not the PFS, so they are not priced here.
+An inpatient stay is priced by its MS-DRG (IPPS): relative weight times a base rate, for the
+key's DRG and the trainee's (``pricing.drg``); the DRG difference is the amount of the
+``drg_mismatch`` error, the one error that says the stay groups elsewhere.
 """
 
 from __future__ import annotations
@@ -20,6 +23,12 @@ from typing import Any
 
 from trainer.core.claims import AnswerKey, ServiceLine
 from trainer.core.codesets.cms_catalog import NATIONAL, Gpci
+from trainer.core.pricing.drg import (
+    BASE_RATE_SOURCE,
+    DEFAULT_BASE_RATE,
+    DrgPaymentDifference,
+    drg_payment_difference,
+)
 from trainer.core.pricing.pfs import ESTIMATE_NOTE, ClaimPrice, RvuSource, price_claim
 from trainer.core.pricing.risk import RiskComparison, compare_risk
 
@@ -65,6 +74,7 @@ class ChartCosts:
     em_given: str
     key_price: ClaimPrice | None = None
     answer_price: ClaimPrice | None = None
+    drg_payment: DrgPaymentDifference | None = None  # inpatient: both DRGs priced
 
     @property
     def clean_claim(self) -> bool:
@@ -95,6 +105,15 @@ class ChartCosts:
             "key_lines": [p.to_dict() for p in self.key_price.lines] if self.key_price else [],
             "answer_lines": (
                 [p.to_dict() for p in self.answer_price.lines] if self.answer_price else []
+            ),
+            "drg_payment": (
+                {
+                    "key_payment": str(self.drg_payment.key_payment),
+                    "answer_payment": str(self.drg_payment.answer_payment),
+                    "base_rate": str(self.drg_payment.base_rate),
+                }
+                if self.drg_payment
+                else None
             ),
         }
 
@@ -139,8 +158,11 @@ def chart_costs(
     age: int,
     sex: str,
     gpci: Gpci = NATIONAL,
+    drg_base_rate: Decimal = DEFAULT_BASE_RATE,
 ) -> ChartCosts:
     """Price the key's claim and the answer's, score both for risk, and cost each error."""
+    if key.setting == "inpatient":
+        return _stay_costs(key, answer_dx, grade, age, sex, gpci, drg_base_rate)
     edits = {int(e["line_index"]): e for e in grade.get("edits", [])}
     denied = tuple(
         (i, str(e.get("reason", ""))) for i, e in sorted(edits.items()) if e["action"] == "deny"
@@ -186,6 +208,59 @@ def chart_costs(
         em_given=em_code([ln.code for ln in answer_lines]),
         key_price=key_price,
         answer_price=answer_price,
+    )
+
+
+def _stay_costs(
+    key: AnswerKey,
+    answer_dx: Sequence[str],
+    grade: Mapping[str, Any],
+    age: int,
+    sex: str,
+    gpci: Gpci,
+    base_rate: Decimal,
+) -> ChartCosts:
+    """An inpatient stay: both claims' MS-DRG payments (weight x base rate), no PFS lines."""
+    drg = grade.get("drg") or {}
+    key_weight = (drg.get("key") or {}).get("weight")
+    given_weight = (drg.get("given") or {}).get("weight")
+    payment = (
+        drg_payment_difference(key_weight, given_weight, base_rate)
+        if key_weight is not None and given_weight is not None
+        else None
+    )
+    diff = payment.difference if payment else ZERO
+    risk = compare_risk(_key_dx(key, grade), answer_dx, age, sex)
+    errors = list(_error_costs(grade, {}, risk))
+    for n, err in enumerate(grade.get("errors", [])):
+        if err.get("type") == "drg_mismatch" and payment is not None:
+            errors[n] = ErrorCost(
+                n,
+                "drg_mismatch",
+                "neutral" if diff == 0 else "under" if diff < 0 else "over",
+                diff,
+                "the stay's MS-DRG payment, answer minus key (relative weight x base rate)",
+            )
+    note = (
+        f"Inpatient stay: MS-DRG relative weight x ${base_rate:,.2f} ({BASE_RATE_SOURCE})."
+        if payment
+        else "Inpatient stay: a claim did not group to a weighted MS-DRG; not priced."
+    )
+    return ChartCosts(
+        priced=payment is not None,
+        note=note,
+        locality=gpci.locality,
+        key_total=payment.key_payment if payment else ZERO,
+        answer_total=payment.answer_payment if payment else ZERO,
+        under=-diff if diff < 0 else ZERO,
+        over=diff if diff > 0 else ZERO,
+        denied=(),
+        lines=0,
+        errors=tuple(errors),
+        risk=risk,
+        em_key="",
+        em_given="",
+        drg_payment=payment,
     )
 
 

@@ -1,0 +1,76 @@
+"""The inpatient library: at least 20 templates, all clean, and the DRG the grader reports
+is the grouper's own on every key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from trainer.core.codesets.catalog import Catalog
+from trainer.core.content.generation import generate
+from trainer.core.content.templates import SPECIALTIES, load_library
+from trainer.core.content.validation import check_library
+from trainer.core.grading.drg import group_stay
+from trainer.core.grading.grader import grade
+from trainer.core.grading.types import PatientFacts
+
+INPATIENT = Path(__file__).resolve().parents[2] / "exercises" / "inpatient"
+
+
+def test_inpatient_is_a_specialty_with_twenty_clean_templates(catalog: Catalog) -> None:
+    assert "inpatient" in SPECIALTIES
+    library = load_library(INPATIENT)
+    report = check_library(library, catalog, seeds_per_variant=1)
+    assert report.templates >= 20
+    assert report.problems == []
+    for template in library.templates.values():
+        assert template.setting == "inpatient" and template.claim_form == "UB-04"
+        assert (template.path / "notes.md").read_text().strip()
+
+
+def test_the_grader_reports_the_groupers_drg_on_every_key(catalog: Catalog) -> None:
+    for template in load_library(INPATIENT).templates.values():
+        for choice in template.choices():
+            variant = generate(template, 3, choices=choice)
+            key, dos = variant.key, variant.date_of_service
+            patient = PatientFacts(variant.patient.age, variant.patient.sex)
+            result = grade(key, key.as_claim(), "strict", dos, catalog=catalog, patient=patient)
+            assert result.score == 1.0 and result.drg is not None and result.drg.same
+            codes = [d.code for d in key.diagnoses]
+            direct = group_stay(
+                codes[0],
+                tuple(codes[1:]),
+                tuple(d.poa for d in key.diagnoses[1:]),
+                tuple(p.code for p in key.procedures),
+                age=patient.age,
+                sex=patient.sex,
+                discharge=dos,
+            )
+            assert result.drg.key.drg == direct.drg, (template.slug, choice)
+
+
+def test_minimal_pairs_move_the_drg(catalog: Catalog) -> None:
+    """The POA pair on the hip fracture and the sepsis onset pair change the MS-DRG."""
+    library = load_library(INPATIENT)
+    by_slug = {t.slug: t for t in library.templates.values()}
+    found = {}
+    for slug in ("hip-fracture-hemiarthroplasty", "sepsis-pneumonia-onset"):
+        template = by_slug[slug]
+        drgs = set()
+        for choice in template.choices():
+            v = generate(template, 0, choices=choice)
+            patient = PatientFacts(v.patient.age, v.patient.sex)
+            g = grade(
+                v.key,
+                v.key.as_claim(),
+                "strict",
+                v.date_of_service,
+                catalog=catalog,
+                patient=patient,
+            )
+            assert g.drg is not None
+            drgs.add(g.drg.key.drg)
+        found[slug] = drgs
+    assert found == {
+        "hip-fracture-hemiarthroplasty": {"521", "522"},
+        "sepsis-pneumonia-onset": {"871", "193"},
+    }

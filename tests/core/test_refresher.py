@@ -115,3 +115,43 @@ def test_the_validator_rejects_a_per_year_key_invalid_in_its_year(catalog, tmp_p
     assert any(
         "S30.11XA" in message and "2025-10-01" in message for _, _, message in report.problems
     )
+
+
+PCS_APRIL = CodeUpdate("icd10pcs", 2026)
+
+
+def test_the_april_2026_pcs_addenda_are_an_update_with_their_own_dates(catalog):
+    """ICD-10-PCS is loaded for FY2026 only; its update is the April addenda (CMS), which
+    govern discharges from 1 April 2026, the October codes those before."""
+    assert PCS_APRIL in updates(catalog)
+    assert PCS_APRIL.window == (date(2026, 4, 1), date(2026, 9, 30))
+    assert PCS_APRIL.before == (date(2025, 10, 1), date(2026, 3, 31))
+    assert CodeUpdate.from_slug("icd10pcs-2026") == PCS_APRIL
+    assert "April 2026 ICD-10-PCS" in PCS_APRIL.label
+
+
+def test_what_changed_in_april_lists_the_addenda_by_section_and_specialty(catalog, library):
+    changes = what_changed(catalog, PCS_APRIL, library)
+    assert (changes.count("added"), changes.count("deleted")) == (80, 2)
+    by_code = {c.code: c for c in changes.changes}
+    assert by_code["30233AZ"].change == "deleted" and by_code["3E033AZ"].change == "added"
+    assert by_code["02HM3JZ"] in changes.by_chapter["PCS section 0 Medical and Surgical"]
+    assert by_code["3E033AZ"] in changes.by_chapter["PCS section 3 Administration"]
+    # The thrombolysis stay keys 3E0 (Introduction into a vein): the inpatient specialty is
+    # shown the April codes of the same section, body system and root operation.
+    assert "3E033AZ" in {c.code for c in changes.by_specialty["inpatient"]}
+
+
+def test_a_code_the_addenda_deleted_is_graded_by_discharge_date(catalog):
+    key = key_from_dict(
+        {"diagnoses": [{"code": "D57.1", "poa": "Y"}], "procedures": [{"code": "3E033AZ"}]},
+        "inpatient",
+    )
+    answer = claim_from_dict(
+        {"diagnoses": ["D57.1"], "poa": ["Y"], "procedures": ["30233AZ"], "lines": []}
+    )
+    result = grade(key, answer, "strict", date(2026, 4, 20), catalog=catalog)
+    assert "not_valid_on_dos" in result.error_types()
+    assert catalog.validate("30233AZ", "icd10pcs", date(2026, 3, 31)).valid
+    assert not catalog.validate("30233AZ", "icd10pcs", date(2026, 4, 1)).valid
+    assert not catalog.validate("3E033AZ", "icd10pcs", date(2026, 3, 31)).valid

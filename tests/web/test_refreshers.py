@@ -42,6 +42,20 @@ def test_what_changed_page(client, auth):
     assert client.get("/updates/nonsense").status_code == 404
 
 
+def test_the_april_pcs_update_has_its_page_and_no_drill_yet(client, auth):
+    """The April 2026 ICD-10-PCS addenda are listed with the other updates; no template keys
+    one of its 82 codes yet, so practising it is a 409 with the reason, not a 500."""
+    auth.login()
+    index = client.get("/updates/").get_data(as_text=True)
+    assert "April 2026 ICD-10-PCS update" in index
+    page = client.get("/updates/icd10pcs-2026").get_data(as_text=True)
+    assert "3E033AZ" in page and "30233AZ" in page
+    assert "PCS section 3 Administration" in page
+    refused = client.post("/updates/icd10pcs-2026/practice")
+    assert refused.status_code == 409
+    assert "No chart drills this update yet" in refused.get_data(as_text=True)
+
+
 def test_practising_a_refresher_dates_the_chart_after_the_update(app, client, auth):
     auth.login()
     response = client.post("/updates/icd10cm-2026/practice")

@@ -476,6 +476,11 @@ class Catalog:
         the ICD-10-CM join takes a few hundred milliseconds and the index never changes)."""
         if kind in ("cpt", "hcpcs") and self.cms.loaded:
             return self._cms_diff(kind, from_year, to_year)
+        if kind == "icd10pcs":  # one loaded year: its April update (CMS addenda) is the diff
+            if not self.pcs.loaded or to_year not in self.years("icd10pcs"):
+                return CodeSetDiff(kind, from_year, to_year, (), ())
+            added, deleted = self.pcs.april_changes()
+            return CodeSetDiff(kind, from_year, to_year, added, deleted)
         if kind != "icd10cm":
             return self.curated.diff(kind, from_year, to_year, CodeSetDiff)
         rows = (

@@ -21,6 +21,7 @@ ADDENDA_FILE = "icd10pcs_addenda_fy2026_apr.csv.gz"
 #: The FY2026 releases: October 2025, then the April 2026 update.
 FY_START = "2025-10-01"
 APRIL_UPDATE = "2026-04-01"
+APRIL_LAST_OLD_DAY = "2026-03-31"  # a code the April addenda delete is valid until then
 FY_END = "2026-09-30"
 
 
@@ -68,8 +69,16 @@ def read_pcs(data_dir: Path | None = None) -> list[PcsRow]:
     have = {r.code for r in rows}
     for code, title in sorted(deleted.items()):
         if code not in have:
-            rows.append(PcsRow(code, True, title, title, FY_START, "2026-03-31"))
+            rows.append(PcsRow(code, True, title, title, FY_START, APRIL_LAST_OLD_DAY))
     return rows
 
 
-__all__ = ["APRIL_UPDATE", "FY_END", "FY_START", "PcsRow", "read_addenda", "read_pcs"]
+__all__ = [
+    "APRIL_LAST_OLD_DAY",
+    "APRIL_UPDATE",
+    "FY_END",
+    "FY_START",
+    "PcsRow",
+    "read_addenda",
+    "read_pcs",
+]

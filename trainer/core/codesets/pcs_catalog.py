@@ -25,7 +25,12 @@ from trainer.core.codesets.icd10pcs_axes import (
     SECTIONS,
     axis_names,
 )
-from trainer.core.codesets.icd10pcs_source import APRIL_UPDATE, FY_END, FY_START
+from trainer.core.codesets.icd10pcs_source import (
+    APRIL_LAST_OLD_DAY,
+    APRIL_UPDATE,
+    FY_END,
+    FY_START,
+)
 
 PCS_SHAPE = re.compile(r"^[0-9A-HJ-NP-Z]{1,7}$")  # PCS uses digits and letters except I and O
 _SEGMENT = re.compile(r", | with | into | using | of | to | from | on ")
@@ -102,6 +107,19 @@ class PcsCatalog:
             .fetchone()
         )
         return None if found is None else (found[0], found[1], found[2], found[3])
+
+    def april_changes(self) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+        """The April update's (added, deleted) valid codes with their titles: the codes that
+        start on its first day and those that end the day before (the CMS addenda)."""
+        added = self._db().execute(
+            "SELECT code, title FROM pcs WHERE valid = 1 AND start = ? ORDER BY code",
+            (APRIL_UPDATE,),
+        )
+        deleted = self._db().execute(
+            "SELECT code, title FROM pcs WHERE valid = 1 AND end = ? ORDER BY code",
+            (APRIL_LAST_OLD_DAY,),
+        )
+        return tuple((c, t) for c, t in added), tuple((c, t) for c, t in deleted)
 
     def title(self, code: str) -> str | None:
         found = self.row(code)

@@ -1,7 +1,9 @@
 """Annual code-update refreshers: what changed in an update, and which charts drill it.
 
 An update is one code set's yearly release: ICD-10-CM takes effect on 1 October (the fiscal
-year it is named for starts then), CPT and HCPCS on 1 January. "What changed" comes from the
+year it is named for starts then), CPT and HCPCS on 1 January. ICD-10-PCS is loaded for one
+fiscal year, so its update is that year's April addenda (1 April; the codes before it govern
+discharges from 1 October). "What changed" comes from the
 catalog's diff; the refresher set is every template whose key, on a date after the update,
 uses a code the update added, or whose key before the update used a code the update deleted
 or expanded (a trainee coding from memory enters the old code and is graded
@@ -16,11 +18,17 @@ from datetime import date
 from typing import Any
 
 from trainer.core.codesets.codes import guess_kind
+from trainer.core.codesets.icd10pcs_axes import SECTIONS as PCS_SECTIONS
 from trainer.core.content.generation import DOS_WINDOW, generate
 from trainer.core.content.templates import Template, TemplateLibrary
 from trainer.core.integers import is_ascii_digits
 
-KIND_LABELS = {"icd10cm": "ICD-10-CM", "cpt": "CPT", "hcpcs": "HCPCS Level II"}
+KIND_LABELS = {
+    "icd10cm": "ICD-10-CM",
+    "cpt": "CPT",
+    "hcpcs": "HCPCS Level II",
+    "icd10pcs": "ICD-10-PCS",
+}
 
 # ICD-10-CM chapters by 3-character category range (public-domain structure of the code set).
 ICD_CHAPTERS: tuple[tuple[str, str, str], ...] = (
@@ -72,6 +80,8 @@ class CodeUpdate:
 
     @property
     def label(self) -> str:
+        if self.kind == "icd10pcs":
+            return f"April {self.year} ICD-10-PCS update (FY{self.year} addenda)"
         prefix = "FY" if self.kind == "icd10cm" else ""
         return f"{prefix}{self.year} {KIND_LABELS.get(self.kind, self.kind)} update"
 
@@ -80,10 +90,14 @@ class CodeUpdate:
         """Dates of service the updated code set governs."""
         if self.kind == "icd10cm":
             return date(self.year - 1, 10, 1), date(self.year, 9, 30)
+        if self.kind == "icd10pcs":
+            return date(self.year, 4, 1), date(self.year, 9, 30)
         return date(self.year, 1, 1), date(self.year, 12, 31)
 
     @property
     def before(self) -> tuple[date, date]:
+        if self.kind == "icd10pcs":  # the same fiscal year, October to March
+            return date(self.year - 1, 10, 1), date(self.year, 3, 31)
         start, end = self.window
         return start.replace(year=start.year - 1), end.replace(year=end.year - 1)
 
@@ -147,6 +161,8 @@ def chapter_of(code: str, kind: str) -> str:
             if start <= code[:5] <= end:
                 return title
         return "Other"
+    if kind == "icd10pcs":
+        return f"PCS section {code[:1]} {PCS_SECTIONS.get(code[:1], 'Other')}"
     return f"HCPCS {code[:1]} codes"
 
 
@@ -164,12 +180,21 @@ def update_source(catalog: Any, update: CodeUpdate) -> str:
             f"The CMS transaction report of {cms.release_label('hcpcs')}: codes added, "
             "discontinued and long descriptions changed (new wording shown)."
         )
+    if update.kind == "icd10pcs":
+        return (
+            "The CMS ICD-10-PCS FY2026 order file and its April 2026 addenda: codes added and "
+            "deleted for discharges from 1 April 2026."
+        )
     return "The CDC ICD-10-CM tabular list of each fiscal year."
 
 
 def updates(catalog: Any) -> list[CodeUpdate]:
     """Every update between two loaded years that changed at least one code."""
     found = []
+    for pcs_year in catalog.years("icd10pcs"):
+        pcs = catalog.diff("icd10pcs", pcs_year - 1, pcs_year)
+        if pcs.added or pcs.deleted:
+            found.append(CodeUpdate("icd10pcs", pcs_year))
     for kind in ("icd10cm", "cpt", "hcpcs"):
         years = sorted(catalog.years(kind))
         for old, new in zip(years, years[1:], strict=False):
@@ -211,7 +236,8 @@ def what_changed(catalog: Any, update: CodeUpdate, library: TemplateLibrary) -> 
 
 
 def _family(code: str, kind: str) -> str:
-    return code[:3] if kind == "icd10cm" else code
+    """ICD-10-CM category; PCS section, body system and root operation; else the code."""
+    return code[:3] if kind in ("icd10cm", "icd10pcs") else code
 
 
 _KEY_CODES: dict[tuple[Any, ...], frozenset[str]] = {}
@@ -230,6 +256,8 @@ def _key_codes(
         key = generate(template, 0, choices=choice, between=between).key
         codes = {d.code for d in key.diagnoses} | {d for k in key.diagnoses for d in k.alternates}
         codes |= {k.line.code for k in key.lines}
+        codes |= {p.code for p in key.procedures}
+        codes |= {a for p in key.procedures for a in p.alternates}
         if len(_KEY_CODES) > 50_000:
             _KEY_CODES.clear()
         found = _KEY_CODES[memo] = frozenset(codes)
@@ -253,7 +281,11 @@ def specialty_families(library: TemplateLibrary, update: CodeUpdate) -> dict[str
 
 
 def _kind(code: str) -> str:
-    return guess_kind(code) or "cpt"
+    """A key code's set: an undotted 7-character code no other shape claims is ICD-10-PCS."""
+    found = guess_kind(code)
+    if found is None and len(code) == 7 and code.isalnum():
+        return "icd10pcs"
+    return found or "cpt"
 
 
 def refresher_items(

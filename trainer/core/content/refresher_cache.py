@@ -31,7 +31,7 @@ from trainer.core.content.refresher import (
 from trainer.core.content.templates import TemplateLibrary
 
 #: Bump when the shape of the file or what goes into a refresher changes.
-FORMAT = 1
+FORMAT = 2  # 2: the April ICD-10-PCS addenda are an update
 
 Refresher = tuple[ChangeSet, list[RefresherItem]]
 

@@ -408,3 +408,74 @@ def test_an_external_cause_code_the_key_lacks_is_still_never_first(catalog):
     result = grade(key, Claim(("W19.XXXA", "S52.531A")), date_of_service=FY2026, catalog=catalog)
     error = only(result, "sequencing")
     assert "never first-listed" in error.explanation
+
+
+# ------------------------------------------------ decoys from the templates (issue 17)
+# One test per kind of rule the templates' [[key.not_coded]] decoys use: the grader prints
+# the decoy's own rule, not the neutral sentence, and where a real Tabular note or NCCI edit
+# fires first, its Rule is still the decoy's (which documented fact makes it wrong here).
+
+
+def _extra(library, catalog, slug, dx=(), lines=(), **choices):
+    variant = generate_variant(library_template(library, slug), FY2026, **choices)
+    claim = variant.key.as_claim()
+    answer = Claim(
+        claim.diagnoses + tuple(dx),
+        claim.lines + tuple(ServiceLine(c, pointers=(1,)) for c in lines),
+    )
+    return grade(variant.key, answer, date_of_service=FY2026, catalog=catalog)
+
+
+def test_an_excludes1_decoy_names_the_note_and_the_combination_code(catalog, library):
+    result = _extra(
+        library, catalog, "post-mi-office-visit", dx=("I20.9",), angina="exertional angina"
+    )
+    error = only(result, "excludes1_conflict")
+    assert error.given == "I20.9"
+    assert "Excludes1 note at I20" in error.explanation  # the catalog's note, quoted
+    assert "I25.119" in error.explanation and "I.C.9.b" in error.explanation  # the decoy's rule
+
+
+def test_an_ncci_decoy_gives_the_pair_and_the_reason_the_pair_applies(catalog, library):
+    result = _extra(library, catalog, "elective-cardioversion-rhythm", lines=("93010",))
+    error = only(result, "ncci_unbundled")
+    assert "93010 into 92960 (modifier indicator 1)" in error.explanation
+    assert "rhythm strips" in error.explanation and "no 59 or X modifier" in error.explanation
+
+
+def test_a_simple_closure_with_an_excision_cites_the_cpt_excision_guideline(catalog, library):
+    result = _extra(library, catalog, "trunk-lesion-excision", lines=("12001",))
+    error = only(result, "ncci_unbundled")
+    assert "12001 into" in error.explanation
+    assert "Excision of benign and malignant lesions guidelines" in error.explanation
+
+
+def test_an_other_provider_decoy_says_who_bills_it(catalog, library):
+    result = _extra(
+        library,
+        catalog,
+        "ankle-injury-splint",
+        lines=("27786",),
+        injury="displaced lateral malleolus fracture",
+    )
+    error = only(result, "extra_code")
+    assert "another provider performs and bills" in error.explanation
+    assert "orthopedist" in error.explanation
+
+
+def test_an_incidental_history_item_cites_the_coexisting_condition_rule(catalog, library):
+    result = _extra(library, catalog, "ulcerative-colitis-office-flare", dx=("G43.009",))
+    error = only(result, "extra_code")
+    assert "did not address" in error.explanation and "IV.J" in error.explanation
+
+
+def test_a_not_documented_decoy_says_what_the_note_says_instead(catalog, library):
+    result = _extra(library, catalog, "post-mi-office-visit", dx=("Z95.5",))
+    error = only(result, "extra_code")
+    assert "does not document" in error.explanation and "no stent" in error.explanation
+
+
+def test_a_combination_code_decoy_explains_the_combination(catalog, library):
+    result = _extra(library, catalog, "heart-failure-office-acuity", dx=("I10",))
+    error = only(result, "extra_code")
+    assert "I11.0" in error.explanation and "I.C.9.a.1" in error.explanation

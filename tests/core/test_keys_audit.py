@@ -139,3 +139,16 @@ def test_place_activity_and_status_codes_are_optional_in_every_key(library):
                     keyed += 1
                     assert d.optional, (t.slug, d.code)
     assert keyed >= 2
+
+
+def test_hypertension_with_heart_failure_is_keyed_as_hypertensive_heart_disease(library):
+    # The advance care planning chart documents hypertension and chronic systolic heart
+    # failure; the key had I50.22 alone (ICD-10-CM I.C.9.a.1 presumes the link: I11.0 + I50.22).
+    t = template(library, "advance-care-planning-context")
+    for choice in t.choices():
+        v = generate(t, 0, choices=choice, between=(FY2026, FY2026))
+        chart = v.chart_markdown.lower()
+        assert "hypertension" in chart and "heart failure" in chart
+        codes = [d.code for d in v.key.diagnoses]
+        assert codes.index("I11.0") < codes.index("I50.22"), choice
+        assert "I10" in {n.code for n in v.key.not_coded}

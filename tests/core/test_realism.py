@@ -50,6 +50,19 @@ def test_british_spellings_in_chart_text():
     assert realism.british_spellings(us) == []
 
 
+def test_spellings_a_clinician_writes_in_a_us_record():
+    # "metre" as a word stem caught the drug pemetrexed; orthopnoea, gonorrhoea and
+    # personalised were missed (issue 20: found in the HCC, GYN and AWV charts).
+    assert realism.british_spellings("carboplatin and pemetrexed; 50 millimeters; 2 liters") == []
+    found = " ".join(
+        realism.british_spellings(
+            "No orthopnoea. NAAT for gonorrhoea. Personalised plan. 5 metres."
+        )
+    )
+    for word in ("orthopnoea", "gonorrhoea", "Personalised", "metres"):
+        assert repr(word) in found
+
+
 def test_a_slug_is_not_chart_text(tmp_path, catalog):
     # The folder is "orthopaedics" (an identifier); only rendered text is checked.
     assert "non-US spelling" not in _check(tmp_path, catalog)

@@ -250,9 +250,19 @@ STARTER_BODY = """### Office visit
 
 **Review of systems:** Negative except as in the HPI.
 
-**Past history, medications, allergies:** Copied-forward history belongs here, as in a real note.
+**Past medical history:** Copied-forward history belongs here, as in a real note.
 
-**Vitals and exam:** Normal findings and negatives, as documented.
+**Family and social history:** Noncontributory; never smoker.
+
+**Medications:** The current list, as reconciled today.
+
+**Allergies:** No known drug allergies.
+
+**Vitals:** BP 128/78, HR 72.
+
+**Exam:** Normal findings and negatives, as documented.
+
+**Results:** None today.
 
 **Assessment and plan:** {{ plan }} Facts that decide the key go here; never print a code.
 

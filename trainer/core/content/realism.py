@@ -13,7 +13,9 @@ ED sheet); a facility name that does not fit the setting (an ED sheet from a "Cl
 signer whose licence cannot bill the keyed service (E/M by an LCSW, an operative report
 signed by an NP); a signature naming someone other than the header's provider; a Markdown
 table left as raw pipes; sex-specific findings on a patient of the other sex; variants whose
-chart text is identical (the trainee cannot tell them apart, so one key must be wrong).
+chart text is identical (the trainee cannot tell them apart, so one key must be wrong); a
+record that lacks the sections of its type (``record_sections``: an office note without
+allergies, an operative report without EBL, a radiology report without its comparison).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from trainer.core.content.people import (
     facility_misfit,
     facility_setting,
 )
+from trainer.core.content.record_sections import record_problems
 
 _CRED = "|".join(re.escape(c) for c in sorted(KNOWN_CREDENTIALS, key=len, reverse=True))
 DOUBLED_CREDENTIAL = re.compile(rf"(?<![\w-])({_CRED}),\s*\1(?![\w-])")
@@ -56,6 +59,8 @@ BRITISH_SPELLINGS: tuple[tuple[str, str], ...] = (
     (r"diarrhoea", "diarrhea"),
     (r"dyspnoea", "dyspnea"),
     (r"apnoea", "apnea"),
+    (r"orthopnoea", "orthopnea"),
+    (r"gonorrhoea", "gonorrhea"),
     (r"tumour", "tumor"),
     (r"colour", "color"),
     (r"behaviour", "behavior"),
@@ -65,8 +70,8 @@ BRITISH_SPELLINGS: tuple[tuple[str, str], ...] = (
     (r"humour", "humor"),
     (r"centre", "center"),
     (r"fibre", "fiber"),
-    (r"\w*litre", "liter"),
-    (r"\w*metre", "meter"),
+    (r"\w*litres?\b", "liter"),
+    (r"\w*metres?\b", "meter"),  # a whole word: pemetrexed is a drug, not a metre
     (r"titre", "titer"),
     (r"manoeuvre", "maneuver"),
     (r"sulph", "sulf"),
@@ -88,7 +93,7 @@ BRITISH_SPELLINGS: tuple[tuple[str, str], ...] = (
         r"(stabil|visual|local|mobil|steril|normal|general|real|recogn|organ|util|summar"
         r"|categor|character|hospital|immun|minim|optim|priorit|special|emphas|author"
         r"|standard|final|catheter|random|criti|apolog|itemis|sensit|desensit|traumat"
-        r"|neutral|epithel|vascular|revascular|computer|ion|cauter|anesthet|anaesthet|fertil)is(e|ed|es|ing|ation"
+        r"|neutral|personal|epithel|vascular|revascular|computer|ion|cauter|anesthet|anaesthet|fertil)is(e|ed|es|ing|ation"
         r"|ations)\b",
         "-ize/-ization (stabilized, catheterization)",
     ),
@@ -223,6 +228,7 @@ def chart_problems(template: Any, variant: Any) -> list[str]:
     problems += signer_misfit(credential, codes, template.chart_type)
     problems += signature_misfit(body, provider_name)
     problems += sex_misfit(body, variant.patient.sex)
+    problems += record_problems(template.chart_type, body)
     misfit = facility_misfit(variant.facility, where)
     if misfit:
         problems.append(misfit)

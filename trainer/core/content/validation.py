@@ -37,6 +37,10 @@ from trainer.core.grading.types import PatientFacts
 @dataclass
 class CheckReport:
     problems: list[tuple[str, int | None, str]] = field(default_factory=list)
+    # Not failures: what a template could teach better (a key without decoys gives every
+    # extra code the neutral sentence; issue 17). Listed and counted, never fail the check.
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    without_decoys: int = 0
     specialties: int = 0
     templates: int = 0
     variants: int = 0
@@ -48,6 +52,11 @@ class CheckReport:
 
     def render(self) -> str:
         lines = [f"{p}:{ln}: {m}" if ln else f"{p}: {m}" for p, ln, m in self.problems]
+        lines += [f"{p}: warning: {m}" for p, m in self.warnings]
+        lines.append(
+            f"{self.without_decoys} template(s) without [[key.not_coded]] decoys; "
+            f"{len(self.warnings)} warning(s)"
+        )
         lines.append(
             f"{self.specialties} specialties, {self.templates} templates, {self.variants} "
             f"variants ({self.distinct_keys} distinct keyed variants), {self.charts_rendered} "
@@ -172,6 +181,15 @@ def check_template(
                         "same key: a variant must change the answer",
                     )
                 signatures[signature] = label
+    if not template.key_spec.get("not_coded"):
+        report.without_decoys += 1
+        report.warnings.append(
+            (
+                str(meta),
+                "no [[key.not_coded]] decoys: an extra code the chart invites gets the "
+                "neutral sentence instead of the rule that excludes it",
+            )
+        )
     for problem in identical_charts(charts):
         report.add(template.path / "chart.md.j2", problem)
     for revealed in title_gives_away(template.title, keyed):

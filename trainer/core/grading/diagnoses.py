@@ -149,7 +149,10 @@ def _explain_extra(
                 f"{entered} with {named(other, lk.title(other, ICD))}; {note.quoted()}: the "
                 "two are not reported together"
             )
-            return "excludes1_conflict", f"{text}. Rule: {rule('excludes1_conflict')}"
+            # The key's own reason for this decoy, when it is the Excludes1 note, says more
+            # (which documented fact makes the other code the right one).
+            own = decoy.rationale if decoy is not None and decoy.reason == "excludes1" else ""
+            return "excludes1_conflict", f"{text}. Rule: {rule('excludes1_conflict', own)}"
     if decoy is not None:
         supported, why = not_coded_rule(decoy.reason, decoy.rationale)
         if supported:

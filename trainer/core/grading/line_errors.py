@@ -224,20 +224,23 @@ def extra_error(
             kind,
         )
         return GradeError(kind, None, a.code, text, "line", i, "code")
+    decoy = (decoys or {}).get(a.code)
     for other in entered:
         edit = lk.ncci(other.code, a.code, dos, setting) if other.code != a.code else None
         if edit is not None:
+            # The key's decoy names the rule behind the pair (the CPT guideline, the NCCI
+            # policy chapter); without one, the general NCCI sentence.
+            own = decoy.rationale if decoy is not None and decoy.reason == "ncci_bundled" else ""
             text = sentence(
                 f"You reported {a.code} with {other.code}",
                 f"NCCI bundles {a.code} into {other.code} (modifier indicator "
                 f"{edit.modifier_indicator}) and the note supports no separate service",
                 "ncci_unbundled",
-                getattr(edit, "rationale", "") or "",
+                own or getattr(edit, "rationale", "") or "",
             )
             return GradeError("ncci_unbundled", other.code, a.code, text, "line", i, "code", "over")
     again = sum(1 for other in entered if other.code == a.code) > 1
     reported = f"You reported {named(a.code, title_of(a.code, lk))}"
-    decoy = (decoys or {}).get(a.code)
     if again:
         supported, why = not_coded_rule("duplicate")
         text = f"{reported} on more than one line; {supported}. Rule: {why}"

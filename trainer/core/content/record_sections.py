@@ -100,6 +100,7 @@ ASSESSMENT_PLAN = Section(
         r"(?:clinical )?impression(?: and plan)?",
         r"medical decision",
         r"(?:final |ED |clinical )?diagnos[ie]s",
+        r"(?:assessment and )?personali[sz]ed prevention plan",
     ),
 )
 
@@ -144,6 +145,12 @@ VISIT_NOTE = (
     RESULTS,
     ASSESSMENT_PLAN,
 )
+# A Medicare wellness visit (IPPE, AWV) is not problem-oriented: no chief complaint, HPI or
+# exam of a complaint, but the history, medicines, measurements and the prevention plan.
+WELLNESS_VISIT = (PAST_HISTORY, MEDICATIONS, ALLERGIES, VITALS, ASSESSMENT_PLAN)
+# A nurse visit (99211 under a standing order) records the reason, vitals and what was done.
+NURSE_VISIT = (VITALS,)
+_NURSE_VISIT_HEADING = re.compile(r"^#+[^\n]*\bnurse visit\b", re.IGNORECASE | re.MULTILINE)
 OPERATIVE_REPORT = (PRE_OP, POST_OP, ANESTHESIA, FINDINGS, TECHNIQUE, EBL, SPECIMENS)
 RADIOLOGY_REPORT = (INDICATION, TECHNIQUE, COMPARISON, FINDINGS, IMPRESSION)
 
@@ -157,6 +164,7 @@ RECORD_OF_TYPE: dict[str, tuple[Section, ...]] = {
     "ed physician record": VISIT_NOTE,
     "ed and observation record": VISIT_NOTE,
     "preventive visit note": VISIT_NOTE,
+    "wellness visit note": WELLNESS_VISIT,
     "well-child visit note": VISIT_NOTE,
     "newborn visit note": VISIT_NOTE,
     "telehealth visit note": VISIT_NOTE,
@@ -170,6 +178,8 @@ RECORD_OF_TYPE: dict[str, tuple[Section, ...]] = {
 def missing_sections(chart_type: str, text: str) -> list[str]:
     """The sections a record of ``chart_type`` carries that ``text`` lacks (in record order)."""
     sections = RECORD_OF_TYPE.get(chart_type.strip().lower(), ())
+    if sections is VISIT_NOTE and _NURSE_VISIT_HEADING.search(text):
+        sections = NURSE_VISIT
     return [section.name for section in sections if not section.found_in(text)]
 
 
@@ -192,7 +202,9 @@ __all__ = [
     "OPERATIVE_REPORT",
     "RADIOLOGY_REPORT",
     "RECORD_OF_TYPE",
+    "NURSE_VISIT",
     "VISIT_NOTE",
+    "WELLNESS_VISIT",
     "Section",
     "missing_sections",
     "record_problems",

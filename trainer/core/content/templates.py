@@ -35,6 +35,9 @@ SPECIALTIES: dict[str, str] = {
     "pediatrics": "Pediatrics: vaccines and well-child care",
     "care_management": "Care management and telehealth",
     "dme_supplies": "DME and supplies (HCPCS Level II)",
+    "urology": "Urology",
+    "ophthalmology": "Ophthalmology",
+    "otolaryngology": "Otolaryngology (ENT)",
 }
 SETTINGS = ("professional", "facility")
 CLAIM_FORMS = {"professional": "CMS-1500", "facility": "UB-04"}

@@ -97,8 +97,10 @@ def test_a_drug_line_repeated_with_the_same_modifiers_fails(tmp_path, catalog):
 
 def test_a_discarded_drug_line_with_jw_is_not_a_duplicate(tmp_path, catalog):
     """The wasted amount of a single-dose vial is its own line with JW (CMS JW/JZ policy)."""
-    waste = DRUG + 'rationale = "x"\n\n[[key.lines]]\n' + DRUG.replace(
-        "pointers", 'modifiers = ["JW"]\npointers'
+    waste = (
+        DRUG
+        + 'rationale = "x"\n\n[[key.lines]]\n'
+        + DRUG.replace("pointers", 'modifiers = ["JW"]\npointers')
     )
     found = _found(tmp_path, catalog, (DRUG, waste))
     assert "keyed twice" not in found

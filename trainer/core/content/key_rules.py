@@ -162,7 +162,7 @@ def _sequence(key: AnswerKey, catalog: Any) -> list[str]:
     # A procedure code may repeat on lines whose modifiers differ (the drug discarded from a
     # single-dose vial goes on its own line with JW, CMS JW/JZ policy); the same line twice may not.
     seen: set[tuple[str, tuple[str, ...]]] = set()
-    entries = [(d.code, ()) for d in key.diagnoses]
+    entries: list[tuple[str, tuple[str, ...]]] = [(d.code, ()) for d in key.diagnoses]
     entries += [(k.line.code, tuple(sorted(k.line.modifiers))) for k in key.lines]
     for code, modifiers in entries:
         if (code, modifiers) in seen:

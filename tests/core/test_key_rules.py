@@ -86,6 +86,26 @@ def test_a_code_keyed_twice_fails(tmp_path, catalog):
     assert "I10 is keyed twice" in found
 
 
+DRUG = 'code = "{{ j_code }}"\nunits = "{{ j_units }}"\npointers = [1]\n'
+
+
+def test_a_drug_line_repeated_with_the_same_modifiers_fails(tmp_path, catalog):
+    again = DRUG + 'rationale = "x"\n\n[[key.lines]]\n' + DRUG
+    found = _found(tmp_path, catalog, (DRUG, again))
+    assert "J3301 is keyed twice" in found
+
+
+def test_a_discarded_drug_line_with_jw_is_not_a_duplicate(tmp_path, catalog):
+    """The wasted amount of a single-dose vial is its own line with JW (CMS JW/JZ policy)."""
+    waste = (
+        DRUG
+        + 'rationale = "x"\n\n[[key.lines]]\n'
+        + DRUG.replace("pointers", 'modifiers = ["JW"]\npointers')
+    )
+    found = _found(tmp_path, catalog, (DRUG, waste))
+    assert "keyed twice" not in found
+
+
 def test_a_facility_key_without_a_type_of_bill_and_with_26_fails(tmp_path, catalog):
     found = _found(
         tmp_path,

@@ -17,7 +17,7 @@ see, and a key can still get wrong, is checked here:
   and sex decide what any variant can be);
 - first-listed diagnosis rules: an external cause code is never first-listed (ICD-10-CM
   I.C.20), nor a manifestation code "in diseases classified elsewhere" (I.A.13);
-- the same code keyed twice;
+- the same code keyed twice (a line code may repeat only with other modifiers: a JW line);
 - the UB-04's own fields: a facility key states FL 4 (013x for a hospital outpatient claim,
   077x for an FQHC visit paid under the FQHC PPS), a professional key has neither FL 4 nor
   FL 70, and a facility line carries no diagnosis pointers.
@@ -159,11 +159,15 @@ def _sequence(key: AnswerKey, catalog: Any) -> list[str]:
                 f"{first} is first-listed, but a manifestation code 'in diseases classified "
                 "elsewhere' follows its etiology (ICD-10-CM I.A.13)"
             )
-    seen: set[str] = set()
-    for code in [d.code for d in key.diagnoses] + [k.line.code for k in key.lines]:
-        if code in seen:
+    # A procedure code may repeat on lines whose modifiers differ (the drug discarded from a
+    # single-dose vial goes on its own line with JW, CMS JW/JZ policy); the same line twice may not.
+    seen: set[tuple[str, tuple[str, ...]]] = set()
+    entries: list[tuple[str, tuple[str, ...]]] = [(d.code, ()) for d in key.diagnoses]
+    entries += [(k.line.code, tuple(sorted(k.line.modifiers))) for k in key.lines]
+    for code, modifiers in entries:
+        if (code, modifiers) in seen:
             found.append(f"{code} is keyed twice (each code is reported once, with its units)")
-        seen.add(code)
+        seen.add((code, modifiers))
     return found
 
 

@@ -36,6 +36,9 @@ SPECIALTIES: dict[str, str] = {
     "care_management": "Care management and telehealth",
     "dme_supplies": "DME and supplies (HCPCS Level II)",
     "inpatient": "Inpatient facility (ICD-10-PCS, POA, MS-DRG)",
+    "urology": "Urology",
+    "ophthalmology": "Ophthalmology",
+    "otolaryngology": "Otolaryngology (ENT)",
 }
 SETTINGS = ("professional", "facility", "inpatient")
 CLAIM_FORMS = {"professional": "CMS-1500", "facility": "UB-04", "inpatient": "UB-04"}

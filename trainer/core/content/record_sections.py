@@ -86,6 +86,7 @@ RESULTS = Section(
         r"diagnostics?",
         r"screening(?: results)?",
         r"tests?",
+        r"testing",
         r"point[- ]of[- ]care",
         r"in-office (?:tests?|results)",
         r"ECG",

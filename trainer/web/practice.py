@@ -60,6 +60,7 @@ from ..services.costs import locality_costs
 from ..services.disputes import DisputeError, open_dispute
 from ..services.keys import current_key
 from ..services.mastery import drill_target, next_chart
+from ..services.practice_pairs import pair_of, step_of
 from ..services.progress import specialty_summaries, specialty_summary
 from ..services.review import review_of
 from .assignments import run_page
@@ -181,6 +182,7 @@ def _render_chart(
     if facility and ub04 is None:
         ub04 = ub04_from_mapping(attempt.draft or {})
     ub04 = ub04 or UB04Entry()
+    pair = pair_of(attempt.id)
     return (
         render_template(
             "practice/chart.html",
@@ -197,6 +199,7 @@ def _render_chart(
             external_causes=_padded(ub04.external_causes, MAX_EXTERNAL_CAUSES),
             specialty_name=SPECIALTIES.get(attempt.specialty, attempt.specialty),
             deadline=_exam_deadline(attempt),
+            pair_step=step_of(pair, attempt) if pair else None,
         ),
         status,
     )
@@ -304,9 +307,13 @@ def _exam_closed(item: Attempt, exc: service.ExamClosedError) -> ResponseReturnV
 
 
 def _after_submit(item: Attempt) -> str:
-    """Charts whose feedback is still closed (an open exam) go back to the exam."""
+    """Charts whose feedback is still closed (an open exam) go back to the exam; a chart of a
+    professional + facility pair goes to the pair (its other chart, or both grades)."""
     if item.run_id is not None and not may_see_key(current_user, item):
         return url_for("assignments.run", run_id=item.run_id)
+    pair = pair_of(item.id)
+    if pair is not None:
+        return url_for("practice_pairs.result", pair_id=pair.id)
     return url_for("practice.result", attempt_id=item.id)
 
 

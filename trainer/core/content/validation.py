@@ -28,6 +28,7 @@ from trainer.core.codesets.codes import guess_kind
 from trainer.core.content.consistency import disagreements, keyed_in
 from trainer.core.content.generation import DOS_WINDOW, generate
 from trainer.core.content.key_rules import key_rule_problems
+from trainer.core.content.pairs import pair_problems
 from trainer.core.content.realism import chart_problems, identical_charts
 from trainer.core.content.templates import Template, TemplateLibrary, load_library
 from trainer.core.grading.grader import grade
@@ -241,6 +242,8 @@ def check_library(
             f"nor declines (not_coded) {'/'.join(miss.codes)}"
             + (f"; keyed in {where}" if where else ""),
         )
+    for path, problem in pair_problems(library):
+        report.add(path, problem)
     report.templates = len(library.templates)
     report.specialties = len(library.by_specialty())
     return report

@@ -49,9 +49,7 @@ def result(pair_id: int) -> ResponseReturnValue:
     pair = _own_pair(pair_id)
     waiting = pairs.next_chart(pair)
     if waiting is not None:
-        flash(
-            f"Chart {pairs.step_of(pair, waiting)} of 2 of this encounter is still open.", "info"
-        )
+        flash(f"Chart {pairs.step_of(pair, waiting)} of 2 of this encounter is still open.", "info")
         return redirect(url_for("practice.attempt", attempt_id=waiting.id))
     view = pairs.pair_view(current_user, pair)
     if view.professional.grade is None and view.facility.grade is None:

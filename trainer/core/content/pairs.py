@@ -231,9 +231,8 @@ def differences(professional: AnswerKey, facility: AnswerKey) -> PairDifferences
     if facility.type_of_bill:
         fields.append(f"FL 4 type of bill {facility.type_of_bill}")
     if facility.reason_for_visit:
-        fields.append(
-            "FL 70 patient's reason for visit " + ", ".join(d.code for d in facility.reason_for_visit)
-        )
+        reasons = ", ".join(d.code for d in facility.reason_for_visit)
+        fields.append(f"FL 70 patient's reason for visit {reasons}")
     pro_dx = tuple(d.code for d in professional.diagnoses)
     fac_dx = tuple(d.code for d in facility.diagnoses)
     return PairDifferences(tuple(rows), set(pro_dx) == set(fac_dx), pro_dx, fac_dx, tuple(fields))

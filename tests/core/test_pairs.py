@@ -1,0 +1,114 @@
+"""One encounter, two claims: the pair declaration, the one-seed generation, and what differs."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from trainer.core.content.pairs import (
+    declaration_problems,
+    differences,
+    generate_pair,
+    pair_problems,
+    paired_professionals,
+    slug_of,
+    twin_of,
+)
+from trainer.core.content.templates import TemplateError, TemplateLibrary, parse_template
+
+MRI = "radiology/mri-knee-laterality"
+MRI_FACILITY = "hospital_outpatient/mri-knee-hospital-study"
+
+
+def _by_slug(library, slug):  # type: ignore[no-untyped-def]
+    return next(t for t in library.templates.values() if slug_of(t) == slug)
+
+
+def test_every_shipped_pair_declaration_holds_both_ways(library):
+    assert pair_problems(library) == []
+    offered = paired_professionals(library)
+    assert MRI in {slug_of(t) for t in offered}
+    for professional in offered:
+        twin = twin_of(library, professional)
+        assert twin is not None and twin.setting == "facility"
+        assert twin.pair == slug_of(professional)
+
+
+@pytest.mark.parametrize("seed", [0, 7, 123456])
+def test_one_seed_gives_both_charts_the_same_patient_date_hospital_and_finding(library, seed):
+    pro, fac = _by_slug(library, MRI), _by_slug(library, MRI_FACILITY)
+    charts = generate_pair(pro, fac, seed)
+    a, b = charts.professional, charts.facility
+    assert a.patient == b.patient and a.date_of_service == b.date_of_service
+    assert a.facility == b.facility and a.choices == b.choices
+    assert a.patient.name in b.chart_markdown and a.facility in b.chart_markdown
+    # The same finding reaches both keys: the diagnosis codes agree.
+    assert [d.code for d in a.key.diagnoses] == [d.code for d in b.key.diagnoses]
+    assert generate_pair(pro, fac, seed) == charts  # deterministic
+
+
+def test_the_mri_pair_differs_by_modifier_26_revenue_code_and_type_of_bill(library):
+    pro, fac = _by_slug(library, MRI), _by_slug(library, MRI_FACILITY)
+    charts = generate_pair(pro, fac, 3, {"side": "left knee", "finding": "osteoarthritis"})
+    assert [(k.line.code, k.line.modifiers) for k in charts.professional.key.lines] == [
+        ("73721", ("26",))
+    ]
+    facility_line = charts.facility.key.lines[0].line
+    assert (facility_line.code, facility_line.modifiers, facility_line.revenue_code) == (
+        "73721",
+        (),
+        "0610",
+    )
+    found = differences(charts.professional.key, charts.facility.key)
+    (row,) = found.lines
+    assert (row.code, row.professional, row.facility) == ("73721", "73721-26", "rev 0610 73721")
+    assert "26 on the professional line" in row.note and "revenue code 0610" in row.note
+    assert found.diagnoses_same and found.professional_diagnoses == ("M17.12",)
+    assert found.facility_only_fields == ("FL 4 type of bill 0131",)
+
+
+def test_lines_on_one_claim_only_are_named(library):
+    from trainer.core.claims import AnswerKey, KeyedLine, ServiceLine
+
+    pro = AnswerKey(lines=(KeyedLine(ServiceLine("93010")),))
+    fac = AnswerKey(
+        lines=(KeyedLine(ServiceLine("93005", revenue_code="0730")),), setting="facility"
+    )
+    rows = {r.code: r for r in differences(pro, fac).lines}
+    assert rows["93010"].facility == "" and "Only on the professional claim" in rows["93010"].note
+    assert rows["93005"].professional == "" and "revenue code 0730" in rows["93005"].note
+
+
+def test_a_declaration_is_checked_both_ways(library):
+    pro, fac = _by_slug(library, MRI), _by_slug(library, MRI_FACILITY)
+    assert declaration_problems(pro, fac, MRI_FACILITY) == []
+    assert "no template" in declaration_problems(pro, None, "radiology/none")[0]
+    one_way = replace(fac, pair="")
+    assert any("does not name" in p for p in declaration_problems(pro, one_way, MRI_FACILITY))
+    same_kind = replace(fac, setting="professional", pair=MRI)
+    assert any("one of each" in p for p in declaration_problems(pro, same_kind, MRI_FACILITY))
+    fewer = replace(fac, variables=fac.variables[:1])
+    assert any("same labels" in p for p in declaration_problems(pro, fewer, MRI_FACILITY))
+    older = replace(fac, patient=replace(fac.patient, min_age=18))
+    assert any("another patient" in p for p in declaration_problems(pro, older, MRI_FACILITY))
+    other_years = replace(fac, code_years=(2025,))
+    assert any("code years" in p for p in declaration_problems(pro, other_years, MRI_FACILITY))
+    office = replace(pro, place_of_service="11")
+    assert any("POS" in p for p in declaration_problems(office, fac, MRI_FACILITY))
+
+
+def test_a_broken_pair_in_a_library_is_reported_against_its_template(library):
+    pro, fac = _by_slug(library, MRI), _by_slug(library, MRI_FACILITY)
+    broken = TemplateLibrary({pro.id: pro, fac.id: replace(fac, pair="radiology/other")})
+    found = pair_problems(broken)
+    assert any(p == pro.path / "template.toml" for p, _ in found)
+    assert any("does not name" in m for _, m in found)
+
+
+def test_a_pair_value_that_is_not_specialty_slug_does_not_load():
+    text = (Path(__file__).resolve().parents[2] / "exercises" / MRI / "template.toml").read_text()
+    bad = text.replace(f'pair = "{MRI_FACILITY}"', 'pair = "MRI knee"')
+    with pytest.raises(TemplateError, match="specialty/slug"):
+        parse_template(bad, "x", Path("exercises/radiology/mri-knee-laterality"))

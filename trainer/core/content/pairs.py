@@ -109,10 +109,18 @@ def declaration_problems(template: Template, twin: Template | None, wanted: str)
     if set(twin.code_years) != set(template.code_years):
         problems.append(f"pair {wanted!r} covers other code years")
     professional = template if template.setting == "professional" else twin
-    if professional.place_of_service.strip() not in HOSPITAL_POS:
+    facility = twin if professional is template else template
+    pos = professional.place_of_service.strip()
+    asc = facility.place_of_service.strip() == "24"
+    if asc and pos != "24":
+        problems.append(
+            f"the facility chart is a surgery center's (POS 24), so the professional chart is "
+            f"done there too, not POS {pos or 'n/a'!r}"
+        )
+    if not asc and pos not in HOSPITAL_POS:
         problems.append(
             f"the professional chart of a pair is done in the hospital (POS 19/22/23), not POS "
-            f"{professional.place_of_service or 'n/a'!r}: the facility claim is the hospital's"
+            f"{pos or 'n/a'!r}: the facility claim is the hospital's"
         )
     return problems
 

@@ -112,3 +112,42 @@ def test_a_pair_value_that_is_not_specialty_slug_does_not_load():
     bad = text.replace(f'pair = "{MRI_FACILITY}"', 'pair = "MRI knee"')
     with pytest.raises(TemplateError, match="specialty/slug"):
         parse_template(bad, "x", Path("exercises/radiology/mri-knee-laterality"))
+
+
+def test_a_surgery_center_pair_is_done_in_the_center(library):
+    pro = _by_slug(library, "general_surgery_asc/inguinal-hernia-repair")
+    fac = _by_slug(library, "general_surgery_asc/inguinal-hernia-asc-facility")
+    assert declaration_problems(pro, fac, fac.pair) == []
+    in_hospital = replace(pro, place_of_service="22")
+    assert any("surgery center's (POS 24)" in p for p in declaration_problems(in_hospital, fac, ""))
+    charts = generate_pair(pro, fac, 11)
+    assert "Surgery Center" in charts.facility.facility
+    assert charts.facility.key.type_of_bill == "0831"
+    assert {k.line.revenue_code for k in charts.facility.key.lines} == {"0490"}
+
+
+def test_the_type_of_bill_reads_back_a_surgery_center():
+    from trainer.core.grading.ub04 import describe_type_of_bill
+
+    assert describe_type_of_bill("0831") == (
+        "0831 (a specialty facility, an ambulatory surgery center, frequency 1)"
+    )
+
+
+def test_the_implant_pair_puts_the_mesh_device_code_only_on_the_hospital_claim(library):
+    pro = _by_slug(library, "general_surgery_asc/ventral-hernia-mesh-surgeon")
+    fac = _by_slug(library, "general_surgery_asc/ventral-hernia-mesh-hospital")
+    choices = {
+        "hernia": "incisional, recurrent after mesh repair",
+        "size": "defect 4.5 cm",
+        "state": "incarcerated",
+    }
+    charts = generate_pair(pro, fac, 5, choices)
+    assert [k.line.code for k in charts.professional.key.lines] == ["49616"]
+    assert [(k.line.code, k.line.revenue_code) for k in charts.facility.key.lines] == [
+        ("49616", "0360"),
+        ("C1781", "0278"),
+    ]
+    assert [d.code for d in charts.facility.key.diagnoses] == ["K43.0"]
+    rows = {r.code: r for r in differences(charts.professional.key, charts.facility.key).lines}
+    assert rows["C1781"].professional == "" and "revenue code 0278" in rows["C1781"].note

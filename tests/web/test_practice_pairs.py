@@ -32,14 +32,18 @@ def test_the_pair_is_one_encounter_coded_twice_and_ends_on_both_grades(app, clie
     page = client.get(f"/practice/attempt/{pro_id}").get_data(as_text=True)
     assert "Pair: chart 1 of 2, the professional claim" in page
     # The pair page sends the trainee to the chart still open, never to a grade.
-    assert client.get(f"/practice/pair/{pair_id}").headers["Location"].endswith(
-        f"/practice/attempt/{pro_id}"
+    assert (
+        client.get(f"/practice/pair/{pair_id}")
+        .headers["Location"]
+        .endswith(f"/practice/attempt/{pro_id}")
     )
     pro_key, fac_key = key_of(app, pro_id), key_of(app, fac_id)
     done = client.post(f"/practice/attempt/{pro_id}/submit", data=form_for(pro_key))
     assert done.headers["Location"].endswith(f"/practice/pair/{pair_id}")
-    assert client.get(f"/practice/pair/{pair_id}").headers["Location"].endswith(
-        f"/practice/attempt/{fac_id}"
+    assert (
+        client.get(f"/practice/pair/{pair_id}")
+        .headers["Location"]
+        .endswith(f"/practice/attempt/{fac_id}")
     )
     page = client.get(f"/practice/attempt/{fac_id}").get_data(as_text=True)
     assert "Pair: chart 2 of 2, the facility claim" in page

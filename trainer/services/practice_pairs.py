@@ -62,6 +62,12 @@ def start_pair(
     return pair
 
 
+def own_pair(pair_id: int, user_id: int) -> PracticePair | None:
+    """The user's own pair by id; None for anyone else's (the page answers 404 alike)."""
+    pair = db.session.get(PracticePair, pair_id)
+    return pair if pair is not None and pair.user_id == user_id else None
+
+
 def pair_of(attempt_id: int) -> PracticePair | None:
     """The pair an attempt belongs to, if any."""
     return db.session.scalar(

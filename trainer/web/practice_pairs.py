@@ -15,7 +15,6 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from ..domain import domain
-from ..extensions import db
 from ..models import PracticePair
 from ..services import practice_pairs as pairs
 from ..services.practice import PracticeError
@@ -25,8 +24,8 @@ bp = Blueprint("practice_pairs", __name__)
 
 def _own_pair(pair_id: int) -> PracticePair:
     """The current user's pair; 404 otherwise (a 403 would confirm that it exists)."""
-    pair = db.session.get(PracticePair, pair_id)
-    if pair is None or pair.user_id != current_user.id:
+    pair = pairs.own_pair(pair_id, current_user.id)
+    if pair is None:
         abort(404)
     return pair
 

@@ -194,8 +194,8 @@ def _shown(keyed: KeyedLine, facility: bool) -> str:
 def _note(pro: KeyedLine | None, fac: KeyedLine | None) -> str:
     if pro is None and fac is not None:
         return (
-            "Only on the facility claim: the hospital's resources (room, staff, supplies, "
-            "drugs, technical services) on revenue code " + fac.line.revenue_code + "."
+            "Only on the facility claim: the facility's own resources (room, staff, supplies, "
+            f"drugs, devices, technical services), on revenue code {fac.line.revenue_code}."
         )
     if fac is None and pro is not None:
         return "Only on the professional claim: the physician's own service."

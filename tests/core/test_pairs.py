@@ -151,3 +151,17 @@ def test_the_implant_pair_puts_the_mesh_device_code_only_on_the_hospital_claim(l
     assert [d.code for d in charts.facility.key.diagnoses] == ["K43.0"]
     rows = {r.code: r for r in differences(charts.professional.key, charts.facility.key).lines}
     assert rows["C1781"].professional == "" and "revenue code 0278" in rows["C1781"].note
+
+
+def test_the_clinician_who_did_the_service_signs_both_charts_a_reader_does_not(library):
+    ed = generate_pair(
+        _by_slug(library, "emergency_professional/leg-cellulitis-ed-physician"),
+        _by_slug(library, "emergency_facility/leg-cellulitis-ed-facility"),
+        21,
+    )
+    assert ed.professional.provider == ed.facility.provider
+    name = ed.professional.provider.rpartition(", ")[0]
+    assert f"Attending: {name}" in ed.facility.chart_markdown
+    mri = generate_pair(_by_slug(library, MRI), _by_slug(library, MRI_FACILITY), 21)
+    # The imaging record names the ordering clinician, not the radiologist who read it.
+    assert mri.professional.provider != mri.facility.provider

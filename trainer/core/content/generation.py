@@ -132,6 +132,9 @@ class Encounter:
     patient: Patient
     date_of_service: date
     facility: str
+    # (name, credential) when the same clinician documents both charts (the ED physician, the
+    # surgeon); None when the twin's record names someone else (an imaging order's clinician).
+    provider: tuple[str, str] | None = None
 
 
 @lru_cache(maxsize=4096)
@@ -393,6 +396,9 @@ def _generate(
     facility = f"{fake.last_name()} {rng.choice(kinds)}"
     if encounter is not None:  # drawn above all the same, so the seed's sequence is unchanged
         patient, dos, facility = encounter.patient, encounter.date_of_service, encounter.facility
+        if encounter.provider is not None:
+            provider_name, credential = encounter.provider
+            provider = f"{provider_name}, {credential}"
     he = patient.sex == "M"
     context = {
         **values,

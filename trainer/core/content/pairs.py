@@ -9,6 +9,7 @@ between the two keys, which the pair's result page shows beside the two grades.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +50,17 @@ def paired_professionals(library: TemplateLibrary) -> list[Template]:
     return sorted(found, key=lambda t: t.id)
 
 
+# Professional charts whose signer only reads the study: the facility's record names the
+# ordering clinician instead, someone else.
+_READER = re.compile(r"radiology|imaging|echocardiograph|interpretation|patholog")
+
+
+def _twin_seed(seed: int) -> int:
+    """The facility chart's own seed: its free text (the names it draws) differs from the
+    professional chart's, while everything the encounter shares is imposed on it."""
+    return (seed * 2654435761 + 1) % 2**31
+
+
 @dataclass(frozen=True)
 class PairedCharts:
     professional: Variant
@@ -62,13 +74,18 @@ def generate_pair(
     choices: Mapping[str, str] | None = None,
 ) -> PairedCharts:
     """Both charts of one encounter from one seed: the facility chart takes the professional
-    chart's choices (the same finding, side, drug) and its patient, date and hospital."""
+    chart's choices (the same finding, side, drug), its patient, date and hospital, and, when
+    the physician who did the service also documents the facility's record (the ED physician,
+    the surgeon), its signer; a radiologist's read leaves the imaging record to the ordering
+    clinician."""
     first = generate(professional, seed, choices=choices)
+    name, _, credential = first.provider.rpartition(", ")
+    shared = None if _READER.search(professional.chart_type.lower()) else (name, credential)
     second = generate(
         facility,
-        seed,
+        _twin_seed(seed),
         choices=dict(first.choices),
-        encounter=Encounter(first.patient, first.date_of_service, first.facility),
+        encounter=Encounter(first.patient, first.date_of_service, first.facility, shared),
     )
     return PairedCharts(first, second)
 

@@ -165,3 +165,15 @@ def test_the_clinician_who_did_the_service_signs_both_charts_a_reader_does_not(l
     mri = generate_pair(_by_slug(library, MRI), _by_slug(library, MRI_FACILITY), 21)
     # The imaging record names the ordering clinician, not the radiologist who read it.
     assert mri.professional.provider != mri.facility.provider
+
+
+def test_the_check_counts_the_pairs_and_fails_a_twin_that_does_not_answer(library, catalog):
+    from trainer.core.content.validation import check_library
+
+    pro, fac = _by_slug(library, MRI), _by_slug(library, MRI_FACILITY)
+    report = check_library(TemplateLibrary({pro.id: pro, fac.id: fac}), catalog, 1)
+    assert report.pairs == 1 and report.problems == []
+    assert "1 professional + facility pairs" in report.render()
+    lone = check_library(TemplateLibrary({pro.id: pro}), catalog, 1)
+    assert lone.pairs == 0
+    assert any("no template has that specialty/slug" in m for _, _, m in lone.problems)

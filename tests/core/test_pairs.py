@@ -177,3 +177,17 @@ def test_the_check_counts_the_pairs_and_fails_a_twin_that_does_not_answer(librar
     lone = check_library(TemplateLibrary({pro.id: pro}), catalog, 1)
     assert lone.pairs == 0
     assert any("no template has that specialty/slug" in m for _, _, m in lone.problems)
+
+
+def test_the_ed_visit_is_one_row_whatever_level_each_claim_reports():
+    from trainer.core.claims import AnswerKey, KeyedLine, ServiceLine
+
+    pro = AnswerKey(lines=(KeyedLine(ServiceLine("99283")),))
+    fac = AnswerKey(
+        lines=(KeyedLine(ServiceLine("99284", ("25",), revenue_code="0450")),),
+        setting="facility",
+    )
+    (row,) = differences(pro, fac).lines
+    assert (row.code, row.professional, row.facility) == ("ED visit", "99283", "rev 0450 99284-25")
+    assert "medical decision making" in row.note and "facility level criteria" in row.note
+    assert "Modifier 25 only on the facility line" in row.note

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from markupsafe import escape
+
 from tests.web.test_practice import form_for, key_of
 from trainer.extensions import db
 from trainer.models import Attempt, PracticePair
@@ -58,6 +60,7 @@ def test_the_pair_is_one_encounter_coded_twice_and_ends_on_both_grades(app, clie
     if any("26" in k.line.modifiers for k in pro_key.lines):
         assert "26 on the professional line" in page
     assert f"FL 4 type of bill {fac_key.type_of_bill}" in page
+    assert "Revenue codes on the facility lines" in page
 
 
 def test_the_second_chart_shows_no_key_and_the_pair_page_no_grade_until_both_are_done(
@@ -69,8 +72,8 @@ def test_the_second_chart_shows_no_key_and_the_pair_page_no_grade_until_both_are
     fac_key = key_of(app, fac_id)
     client.post(f"/practice/attempt/{pro_id}/submit", data=form_for(key_of(app, pro_id)))
     page = client.get(f"/practice/attempt/{fac_id}").get_data(as_text=True)
-    for keyed in fac_key.lines:
-        assert keyed.rationale[:40] not in page
+    for keyed in fac_key.lines:  # the whole rationale (its opening may quote the chart)
+        assert str(escape(keyed.rationale)) not in page and keyed.rationale not in page
     assert "What differs" not in page
     # The open facility chart's own result is closed, as for any chart.
     assert client.get(f"/practice/attempt/{fac_id}/result").status_code == 302
@@ -101,3 +104,21 @@ def test_bad_pair_ids_are_a_404_and_starting_needs_a_login(client, auth):
     assert client.get("/practice/pair/999999").status_code == 404
     assert client.get("/practice/pair/abc").status_code == 404
     assert client.get("/practice/pair/-1").status_code == 404
+
+
+def test_a_skipped_chart_leaves_the_pair_page_with_what_was_coded(app, client, auth):
+    auth.login()
+    with app.app_context():
+        pair_id, pro_id, fac_id = _start_pair(client)
+    assert client.post(f"/practice/attempt/{pro_id}/skip").status_code == 303
+    # The skipped professional chart no longer blocks: the facility chart is next.
+    assert (
+        client.get(f"/practice/pair/{pair_id}")
+        .headers["Location"]
+        .endswith(f"/practice/attempt/{fac_id}")
+    )
+    client.post(f"/practice/attempt/{fac_id}/submit", data=form_for(key_of(app, fac_id)))
+    page = client.get(f"/practice/pair/{pair_id}").get_data(as_text=True)
+    assert "Skipped: this chart was not coded." in page
+    assert "Score 100%" in page
+    assert "What differs" not in page  # the skipped chart's key is never shown

@@ -50,7 +50,8 @@ def result(pair_id: int) -> ResponseReturnValue:
     if waiting is not None:
         flash(f"Chart {pairs.step_of(pair, waiting)} of 2 of this encounter is still open.", "info")
         return redirect(url_for("practice.attempt", attempt_id=waiting.id))
-    view = pairs.pair_view(current_user, pair)
-    if view.professional.grade is None and view.facility.grade is None:
-        abort(404)
-    return render_template("practice/pair.html", view=view)
+    view = pairs.pair_view(current_user, pair)  # each grade only where may_see_key allows it
+    catalog = domain().catalog
+    found = view.differences.revenue_codes if view.differences else ()
+    titles = {code: catalog.title(code, "revenue") or "" for code in found}
+    return render_template("practice/pair.html", view=view, revenue_titles=titles)

@@ -198,6 +198,7 @@ class PairDifferences:
     professional_diagnoses: tuple[str, ...]
     facility_diagnoses: tuple[str, ...]
     facility_only_fields: tuple[str, ...]
+    revenue_codes: tuple[str, ...] = ()  # the facility lines' FL 42 codes, for their titles
 
 
 def _shown(keyed: KeyedLine, facility: bool) -> str:
@@ -236,20 +237,37 @@ def _note(pro: KeyedLine | None, fac: KeyedLine | None) -> str:
     return "; ".join(notes)[:1].upper() + "; ".join(notes)[1:] + "."
 
 
+ED_VISITS = frozenset({"99281", "99282", "99283", "99284", "99285"})
+ED_LEVELS = (
+    "The same visit, levelled two ways: the physician's level from medical decision making "
+    "(CPT E/M guidelines), the hospital's from its own facility level criteria (OPPS lets each "
+    "hospital set them)"
+)
+
+
+def _family(code: str) -> str:
+    """The row a line belongs to: its code, or one row for the ED visit whatever its level
+    (the physician's 99283 and the hospital's 99284 are the same visit)."""
+    return "ED visit" if code in ED_VISITS else code
+
+
 def differences(professional: AnswerKey, facility: AnswerKey) -> PairDifferences:
     """What the two keys of one encounter report differently, line by line (by code)."""
-    pro_by_code = {k.line.code: k for k in professional.lines}
-    fac_by_code = {k.line.code: k for k in facility.lines}
+    pro_by_code = {_family(k.line.code): k for k in professional.lines}
+    fac_by_code = {_family(k.line.code): k for k in facility.lines}
     order = list(pro_by_code) + [c for c in fac_by_code if c not in pro_by_code]
     rows = []
     for code in order:
         pro, fac = pro_by_code.get(code), fac_by_code.get(code)
+        note = _note(pro, fac)
+        if code == "ED visit" and pro and fac:
+            note = f"{ED_LEVELS}. {note}"
         rows.append(
             LineDifference(
                 code,
                 _shown(pro, False) if pro else "",
                 _shown(fac, True) if fac else "",
-                _note(pro, fac),
+                note,
             )
         )
     fields = []
@@ -260,4 +278,9 @@ def differences(professional: AnswerKey, facility: AnswerKey) -> PairDifferences
         fields.append(f"FL 70 patient's reason for visit {reasons}")
     pro_dx = tuple(d.code for d in professional.diagnoses)
     fac_dx = tuple(d.code for d in facility.diagnoses)
-    return PairDifferences(tuple(rows), set(pro_dx) == set(fac_dx), pro_dx, fac_dx, tuple(fields))
+    revenue = tuple(
+        dict.fromkeys(k.line.revenue_code for k in facility.lines if k.line.revenue_code)
+    )
+    return PairDifferences(
+        tuple(rows), set(pro_dx) == set(fac_dx), pro_dx, fac_dx, tuple(fields), revenue
+    )

@@ -191,3 +191,19 @@ def test_the_ed_visit_is_one_row_whatever_level_each_claim_reports():
     assert (row.code, row.professional, row.facility) == ("ED visit", "99283", "rev 0450 99284-25")
     assert "medical decision making" in row.note and "facility level criteria" in row.note
     assert "Modifier 25 only on the facility line" in row.note
+
+
+def test_every_pair_lists_every_line_of_both_keys(library):
+    for professional in paired_professionals(library):
+        twin = twin_of(library, professional)
+        assert twin is not None
+        for choice in professional.choices():
+            charts = generate_pair(professional, twin, 0, choice)
+            found = differences(charts.professional.key, charts.facility.key)
+            shown_pro = " ".join(r.professional for r in found.lines)
+            shown_fac = " ".join(r.facility for r in found.lines)
+            for keyed in charts.professional.key.lines:
+                assert keyed.line.code in shown_pro, (professional.slug, choice)
+            for keyed in charts.facility.key.lines:
+                assert f"rev {keyed.line.revenue_code} {keyed.line.code}" in shown_fac
+            assert found.facility_only_fields[0].startswith("FL 4 type of bill 0")

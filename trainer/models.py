@@ -610,3 +610,29 @@ class Certificate(Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     signer: Mapped[User] = relationship(foreign_keys=[signed_by])
     revoker: Mapped[User | None] = relationship(foreign_keys=[revoked_by])
+
+
+class PracticePair(Model):
+    """One encounter coded twice: the professional chart, then the facility chart.
+
+    Both attempts are ordinary practice attempts (the same draft, submit and key-visibility
+    rules); this row only ties them together so the pair's page can show both grades side by
+    side once both are submitted (``services.practice_pairs``).
+    """
+
+    __tablename__ = "practice_pairs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", name="fk_practice_pairs_user_id"), index=True
+    )
+    professional_attempt_id: Mapped[int] = mapped_column(
+        ForeignKey("attempts.id", name="fk_practice_pairs_professional_attempt_id"), unique=True
+    )
+    facility_attempt_id: Mapped[int] = mapped_column(
+        ForeignKey("attempts.id", name="fk_practice_pairs_facility_attempt_id"), unique=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    professional: Mapped[Attempt] = relationship(foreign_keys=[professional_attempt_id])
+    facility: Mapped[Attempt] = relationship(foreign_keys=[facility_attempt_id])

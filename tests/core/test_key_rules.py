@@ -129,3 +129,25 @@ def test_a_professional_key_with_ub04_fields_fails(tmp_path, catalog):
         ("[[key.diagnoses]]\n", '[key]\ntype_of_bill = "0131"\n\n[[key.diagnoses]]\n'),
     )
     assert "a professional (CMS-1500) key has no FL 4" in found
+
+
+ASC_CHOLE = KNEE.parents[1] / "general_surgery_asc" / "laparoscopic-cholecystectomy-asc-facility"
+
+
+def _asc_found(tmp_path: Path, catalog, old: str, new: str) -> str:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "general_surgery_asc" / "hernia"
+    shutil.copytree(ASC_CHOLE, folder)
+    meta = folder / "template.toml"
+    text = meta.read_text()
+    assert old in text, old
+    meta.write_text(text.replace(old, new).replace('pair = "general_surgery_asc/', "# "))
+    report = check_library(load_library(tmp_path), catalog, seeds_per_variant=1)
+    return "\n".join(m for _, _, m in report.problems)
+
+
+def test_a_surgery_center_ub04_is_083x_and_a_hospital_one_013x(tmp_path, catalog):
+    assert _asc_found(tmp_path / "a", catalog, "", "") == ""
+    found = _asc_found(tmp_path / "b", catalog, 'type_of_bill = "0831"', 'type_of_bill = "0131"')
+    assert "FL 4 0131: an ambulatory surgery center's claim is type of bill 083x" in found
+    found = _asc_found(tmp_path / "c", catalog, 'place_of_service = "24"', 'place_of_service = ""')
+    assert "FL 4 0831: a hospital outpatient claim is type of bill 013x" in found

@@ -137,12 +137,14 @@ def test_describe_type_of_bill():
 
 
 def test_shipped_facility_templates_key_the_ub04(library):
-    """Every shipped facility chart keys FL 4 and no pointers; ED charts key FL 70."""
+    """Every shipped facility chart keys FL 4 (a surgery center's 0831, a hospital's 0131, an
+    FQHC's 0771) and no pointers; ED charts key FL 70."""
     for template in library.templates.values():
         if template.setting != "facility":
             continue
         key = generate(template, 1).key
-        assert key.type_of_bill in ("0131", "0771"), template.slug
+        center = template.place_of_service.strip() == "24"
+        assert key.type_of_bill in (("0831",) if center else ("0131", "0771")), template.slug
         assert all(not k.line.pointers for k in key.lines), template.slug
         if template.specialty == "emergency_facility":
             assert key.reason_for_visit, template.slug

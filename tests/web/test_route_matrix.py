@@ -7,6 +7,7 @@ reveals a chart's key while the attempt is still open.
 from __future__ import annotations
 
 import json
+import random
 import re
 
 import pytest
@@ -54,6 +55,8 @@ POLICY = {
     "practice.submit": "owner",
     "practice.dispute": "owner",
     "practice.skip": "owner",
+    "practice_pairs.start": "login",
+    "practice_pairs.result": "owner",
     "supervise.index": "supervisor",
     "supervise.disputes": "supervisor",
     "supervise.accept": "cohort_supervisor",
@@ -230,7 +233,11 @@ def world(app):  # type: ignore[no-untyped-def]
         db.session.add(certificate)
         db.session.commit()
         context, platform = _lti_course(cohort.id, ids["admin"])
+        from trainer.services.practice_pairs import start_pair
+
+        pair = start_pair(ids["owner"], library, random.Random(3), seed=3)
         return {
+            "pair": pair.id,
             "context_pk": context,
             "platform_id": platform,
             "certificate": certificate.id,
@@ -304,6 +311,7 @@ def _url(rule, world, subject: str | None = None) -> str:  # type: ignore[no-unt
         "platform_id": world["platform_id"],
         "user_id": world["trainee"],
         "certificate_id": world["certificate"],
+        "pair_id": world["pair"],
     }
     if rule.endpoint.startswith("review."):
         values["attempt_id"] = world["done"]  # only a submitted chart can be reviewed

@@ -27,6 +27,7 @@ from . import (
     lti_admin,
     members,
     practice,
+    practice_pairs,
     progress,
     reference,
     refreshers,
@@ -58,6 +59,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(practice.bp)
+    app.register_blueprint(practice_pairs.bp)
     app.register_blueprint(progress.bp)
     app.register_blueprint(lookup.bp)
     app.register_blueprint(assignments.bp)

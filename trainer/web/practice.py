@@ -66,6 +66,7 @@ from ..services.costs import locality_costs
 from ..services.disputes import DisputeError, open_dispute
 from ..services.keys import current_key
 from ..services.mastery import drill_target, next_chart
+from ..services.practice_pairs import pair_of, step_of
 from ..services.progress import specialty_summaries, specialty_summary
 from ..services.review import review_of
 from .assignments import run_page
@@ -190,6 +191,7 @@ def _render_chart(
     ub04 = ub04 or UB04Entry()
     if attempt.setting == "inpatient" and inpatient is None:
         inpatient = rows_from_mapping(attempt.draft or {}).padded(SHOWN_DIAGNOSES, 4)
+    pair = pair_of(attempt.id)
     return (
         render_template(
             "practice/chart.html",
@@ -207,6 +209,7 @@ def _render_chart(
             specialty_name=SPECIALTIES.get(attempt.specialty, attempt.specialty),
             deadline=_exam_deadline(attempt),
             inpatient=inpatient,
+            pair_step=step_of(pair, attempt) if pair else None,
         ),
         status,
     )
@@ -321,9 +324,13 @@ def _exam_closed(item: Attempt, exc: service.ExamClosedError) -> ResponseReturnV
 
 
 def _after_submit(item: Attempt) -> str:
-    """Charts whose feedback is still closed (an open exam) go back to the exam."""
+    """Charts whose feedback is still closed (an open exam) go back to the exam; a chart of a
+    professional + facility pair goes to the pair (its other chart, or both grades)."""
     if item.run_id is not None and not may_see_key(current_user, item):
         return url_for("assignments.run", run_id=item.run_id)
+    pair = pair_of(item.id)
+    if pair is not None:
+        return url_for("practice_pairs.result", pair_id=pair.id)
     return url_for("practice.result", attempt_id=item.id)
 
 

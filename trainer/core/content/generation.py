@@ -123,6 +123,20 @@ class Variant:
         )
 
 
+@dataclass(frozen=True)
+class Encounter:
+    """What two charts of one encounter share (the professional and the facility claim of the
+    same MRI): the patient, the date of service and the hospital. ``content.pairs`` passes the
+    first chart's to the second so both show the same visit."""
+
+    patient: Patient
+    date_of_service: date
+    facility: str
+    # (name, credential) when the same clinician documents both charts (the ED physician, the
+    # surgeon); None when the twin's record names someone else (an imaging order's clinician).
+    provider: tuple[str, str] | None = None
+
+
 @lru_cache(maxsize=4096)
 def _compiled(source: str) -> JinjaTemplate:
     return _env.from_string(source)
@@ -338,15 +352,17 @@ def generate(
     choices: Mapping[str, str] | None = None,
     year: int | None = None,
     between: tuple[date, date] | None = None,
+    encounter: Encounter | None = None,
 ) -> Variant:
     """Render one variant of a template, deterministically from the seed.
 
     ``between`` limits the date of service to a range (inclusive), for refreshers and for
     checking a per-year key. Rendering is metered (``core.sandbox``): a template that loops
-    too long or prints too much raises ``RenderLimitError`` with the reason.
+    too long or prints too much raises ``RenderLimitError`` with the reason. ``encounter``
+    replaces the drawn patient, date and facility (the twin of a paired chart).
     """
     with render_budget():
-        return _generate(template, seed, choices, year, between)
+        return _generate(template, seed, choices, year, between, encounter)
 
 
 def _generate(
@@ -355,6 +371,7 @@ def _generate(
     choices: Mapping[str, str] | None,
     year: int | None,
     between: tuple[date, date] | None,
+    encounter: Encounter | None = None,
 ) -> Variant:
     rng = random.Random(seed)
     fake = _seeded_faker(seed)
@@ -377,6 +394,11 @@ def _generate(
         or FACILITY_KINDS[facility_setting(template.setting, place_of_service)]
     )
     facility = f"{fake.last_name()} {rng.choice(kinds)}"
+    if encounter is not None:  # drawn above all the same, so the seed's sequence is unchanged
+        patient, dos, facility = encounter.patient, encounter.date_of_service, encounter.facility
+        if encounter.provider is not None:
+            provider_name, credential = encounter.provider
+            provider = f"{provider_name}, {credential}"
     he = patient.sex == "M"
     context = {
         **values,

@@ -171,18 +171,27 @@ def _sequence(key: AnswerKey, catalog: Any) -> list[str]:
     return found
 
 
-def _ub04(key: AnswerKey) -> list[str]:
+def _ub04(key: AnswerKey, asc: bool = False) -> list[str]:
+    """FL 4 by who bills: a hospital outpatient claim 013x, an FQHC PPS visit 077x, and an
+    ambulatory surgery center's UB-04 (a commercial payer's; Medicare takes ASC claims on the
+    CMS-1500) 083x."""
     if key.setting != "facility":
         if key.type_of_bill or key.reason_for_visit:
             return ["a professional (CMS-1500) key has no FL 4 type of bill or FL 70 reason"]
         return []
     found = []
     fqhc = any(k.line.code in FQHC_PAYMENT_CODES for k in key.lines)
-    wanted = "077" if fqhc else "013"
+    wanted = "077" if fqhc else "083" if asc else "013"
     if not key.type_of_bill:
         found.append(f"a facility key states the UB-04 FL 4 type of bill ({wanted}x)")
     elif not key.type_of_bill.startswith(wanted):
-        kind = "an FQHC PPS visit" if fqhc else "a hospital outpatient claim"
+        kind = (
+            "an FQHC PPS visit"
+            if fqhc
+            else "an ambulatory surgery center's claim"
+            if asc
+            else "a hospital outpatient claim"
+        )
         found.append(f"FL 4 {key.type_of_bill}: {kind} is type of bill {wanted}x")
     for k in key.lines:
         if k.line.pointers:
@@ -199,7 +208,7 @@ def key_rule_problems(template: Any, variant: Any, catalog: Any) -> list[str]:
         *_modifiers(key),
         *_patients(key, rules.sex, rules.min_age, rules.max_age),
         *_sequence(key, catalog),
-        *_ub04(key),
+        *_ub04(key, str(getattr(template, "place_of_service", "")).strip() == "24"),
     ]
 
 

@@ -116,6 +116,9 @@ class Template:
     facility_kinds: tuple[str, ...] = ()
     # "dme": a DMEPOS supplier claim, edited against the CMS DME supplier MUE/PTP tables.
     claim_type: str = ""
+    # "specialty/slug" of the same encounter written as the other claim (the radiologist's
+    # read and the hospital's MRI): the pair practice mode draws both from one seed.
+    pair: str = ""
 
     def variant_count(self) -> int:
         count = 1
@@ -212,6 +215,19 @@ def _claim_type(meta: Mapping[str, Any], path: Path, text: str) -> str:
         )
     if value and meta.get("setting") != "professional":
         raise TemplateError(path, "a DME supplier claim is a CMS-1500 (professional) claim")
+    return value
+
+
+PAIR = re.compile(r"^[a-z_]+/[a-z0-9-]+$")
+
+
+def _pair(meta: Mapping[str, Any], path: Path, text: str) -> str:
+    """The twin's ``specialty/slug`` (checked against the library by ``content.pairs``)."""
+    value = meta.get("pair", "")
+    if not isinstance(value, str) or (value and not PAIR.match(value)):
+        raise TemplateError(
+            path, 'pair must be "specialty/slug" of the twin template', _line_of(text, "pair")
+        )
     return value
 
 
@@ -321,6 +337,7 @@ def parse_template(
         or _credentials(meta.get("provider"), meta_path, text),
         facility_kinds=_strings(meta, "facility_kinds", meta_path, text),
         claim_type=_claim_type(meta, meta_path, text),
+        pair=_pair(meta, meta_path, text),
         body=body,
         path=folder,
         notes=notes,

@@ -28,6 +28,7 @@ from trainer.core.codesets.codes import guess_kind
 from trainer.core.content.consistency import disagreements, keyed_in
 from trainer.core.content.generation import DOS_WINDOW, generate
 from trainer.core.content.key_rules import key_rule_problems
+from trainer.core.content.pairs import pair_problems, paired_professionals
 from trainer.core.content.realism import chart_problems, identical_charts
 from trainer.core.content.templates import Template, TemplateLibrary, load_library
 from trainer.core.grading.grader import grade
@@ -46,6 +47,7 @@ class CheckReport:
     variants: int = 0
     distinct_keys: int = 0
     charts_rendered: int = 0
+    pairs: int = 0  # professional templates with a facility twin that names them back
 
     def add(self, path: Path | str, message: str, line: int | None = None) -> None:
         self.problems.append((str(path), line, message))
@@ -60,7 +62,8 @@ class CheckReport:
         lines.append(
             f"{self.specialties} specialties, {self.templates} templates, {self.variants} "
             f"variants ({self.distinct_keys} distinct keyed variants), {self.charts_rendered} "
-            f"charts rendered; {len(self.problems)} problem(s)"
+            f"charts rendered; {self.pairs} professional + facility pairs; "
+            f"{len(self.problems)} problem(s)"
         )
         return "\n".join(lines)
 
@@ -273,6 +276,9 @@ def check_library(
             f"nor declines (not_coded) {'/'.join(miss.codes)}"
             + (f"; keyed in {where}" if where else ""),
         )
+    for path, problem in pair_problems(library):
+        report.add(path, problem)
+    report.pairs = len(paired_professionals(library))
     report.templates = len(library.templates)
     report.specialties = len(library.by_specialty())
     return report

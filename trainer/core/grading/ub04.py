@@ -18,8 +18,13 @@ from trainer.core.grading.explanations import named, sentence
 from trainer.core.grading.lookups import Lookups
 from trainer.core.grading.types import ElementVerdict, GradeError, LineVerdict
 
-_FACILITY = {"1": "a hospital", "7": "a clinic"}
-_CARE = {("1", "1"): "inpatient", ("1", "3"): "outpatient", ("7", "7"): "an FQHC"}
+_FACILITY = {"1": "a hospital", "7": "a clinic", "8": "a specialty facility"}
+_CARE = {
+    ("1", "1"): "inpatient",
+    ("1", "3"): "outpatient",
+    ("7", "7"): "an FQHC",
+    ("8", "3"): "an ambulatory surgery center",
+}
 
 
 def describe_type_of_bill(tob: str) -> str:

@@ -149,6 +149,10 @@ VISIT_NOTE = (
 # A Medicare wellness visit (IPPE, AWV) is not problem-oriented: no chief complaint, HPI or
 # exam of a complaint, but the history, medicines, measurements and the prevention plan.
 WELLNESS_VISIT = (PAST_HISTORY, MEDICATIONS, ALLERGIES, VITALS, ASSESSMENT_PLAN)
+# The facility's ED record (what the hospital codes its level and charges from): arrival and
+# triage, the orders and their results, the diagnosis; the physician's own note is apart.
+TRIAGE = Section("triage", (r"triage(?: \(RN\))?", r"arrival", r"nursing assessment"))
+ED_FACILITY_RECORD = (TRIAGE, RESULTS, ASSESSMENT_PLAN)
 # A nurse visit (99211 under a standing order) records the reason, vitals and what was done.
 NURSE_VISIT = (VITALS,)
 _NURSE_VISIT_HEADING = re.compile(r"^#+[^\n]*\bnurse visit\b", re.IGNORECASE | re.MULTILINE)
@@ -164,6 +168,7 @@ RECORD_OF_TYPE: dict[str, tuple[Section, ...]] = {
     "ed record": VISIT_NOTE,
     "ed physician record": VISIT_NOTE,
     "ed and observation record": VISIT_NOTE,
+    "ed facility record": ED_FACILITY_RECORD,
     "preventive visit note": VISIT_NOTE,
     "wellness visit note": WELLNESS_VISIT,
     "well-child visit note": VISIT_NOTE,
@@ -203,6 +208,7 @@ __all__ = [
     "OPERATIVE_REPORT",
     "RADIOLOGY_REPORT",
     "RECORD_OF_TYPE",
+    "ED_FACILITY_RECORD",
     "NURSE_VISIT",
     "VISIT_NOTE",
     "WELLNESS_VISIT",

@@ -20,6 +20,7 @@ from trainer.core.claims import Claim, ServiceLine
 from trainer.core.pricing import price_claim
 from trainer.domain import domain
 from trainer.extensions import db
+from trainer.services.report_summaries import rebuild
 from trainer.models import Attempt, Cohort, CohortMember, utcnow
 from trainer.services.accounts import create_user
 from trainer.services.practice import current_grade, start_attempt, submit_attempt, variant_of
@@ -149,6 +150,8 @@ def _cohort_with_costs(app, users) -> int:  # type: ignore[no-untyped-def]
                     }
                 )
         db.session.execute(insert(Attempt), rows)
+        db.session.commit()
+        rebuild(db.session)  # rows inserted past the services
         db.session.commit()
         return cohort.id
 

@@ -24,6 +24,7 @@ from trainer.core.stats.review_sampling import (
 from ..database import write_transaction
 from ..extensions import db
 from ..models import Attempt, AttemptGrade, Cohort, CohortMember, Review, User, utcnow
+from . import report_summaries
 from .figures import counted
 from .keys import key_version
 from .practice import store_errors
@@ -194,6 +195,7 @@ def _set_figures(session: Any, attempt: Attempt, result: dict[str, Any]) -> None
     attempt.code_total = int(result["code_total"])
     attempt.chart_correct = bool(result["chart_correct"])
     store_errors(session, attempt, result)
+    report_summaries.refresh(session, [attempt.user_id])
 
 
 def reapply(session: Any, attempt: Attempt, result: dict[str, Any], version: int) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""`cohort_report`: every table of the cohort report, from one scan of the attempts."""
+"""`cohort_report`: every table of the cohort report, from the kept summary rows."""
 
 from __future__ import annotations
 
@@ -17,12 +17,19 @@ from .trend import trend_table
 
 
 def cohort_report(
-    cohort: Cohort, library: TemplateLibrary, target: float, elite: float
+    cohort: Cohort,
+    library: TemplateLibrary,
+    target: float,
+    elite: float,
+    *,
+    from_attempts: bool = False,
 ) -> CohortReport:
+    """Every table, from the kept summary rows; ``from_attempts`` computes the same sums from
+    the attempts on the spot (what the summaries must equal; the tests compare the two)."""
     users, targets = members(cohort)
     ids = [u.id for u in users]
     names = {u.id: u.display_name for u in users}
-    cells = template_cells(ids)
+    cells = template_cells(ids, from_attempts)
     sums: dict[tuple[int, str], list[int]] = {}
     for user_id, _template, specialty, n, ok, cc, ct, secs, *_costs in cells:
         acc = sums.get((user_id, specialty))
@@ -43,8 +50,8 @@ def cohort_report(
     tables = {
         "matrix": matrix_table(users, per, specialties),
         "ready": ready_table(users, per),
-        "trend": trend_table(users, ids),
-        "errors": errors_table(ids),
+        "trend": trend_table(users, ids, from_attempts),
+        "errors": errors_table(ids, from_attempts),
         "productivity": productivity_table(users, per, target),
         "peers": peers_table(users, per, specialties, target),
         "items": items_table(ids, cells, library),
@@ -54,6 +61,6 @@ def cohort_report(
     for user_id, cells_of in per.items():
         summary = overall(cells_of, target)
         accuracy[user_id] = (summary.code_accuracy, sum(secs for _, secs in cells_of.values()))
-    costs, em = cost_tables(users, ids, accuracy, cells)
+    costs, em = cost_tables(users, ids, accuracy, cells, from_attempts)
     tables.update(costs)
     return CohortReport(cohort, users, tables, em)

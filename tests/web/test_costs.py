@@ -20,10 +20,10 @@ from trainer.core.claims import Claim, ServiceLine
 from trainer.core.pricing import price_claim
 from trainer.domain import domain
 from trainer.extensions import db
-from trainer.services.report_summaries import rebuild
 from trainer.models import Attempt, Cohort, CohortMember, utcnow
 from trainer.services.accounts import create_user
 from trainer.services.practice import current_grade, start_attempt, submit_attempt, variant_of
+from trainer.services.report_summaries import rebuild
 
 TEMPLATE = "2d9f7b13-8e4a-4c6d-b1a0-5e3c9f7d2a86"  # diabetes-ckd-heart-failure
 EM_DOWN = {"99215": "99214", "99214": "99213", "99213": "99212", "99205": "99204"}

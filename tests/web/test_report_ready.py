@@ -10,9 +10,9 @@ from tests.conftest import PASSWORD
 from tests.web.test_reports import _csv, _row
 from trainer.domain import domain
 from trainer.extensions import db
-from trainer.services.report_summaries import rebuild
 from trainer.models import Attempt, Cohort, CohortMember, utcnow
 from trainer.services.accounts import create_user
+from trainer.services.report_summaries import rebuild
 
 
 def _cohort_with_records(app, users, records: dict[str, tuple[int, int]]) -> int:  # type: ignore[no-untyped-def]

@@ -12,9 +12,9 @@ from sqlalchemy import insert
 from tests.conftest import PASSWORD
 from trainer.domain import domain
 from trainer.extensions import db
-from trainer.services.report_summaries import rebuild
 from trainer.models import Attempt, AttemptError, Cohort, CohortMember, User, utcnow
 from trainer.services.accounts import create_user
+from trainer.services.report_summaries import rebuild
 
 
 def _seed(app, users) -> dict[str, object]:  # type: ignore[no-untyped-def]

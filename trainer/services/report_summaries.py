@@ -47,7 +47,7 @@ def _sum(column: Any) -> Any:
     return func.coalesce(func.sum(column), 0)
 
 
-def template_source(ids: list[int] | None) -> Select[Any]:
+def template_source(ids: list[int] | None) -> Any:
     """Per trainee and template, from the attempts (the columns of TraineeTemplateSummary)."""
     return (
         select(
@@ -83,7 +83,7 @@ def week_of(dialect: str) -> Any:
     )
 
 
-def week_source(ids: list[int] | None, dialect: str) -> Select[Any]:
+def week_source(ids: list[int] | None, dialect: str) -> Any:
     """Per trainee, week and specialty (the columns of TraineeWeekSummary)."""
     week = week_of(dialect)
     money = (Attempt.revenue_under_cents > 0) | (Attempt.revenue_over_cents > 0)
@@ -103,7 +103,7 @@ def week_source(ids: list[int] | None, dialect: str) -> Select[Any]:
     )
 
 
-def em_source(ids: list[int] | None) -> Select[Any]:
+def em_source(ids: list[int] | None) -> Any:
     """Per trainee and (key E/M, coded E/M) pair (the columns of TraineeEmSummary)."""
     return (
         select(Attempt.user_id, Attempt.em_key, Attempt.em_given, func.count())
@@ -112,7 +112,7 @@ def em_source(ids: list[int] | None) -> Select[Any]:
     )
 
 
-def error_source(ids: list[int] | None) -> Select[Any]:
+def error_source(ids: list[int] | None) -> Any:
     """Per trainee and error type (the columns of TraineeErrorSummary): counted charts'
     errors, refresher charts left out, as the cohort's error table always counted them."""
     refreshers = select(Attempt.id).where(Attempt.status == "submitted", Attempt.course > "")

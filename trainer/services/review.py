@@ -25,6 +25,7 @@ from ..database import write_transaction
 from ..extensions import db
 from ..models import Attempt, AttemptGrade, Cohort, CohortMember, Review, User, utcnow
 from . import report_summaries
+from .cohorts import can_manage
 from .figures import counted
 from .keys import key_version
 from .practice import store_errors
@@ -110,13 +111,14 @@ def cohort_of(user_id: int) -> Cohort | None:
 
 
 def can_review_attempt(viewer: User, attempt: Attempt) -> bool:
-    """The supervisor of the trainee's cohort (or an admin) reviews; never the trainee."""
+    """Whoever may manage the trainee's cohort (``cohorts.can_manage``: its owner, a
+    co-instructor, an admin) reviews; never the trainee."""
     if attempt.status != "submitted" or attempt.user_id == viewer.id:
         return False
     if viewer.is_admin:
         return True
     cohort = cohort_of(attempt.user_id)
-    return cohort is not None and cohort.supervisor_id == viewer.id
+    return cohort is not None and can_manage(viewer, cohort)
 
 
 def review_of(attempt_id: int) -> Review | None:

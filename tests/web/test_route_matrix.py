@@ -120,6 +120,8 @@ POLICY = {
     "certification.certificate": "cohort_supervisor",
     "certification.revoke_view": "cohort_supervisor",
     "certification.report": "cohort_supervisor",
+    "progress.certificates": "login",
+    "progress.certificate": "owner",
 }
 ROLES = ("anonymous", "owner", "other_trainee", "supervisor", "other_supervisor", "admin")
 PASSWORD = "correct-horse-battery"

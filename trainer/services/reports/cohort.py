@@ -47,20 +47,23 @@ def cohort_report(
         summary = AccuracySummary(n, ok, cc, ct, own, max(own, elite))
         per[user_id][specialty] = (summary, secs)
     specialties = sorted({s for cells in per.values() for s in cells})
+    totals = {user_id: overall(cells_of, target) for user_id, cells_of in per.items()}
     tables = {
         "matrix": matrix_table(users, per, specialties),
         "ready": ready_table(users, per),
         "trend": trend_table(users, ids, from_attempts),
         "errors": errors_table(ids, from_attempts),
-        "productivity": productivity_table(users, per, target),
-        "peers": peers_table(users, per, specialties, target),
+        "productivity": productivity_table(users, per, totals),
+        "peers": peers_table(users, totals),
         "items": items_table(ids, cells, library),
         "refreshers": refreshers_table(cohort, names),
     }
     accuracy = {}
     for user_id, cells_of in per.items():
-        summary = overall(cells_of, target)
-        accuracy[user_id] = (summary.code_accuracy, sum(secs for _, secs in cells_of.values()))
+        accuracy[user_id] = (
+            totals[user_id].code_accuracy,
+            sum(secs for _, secs in cells_of.values()),
+        )
     costs, em = cost_tables(users, ids, accuracy, cells, from_attempts)
     tables.update(costs)
     return CohortReport(cohort, users, tables, em)

@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    PrimaryKeyConstraint,
     String,
     Text,
     UniqueConstraint,
@@ -644,6 +645,12 @@ class TraineeTemplateSummary(Model):
     """Per trainee and template: the cells the accuracy, item and claims tables sum."""
 
     __tablename__ = "trainee_template_summaries"
+    # Clustered on the key (SQLite): each trainee's rows are one range, in specialty order, so
+    # the per-specialty sums stream without a sort.
+    __table_args__ = (
+        PrimaryKeyConstraint("user_id", "specialty", "template_id"),
+        {"sqlite_with_rowid": False},
+    )
 
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", name="fk_trainee_template_summaries_user_id"), primary_key=True
@@ -666,6 +673,8 @@ class TraineeWeekSummary(Model):
     """Per trainee, ISO week (its Monday, UTC) and specialty: the trend and revenue tables."""
 
     __tablename__ = "trainee_week_summaries"
+    # Clustered on the key: the report reads each trainee's rows as one range (SQLite).
+    __table_args__ = {"sqlite_with_rowid": False}
 
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", name="fk_trainee_week_summaries_user_id"), primary_key=True
@@ -683,6 +692,8 @@ class TraineeEmSummary(Model):
     """Per trainee: charts per (key E/M code, coded E/M code) pair, for the level table."""
 
     __tablename__ = "trainee_em_summaries"
+    # Clustered on the key: the report reads each trainee's rows as one range (SQLite).
+    __table_args__ = {"sqlite_with_rowid": False}
 
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", name="fk_trainee_em_summaries_user_id"), primary_key=True
@@ -696,6 +707,8 @@ class TraineeErrorSummary(Model):
     """Per trainee and error type: how many errors of that type their counted charts hold."""
 
     __tablename__ = "trainee_error_summaries"
+    # Clustered on the key: the report reads each trainee's rows as one range (SQLite).
+    __table_args__ = {"sqlite_with_rowid": False}
 
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", name="fk_trainee_error_summaries_user_id"), primary_key=True

@@ -6,6 +6,9 @@ per trainee and error type (services/report_summaries.py keeps them in the trans
 each grade change). They are filled here from the existing attempts with the report's own
 predicates: submitted, not a refresher chart, not a chart of an exam still open.
 
+On SQLite the summary tables are WITHOUT ROWID: each trainee's rows are one range of the
+primary key, read in order.
+
 A cohort can have co-instructors: other supervisors who manage it with its owner.
 
 Revision ID: f2b8d4a6c1e9
@@ -70,7 +73,8 @@ def upgrade():
         sa.Column('under_cents', sa.Integer(), nullable=False),
         sa.Column('over_cents', sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(['user_id'], ['users.id'], name='fk_trainee_template_summaries_user_id'),
-        sa.PrimaryKeyConstraint('user_id', 'template_id', 'specialty'),
+        sa.PrimaryKeyConstraint('user_id', 'specialty', 'template_id'),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         'trainee_week_summaries',
@@ -84,6 +88,7 @@ def upgrade():
         sa.Column('over_cents', sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(['user_id'], ['users.id'], name='fk_trainee_week_summaries_user_id'),
         sa.PrimaryKeyConstraint('user_id', 'week_start', 'specialty'),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         'trainee_em_summaries',
@@ -93,6 +98,7 @@ def upgrade():
         sa.Column('charts', sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(['user_id'], ['users.id'], name='fk_trainee_em_summaries_user_id'),
         sa.PrimaryKeyConstraint('user_id', 'em_key', 'em_given'),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         'trainee_error_summaries',
@@ -101,6 +107,7 @@ def upgrade():
         sa.Column('errors', sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(['user_id'], ['users.id'], name='fk_trainee_error_summaries_user_id'),
         sa.PrimaryKeyConstraint('user_id', 'error_type'),
+        sqlite_with_rowid=False,
     )
 
     week = _week(op.get_bind().dialect.name)

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ...extensions import db
-from ...models import Attempt, Cohort, CohortMember, TraineeTemplateSummary, User
-from ..figures import practice_figures
+from ...models import Cohort, CohortMember, TraineeTemplateSummary, User
 from ..report_summaries import summary_of
 
 
@@ -24,14 +23,6 @@ def members(cohort: Cohort) -> tuple[list[User], dict[int, dict[str, float]]]:
         .order_by(User.display_name, User.id)
     ).all()
     return [u for u, _ in rows], {u.id: dict(t or {}) for u, t in rows}
-
-
-def practice_of(ids: list[int]) -> Any:
-    return (Attempt.user_id.in_(ids), *practice_figures())
-
-
-CELL_COSTS = 5
-"""The cost sums at the end of each cell (see `template_cells`)."""
 
 
 def summary(model: Any, ids: list[int], from_attempts: bool) -> Any:
@@ -52,6 +43,49 @@ def template_cells(ids: list[int], from_attempts: bool = False) -> list[tuple[An
         return []
     rows = summary(TraineeTemplateSummary, ids, from_attempts)
     statement = select(*rows.c).where(rows.c.user_id.in_(ids))
+    return plain_rows(statement)[0]
+
+
+def specialty_cells(ids: list[int], from_attempts: bool = False) -> list[tuple[Any, ...]]:
+    """Per trainee and specialty: charts, charts right, codes right, codes, seconds; summed by
+    the database over the template rows (read in key order: user, specialty, template)."""
+    if not ids:
+        return []
+    rows = summary(TraineeTemplateSummary, ids, from_attempts)
+    statement = (
+        select(
+            rows.c.user_id,
+            rows.c.specialty,
+            func.sum(rows.c.charts),
+            func.sum(rows.c.charts_correct),
+            func.sum(rows.c.codes_correct),
+            func.sum(rows.c.codes_total),
+            func.sum(rows.c.seconds),
+        )
+        .where(rows.c.user_id.in_(ids))
+        .group_by(rows.c.user_id, rows.c.specialty)
+    )
+    return plain_rows(statement)[0]
+
+
+def trainee_cost_sums(ids: list[int], from_attempts: bool = False) -> list[tuple[Any, ...]]:
+    """Per trainee: charts, clean charts, denied lines, lines, cents lost, cents at risk."""
+    if not ids:
+        return []
+    rows = summary(TraineeTemplateSummary, ids, from_attempts)
+    statement = (
+        select(
+            rows.c.user_id,
+            func.sum(rows.c.charts),
+            func.sum(rows.c.clean_charts),
+            func.sum(rows.c.lines_denied),
+            func.sum(rows.c.lines_total),
+            func.sum(rows.c.under_cents),
+            func.sum(rows.c.over_cents),
+        )
+        .where(rows.c.user_id.in_(ids))
+        .group_by(rows.c.user_id)
+    )
     return plain_rows(statement)[0]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import func, select
@@ -33,8 +34,10 @@ def week_bounds(now: datetime) -> tuple[list[datetime], str, str]:
     )
 
 
+@lru_cache(maxsize=512)
 def week_label(week_start: Any) -> str:
-    """'2026-W48' for the Monday '2026-11-23' (a string on SQLite, a string or date on PG)."""
+    """'2026-W48' for the Monday '2026-11-23' (a string on SQLite, a string or date on PG);
+    cached: a report asks for the same eight weeks once per trainee."""
     year, week, _ = date.fromisoformat(str(week_start)[:10]).isocalendar()
     return f"{year}-W{week:02d}"
 

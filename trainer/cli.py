@@ -230,8 +230,14 @@ def exercises_check_command(seeds: int) -> None:
 @click.command("bench")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--quick", is_flag=True, help="Core figures only (no servers, no report).")
+@click.option(
+    "--report-1m-db",
+    default="",
+    help="An EMPTY database URL (e.g. PostgreSQL) for report_1m_ms; default a temporary "
+    "SQLite file. Never the app's own DATABASE_URL: a million synthetic attempts go in.",
+)
 @with_appcontext
-def bench_command(as_json: bool, quick: bool) -> None:
+def bench_command(as_json: bool, quick: bool, report_1m_db: str) -> None:
     """Measure the figures the issues name (see README for the latest)."""
     import tempfile
 
@@ -256,6 +262,11 @@ def bench_command(as_json: bool, quick: bool) -> None:
 
             result.figures.update(run_page_benchmarks(_index_path(), Path(tmp), result.notes))
             result.figures.update(run_report_benchmark(Path(tmp), result.notes))
+            from trainer.perf.report_scale import run_report_1m_benchmark
+
+            result.figures.update(
+                run_report_1m_benchmark(Path(tmp), result.notes, database_url=report_1m_db)
+            )
     click.echo(result.json() if as_json else result.table())
 
 

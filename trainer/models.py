@@ -19,8 +19,10 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    PrimaryKeyConstraint,
     String,
     Text,
+    UniqueConstraint,
     false,
     text,
 )
@@ -636,3 +638,104 @@ class PracticePair(Model):
 
     professional: Mapped[Attempt] = relationship(foreign_keys=[professional_attempt_id])
     facility: Mapped[Attempt] = relationship(foreign_keys=[facility_attempt_id])
+class CohortInstructor(Model):
+    """A co-instructor: a second supervisor of a cohort, with the owner's authority over it
+    (manage, review, report) except handing it over or changing who else instructs it."""
+
+    __tablename__ = "cohort_instructors"
+    __table_args__ = (UniqueConstraint("cohort_id", "user_id", name="uq_cohort_instructors"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(
+        ForeignKey("cohorts.id", name="fk_cohort_instructors_cohort_id"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", name="fk_cohort_instructors_user_id"), index=True
+    )
+    added_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", name="fk_cohort_instructors_added_by"), nullable=True
+    )
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+# The report's summaries (services/report_summaries.py): sums of each trainee's counted
+# practice charts, rewritten in the transaction of every grade change, so the cohort report
+# reads a few rows per trainee instead of every attempt.
+
+
+class TraineeTemplateSummary(Model):
+    """Per trainee and template: the cells the accuracy, item and claims tables sum."""
+
+    __tablename__ = "trainee_template_summaries"
+    # Clustered on the key (SQLite): each trainee's rows are one range, in specialty order, so
+    # the per-specialty sums stream without a sort.
+    __table_args__ = (
+        PrimaryKeyConstraint("user_id", "specialty", "template_id"),
+        {"sqlite_with_rowid": False},
+    )
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", name="fk_trainee_template_summaries_user_id"), primary_key=True
+    )
+    template_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    specialty: Mapped[str] = mapped_column(String(40), primary_key=True)
+    charts: Mapped[int] = mapped_column(Integer)
+    charts_correct: Mapped[int] = mapped_column(Integer)
+    codes_correct: Mapped[int] = mapped_column(Integer)
+    codes_total: Mapped[int] = mapped_column(Integer)
+    seconds: Mapped[int] = mapped_column(Integer)
+    clean_charts: Mapped[int] = mapped_column(Integer)
+    lines_denied: Mapped[int] = mapped_column(Integer)
+    lines_total: Mapped[int] = mapped_column(Integer)
+    under_cents: Mapped[int] = mapped_column(Integer)
+    over_cents: Mapped[int] = mapped_column(Integer)
+
+
+class TraineeWeekSummary(Model):
+    """Per trainee, ISO week (its Monday, UTC) and specialty: the trend and revenue tables."""
+
+    __tablename__ = "trainee_week_summaries"
+    # Clustered on the key: the report reads each trainee's rows as one range (SQLite).
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", name="fk_trainee_week_summaries_user_id"), primary_key=True
+    )
+    week_start: Mapped[str] = mapped_column(String(10), primary_key=True)
+    specialty: Mapped[str] = mapped_column(String(40), primary_key=True)
+    codes_correct: Mapped[int] = mapped_column(Integer)
+    codes_total: Mapped[int] = mapped_column(Integer)
+    money_charts: Mapped[int] = mapped_column(Integer)
+    under_cents: Mapped[int] = mapped_column(Integer)
+    over_cents: Mapped[int] = mapped_column(Integer)
+
+
+class TraineeEmSummary(Model):
+    """Per trainee: charts per (key E/M code, coded E/M code) pair, for the level table."""
+
+    __tablename__ = "trainee_em_summaries"
+    # Clustered on the key: the report reads each trainee's rows as one range (SQLite).
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", name="fk_trainee_em_summaries_user_id"), primary_key=True
+    )
+    em_key: Mapped[str] = mapped_column(String(5), primary_key=True)
+    em_given: Mapped[str] = mapped_column(String(5), primary_key=True)
+    charts: Mapped[int] = mapped_column(Integer)
+
+
+class TraineeErrorSummary(Model):
+    """Per trainee and error type: how many errors of that type their counted charts hold."""
+
+    __tablename__ = "trainee_error_summaries"
+    # Clustered on the key: the report reads each trainee's rows as one range (SQLite).
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", name="fk_trainee_error_summaries_user_id"), primary_key=True
+    )
+    error_type: Mapped[str] = mapped_column(String(32), primary_key=True)
+    errors: Mapped[int] = mapped_column(Integer)

@@ -23,6 +23,7 @@ from trainer.extensions import db
 from trainer.models import Attempt, Cohort, CohortMember, utcnow
 from trainer.services.accounts import create_user
 from trainer.services.practice import current_grade, start_attempt, submit_attempt, variant_of
+from trainer.services.report_summaries import rebuild
 
 TEMPLATE = "2d9f7b13-8e4a-4c6d-b1a0-5e3c9f7d2a86"  # diabetes-ckd-heart-failure
 EM_DOWN = {"99215": "99214", "99214": "99213", "99213": "99212", "99205": "99204"}
@@ -149,6 +150,8 @@ def _cohort_with_costs(app, users) -> int:  # type: ignore[no-untyped-def]
                     }
                 )
         db.session.execute(insert(Attempt), rows)
+        db.session.commit()
+        rebuild(db.session)  # rows inserted past the services
         db.session.commit()
         return cohort.id
 

@@ -12,6 +12,7 @@ from trainer.domain import domain
 from trainer.extensions import db
 from trainer.models import Attempt, Cohort, CohortMember, utcnow
 from trainer.services.accounts import create_user
+from trainer.services.report_summaries import rebuild
 
 
 def _cohort_with_records(app, users, records: dict[str, tuple[int, int]]) -> int:  # type: ignore[no-untyped-def]
@@ -28,6 +29,8 @@ def _cohort_with_records(app, users, records: dict[str, tuple[int, int]]) -> int
             for j in range(charts):
                 rows.append(_row(trainee.id, template, j, j < right, now - timedelta(hours=j)))
         db.session.execute(insert(Attempt), rows)
+        db.session.commit()
+        rebuild(db.session)  # rows inserted past the services
         db.session.commit()
         return cohort.id
 

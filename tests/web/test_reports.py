@@ -14,6 +14,7 @@ from trainer.domain import domain
 from trainer.extensions import db
 from trainer.models import Attempt, AttemptError, Cohort, CohortMember, User, utcnow
 from trainer.services.accounts import create_user
+from trainer.services.report_summaries import rebuild
 
 
 def _seed(app, users) -> dict[str, object]:  # type: ignore[no-untyped-def]
@@ -54,6 +55,8 @@ def _seed(app, users) -> dict[str, object]:  # type: ignore[no-untyped-def]
                 code_family="M17",
             )
         )
+        db.session.commit()
+        rebuild(db.session)  # rows inserted past the services
         db.session.commit()
         return {"cohort": cohort.id, "good": good, "bad": bad}
 
@@ -183,6 +186,8 @@ def test_weekly_trend_sums_each_iso_week(app, client, auth, users):
             insert(Attempt),
             [_row(coder.id, good, 500 + i, True, monday - timedelta(days=14)) for i in range(3)],
         )
+        db.session.commit()
+        rebuild(db.session)  # rows inserted past the services
         db.session.commit()
     auth.login("supervisor")
     rows = {r["username"]: r for r in _csv(client, seeded["cohort"], "trend")}

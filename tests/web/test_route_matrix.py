@@ -110,6 +110,10 @@ POLICY = {
     "admin.audit_export": "admin",
     "members.add": "cohort_supervisor",
     "members.remove": "cohort_supervisor",
+    "cohort_instructors.page": "cohort_supervisor",
+    "cohort_instructors.hand_over_view": "cohort_supervisor",
+    "cohort_instructors.add": "cohort_supervisor",
+    "cohort_instructors.remove": "cohort_supervisor",
     "assignment_changes.edit": "cohort_supervisor",
     "assignment_changes.update": "cohort_supervisor",
     "assignment_changes.close": "cohort_supervisor",
@@ -120,6 +124,8 @@ POLICY = {
     "certification.certificate": "cohort_supervisor",
     "certification.revoke_view": "cohort_supervisor",
     "certification.report": "cohort_supervisor",
+    "progress.certificates": "login",
+    "progress.certificate": "owner",
 }
 ROLES = ("anonymous", "owner", "other_trainee", "supervisor", "other_supervisor", "admin")
 PASSWORD = "correct-horse-battery"

@@ -299,6 +299,11 @@ def run_report_benchmark(
             ],
         )
         db.session.commit()
+        # The summary rows the report reads, filled as the migration's backfill fills them.
+        from trainer.services.report_summaries import rebuild
+
+        rebuild(db.session)
+        db.session.commit()
         cohort_id = cohort.id
         del rows, wrong  # the seeding data is not part of a serving process
     import gc

@@ -26,7 +26,7 @@ from trainer.core.stats.mastery import TARGET, TARGET_CEILING
 from ..database import write_transaction
 from ..extensions import db
 from ..models import Assignment, AssignmentRun, Attempt, Cohort, CohortMember, User
-from . import audit, practice
+from . import audit, practice, report_summaries
 from .clock import aware_utc, database_now
 from .cohorts import can_manage
 from .library import assignment_library, cohort_library
@@ -318,9 +318,11 @@ def finish_run(run: AssignmentRun, catalog: Any) -> None:
     ).all()
     for attempt in pending:
         submit_saved_draft(attempt, catalog, ended)
-    with write_transaction(db.session):
+    with write_transaction(db.session) as session:
         if run.finished_at is None:
             run.finished_at = ended
+            # The exam's charts count from now on.
+            report_summaries.refresh(session, [run.user_id])
     lti_grades.run_finished(run)
 
 
@@ -337,6 +339,7 @@ def run_status(run: AssignmentRun, catalog: Any) -> RunStatus:
     if run.finished_at is None and attempts and submitted == len(attempts):
         with write_transaction(db.session) as session:
             run.finished_at = database_now(session)
+            report_summaries.refresh(session, [run.user_id])
         lti_grades.run_finished(run)
     left = None
     if deadline is not None and run.finished_at is None:

@@ -139,6 +139,16 @@ def visible_certificate(viewer: User, certificate_id: int) -> Certificate | None
     return certificate
 
 
+def held_certificate(viewer: User, certificate_id: int) -> Certificate | None:
+    """A certificate as its holder sees it: the viewer's own, never anyone else's (None
+    otherwise, so callers 404 and another trainee's certificate is not confirmed to exist).
+    Supervisors reach their trainees' certificates through ``visible_certificate``."""
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None or certificate.user_id != viewer.id:
+        return None
+    return certificate
+
+
 def revoke(viewer: User, certificate: Certificate, reason: str) -> None:
     if not supervises(viewer, certificate.user):
         raise CertificationError("You can revoke certificates of your own cohorts' trainees.")

@@ -14,7 +14,7 @@ from ..core.csv_files import CsvFormatError, read_rows
 from ..core.integers import IntegerInputError, parse_int
 from ..database import write_transaction
 from ..extensions import db
-from ..models import Attempt, Cohort, CohortMember, User
+from ..models import Attempt, Cohort, CohortInstructor, CohortMember, User
 from . import audit
 from .accounts import (
     AccountError,
@@ -34,10 +34,11 @@ class TraineeRow:
 
 
 def visible_cohorts(viewer: User) -> list[Cohort]:
-    """A supervisor sees their own cohorts; an admin sees all."""
-    query = select(Cohort).order_by(Cohort.name)
+    """A supervisor sees the cohorts they own or co-instruct; an admin sees all."""
+    query = select(Cohort).order_by(Cohort.name, Cohort.id)
     if not viewer.is_admin:
-        query = query.where(Cohort.supervisor_id == viewer.id)
+        taught = select(CohortInstructor.cohort_id).where(CohortInstructor.user_id == viewer.id)
+        query = query.where((Cohort.supervisor_id == viewer.id) | Cohort.id.in_(taught))
     return list(db.session.scalars(query))
 
 
@@ -78,14 +79,43 @@ class CohortError(ValueError):
 MAX_IMPORT_ROWS = 500
 
 
-def can_manage(viewer: User, cohort: Cohort) -> bool:
-    """The one rule for authority over a cohort: its own supervisor, or an administrator.
+CohortPower = Literal["manage", "hand_over"]
+"""What a viewer wants to do with a cohort: ``manage`` it (assign, import, move trainees,
+review its charts, read its reports, correct keys for it) or ``hand_over`` (give it to
+another supervisor, add or remove co-instructors)."""
+
+
+def instructor_ids(cohort: Cohort) -> set[int]:
+    """The co-instructors of a cohort (its owner is ``cohort.supervisor_id``)."""
+    return set(
+        db.session.scalars(
+            select(CohortInstructor.user_id).where(CohortInstructor.cohort_id == cohort.id)
+        )
+    )
+
+
+def can_manage(viewer: User, cohort: Cohort, power: CohortPower = "manage") -> bool:
+    """The one rule for authority over a cohort.
+
+    An administrator may do everything. The owner (``cohort.supervisor_id``) may manage it and
+    hand it over or change its co-instructors. A co-instructor (a ``CohortInstructor`` row,
+    a supervisor account still active) may manage it but not give it away or change who else
+    instructs it, so a co-instructor cannot lock the owner out.
 
     Everything a supervisor does to a cohort goes through it: assigning (and which authored
-    templates may be drawn, see ``services.library``), importing, moving trainees, and how
-    far a key correction reaches (``managed_cohort_ids``).
+    templates may be drawn, see ``services.library``), importing, moving trainees, reviewing
+    (``review.can_review_attempt``), the reports, how far a key correction reaches
+    (``managed_cohort_ids``), and the hand-over page.
     """
-    return viewer.is_admin or cohort.supervisor_id == viewer.id
+    if not getattr(viewer, "is_authenticated", False) or not viewer.active:
+        return False
+    if viewer.is_admin:
+        return True
+    if viewer.role != "supervisor":
+        return False
+    if cohort.supervisor_id == viewer.id:
+        return True
+    return power == "manage" and viewer.id in instructor_ids(cohort)
 
 
 def managed_cohort(viewer: User, cohort_id: int) -> Cohort | None:

@@ -36,7 +36,7 @@ from ..models import (
     User,
     utcnow,
 )
-from . import audit
+from . import audit, report_summaries
 from .access import exam_is_open
 from .cohorts import managed_cohort_ids
 from .costs import attach_costs
@@ -273,6 +273,7 @@ def _regrade(session: Any, correction: KeyCorrection, catalog: Any) -> int:
     if correction.applies_to != EVERYONE:
         query = query.where(Attempt.cohort_id.in_(list(correction.cohort_ids or [])))
     count = 0
+    touched: set[int] = set()
     for attempt in session.scalars(query):
         fixes = [correction_of(r) for r in rows if reaches(r, attempt.cohort_id)]
         version = correction.version
@@ -299,7 +300,9 @@ def _regrade(session: Any, correction: KeyCorrection, catalog: Any) -> int:
         attempt.code_total = int(result["code_total"])
         attempt.chart_correct = bool(result["chart_correct"])
         store_errors(session, attempt, result)
+        touched.add(attempt.user_id)
         count += 1
+    report_summaries.refresh(session, touched)
     return count
 
 

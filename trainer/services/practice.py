@@ -37,6 +37,7 @@ from ..core.content.sandbox import RenderLimitError
 from ..database import rows_changed, write_transaction
 from ..extensions import db
 from ..models import AssignmentRun, Attempt, AttemptError, AttemptGrade, CohortMember, utcnow
+from . import report_summaries
 from .clock import aware_utc, database_now
 from .costs import attach_costs, set_cost_figures
 from .keys import current_key, key_version, variant_of
@@ -372,6 +373,7 @@ def _record(
             version = key_version(attempt)
             session.add(AttemptGrade(attempt_id=attempt.id, key_version=version, result=graded))
             store_errors(session, attempt, graded)
+            report_summaries.refresh(session, [attempt.user_id])
     db.session.refresh(attempt)
     return SubmitOutcome(attempt, bool(flipped))
 

@@ -24,6 +24,8 @@ from trainer.core.stats.review_sampling import (
 from ..database import write_transaction
 from ..extensions import db
 from ..models import Attempt, AttemptGrade, Cohort, CohortMember, Review, User, utcnow
+from . import report_summaries
+from .cohorts import can_manage
 from .figures import counted
 from .keys import key_version
 from .practice import store_errors
@@ -109,13 +111,14 @@ def cohort_of(user_id: int) -> Cohort | None:
 
 
 def can_review_attempt(viewer: User, attempt: Attempt) -> bool:
-    """The supervisor of the trainee's cohort (or an admin) reviews; never the trainee."""
+    """Whoever may manage the trainee's cohort (``cohorts.can_manage``: its owner, a
+    co-instructor, an admin) reviews; never the trainee."""
     if attempt.status != "submitted" or attempt.user_id == viewer.id:
         return False
     if viewer.is_admin:
         return True
     cohort = cohort_of(attempt.user_id)
-    return cohort is not None and cohort.supervisor_id == viewer.id
+    return cohort is not None and can_manage(viewer, cohort)
 
 
 def review_of(attempt_id: int) -> Review | None:
@@ -194,6 +197,7 @@ def _set_figures(session: Any, attempt: Attempt, result: dict[str, Any]) -> None
     attempt.code_total = int(result["code_total"])
     attempt.chart_correct = bool(result["chart_correct"])
     store_errors(session, attempt, result)
+    report_summaries.refresh(session, [attempt.user_id])
 
 
 def reapply(session: Any, attempt: Attempt, result: dict[str, Any], version: int) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from . import (
     auth,
     authoring,
     certification,
+    cohort_instructors,
     converters,
     errors,
     health,
@@ -65,6 +66,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(assignments.bp)
     app.register_blueprint(supervise.bp)
     app.register_blueprint(members.bp)
+    app.register_blueprint(cohort_instructors.bp)
     app.register_blueprint(assignment_changes.bp)
     app.register_blueprint(trainee_detail.bp)
     app.register_blueprint(certification.bp)

@@ -10,6 +10,7 @@ from trainer.core.content.templates import SPECIALTIES
 from trainer.core.grading.types import error_label
 from trainer.core.stats.mastery import STATUS_LABELS
 
+from ..services.certification import certificates_of, held_certificate
 from ..services.charts import em_levels_svg, errors_svg, trend_svg
 from ..services.progress import (
     SpecialtyProgress,
@@ -51,6 +52,27 @@ def index() -> ResponseReturnValue:
         target=cfg["ACCURACY_TARGET"],
         elite=cfg["ACCURACY_ELITE"],
     )
+
+
+@bp.get("/certificates")
+@login_required
+def certificates() -> ResponseReturnValue:
+    """The signed-in user's own certificates, revoked ones marked as such."""
+    return render_template(
+        "progress/certificates.html",
+        certificates=certificates_of(current_user),
+        specialties=SPECIALTIES,
+    )
+
+
+@bp.get("/certificates/<int:certificate_id>")
+@login_required
+def certificate(certificate_id: int) -> ResponseReturnValue:
+    """One of the user's own certificates, printable; anyone else's is a 404."""
+    held = held_certificate(current_user, certificate_id)
+    if held is None:
+        abort(404)
+    return render_template("progress/certificate.html", certificate=held, specialties=SPECIALTIES)
 
 
 def svg_response(body: str) -> Response:

@@ -42,6 +42,7 @@ from ..services.access import may_see_key
 from ..services.assignments import AssignmentError, completion, create_assignment
 from ..services.cohorts import (
     CohortError,
+    can_manage,
     cohort_rows,
     create_cohort,
     import_csv,
@@ -76,6 +77,7 @@ def index_page(status: int = 200) -> ResponseReturnValue:
         cohorts=cohorts,
         specialties=SPECIALTIES,
         status_labels=STATUS_LABELS,
+        can_hand_over=lambda cohort: can_manage(current_user, cohort, "hand_over"),
     ), status
 
 

@@ -20,7 +20,8 @@ from ...database import write_transaction
 from ...extensions import db
 from ...models import Assignment, Cohort, LtiContext, LtiPlatform, LtiResourceLink, LtiUser, User
 from ..accounts import add_user, hash_temporary_password
-from ..cohorts import place_in_cohort
+from ..cohort_instructors import add_instructor_row
+from ..cohorts import can_manage, place_in_cohort
 from . import claims
 
 
@@ -163,11 +164,10 @@ def accept_launch(platform: LtiPlatform, data: dict[str, Any]) -> Launch:
             raise LaunchRefused("This account is deactivated; ask an administrator.")
         context = _context(session, platform, data, user, staff)
         cohort = session.get(Cohort, context.cohort_id)
-        if staff and not (user.is_admin or (cohort and cohort.supervisor_id == user.id)):
-            raise LaunchRefused(
-                "This course's cohort is run by another instructor; ask them or an "
-                "administrator to give it to you."
-            )
+        if staff and cohort is not None and not can_manage(user, cohort):
+            # Another instructor of the course: they co-instruct its cohort from now on.
+            add_instructor_row(session, user, cohort, user, "by an LTI instructor launch")
+            session.flush()
         assignment = None
         if message_type == "LtiResourceLinkRequest":
             assignment = _linked_assignment(session, context, data)

@@ -1,12 +1,12 @@
 """The cohort report: every table a supervisor certifies trainees from, each exportable as CSV.
 
-All figures come from a handful of grouped queries (per trainee and specialty, per trainee and
-template, per trainee and week, per error type), so the report stays fast at 200 trainees with
-500 charts each. Refresher charts (``Attempt.course``) are left out of the practice figures and
-reported in their own table.
+All figures are sums of the kept summary rows (``services.report_summaries``: per trainee and
+template, per trainee, week and specialty, per trainee and E/M pair, per trainee and error
+type), so the report reads a few rows per trainee instead of every attempt. Refresher charts
+(``Attempt.course``) are left out of the practice figures and reported in their own table.
 
 The package's modules follow the report's seams: `tables` (the shapes), `queries` (members and
-the one scan), `accuracy`, `trend`, `errors`, `items`, `refreshers`, `costs` (one table family
+the summary rows), `accuracy`, `trend`, `errors`, `items`, `refreshers`, `costs` (one table family
 each) and `cohort` (the front door, `cohort_report`).
 """
 

@@ -6,6 +6,7 @@ All are sums of the per trainee x specialty summaries `cohort_report` builds onc
 from __future__ import annotations
 
 import statistics
+from bisect import bisect_left
 from typing import Any
 
 from trainer.core.content.templates import SPECIALTIES
@@ -34,6 +35,8 @@ def matrix_table(users: list[User], per: PerTrainee, specialties: list[str]) -> 
         note="Code-level accuracy % (charts); the status uses the 95% Wilson lower bound "
         "against the trainee's target for the specialty, after 30 charts.",
     )
+    labels = {status: label.lower() for status, label in STATUS_LABELS.items()}
+    column_sums = {specialty: [0, 0] for specialty in specialties}
     for user in users:
         row: list[Any] = [user.display_name, user.username]
         css = ["", ""]
@@ -44,17 +47,17 @@ def matrix_table(users: list[User], per: PerTrainee, specialties: list[str]) -> 
                 css.append("")
                 continue
             summary = cell[0]
-            row.append(
-                f"{pct(summary.code_accuracy)} ({summary.charts}) "
-                f"{STATUS_LABELS[summary.status].lower()}"
-            )
-            css.append(f"status-{summary.status}")
+            status = summary.status  # a Wilson interval each time: read once
+            row.append(f"{pct(summary.code_accuracy)} ({summary.charts}) {labels[status]}")
+            css.append(f"status-{status}")
+            sums = column_sums[specialty]
+            sums[0] += summary.codes_correct
+            sums[1] += summary.codes_total
         table.rows.append(row)
         table.classes.append(css)
     totals: list[Any] = ["Cohort", ""]
     for specialty in specialties:
-        cc = sum(per[u.id][specialty][0].codes_correct for u in users if specialty in per[u.id])
-        ct = sum(per[u.id][specialty][0].codes_total for u in users if specialty in per[u.id])
+        cc, ct = column_sums[specialty]
         totals.append(pct(cc / ct) if ct else "")
     table.rows.append(totals)
     table.classes.append([""] * len(totals))
@@ -85,7 +88,9 @@ def ready_table(users: list[User], per: PerTrainee) -> Table:
     return table
 
 
-def productivity_table(users: list[User], per: PerTrainee, target: float) -> Table:
+def productivity_table(
+    users: list[User], per: PerTrainee, totals: dict[int, AccuracySummary]
+) -> Table:
     table = Table(
         "productivity",
         "Productivity",
@@ -104,7 +109,7 @@ def productivity_table(users: list[User], per: PerTrainee, target: float) -> Tab
         cells = per[user.id]
         charts = sum(s.charts for s, _ in cells.values())
         seconds = sum(secs for _, secs in cells.values())
-        summary = overall(cells, target)
+        summary = totals[user.id]
         hours = seconds / 3600
         table.rows.append(
             [
@@ -120,7 +125,7 @@ def productivity_table(users: list[User], per: PerTrainee, target: float) -> Tab
     return table
 
 
-def peers_table(users: list[User], per: PerTrainee, specialties: list[str], target: float) -> Table:
+def peers_table(users: list[User], totals: dict[int, AccuracySummary]) -> Table:
     table = Table(
         "peers",
         "Peer comparison",
@@ -135,15 +140,14 @@ def peers_table(users: list[User], per: PerTrainee, specialties: list[str], targ
         ],
         note="Each trainee against the cohort's median; percentile = share of peers below.",
     )
-    totals = {u.id: overall(per[u.id], target) for u in users}
-    values = [s.code_accuracy for s in totals.values() if s.code_accuracy is not None]
+    values = sorted(acc for u in users if (acc := totals[u.id].code_accuracy) is not None)
     median = statistics.median(values) if values else None
     for user in users:
         acc = totals[user.id].code_accuracy
         if acc is None or median is None:
             table.rows.append([user.display_name, user.username, "", pct(median), "", "", 0])
             continue
-        below = sum(1 for v in values if v < acc)
+        below = bisect_left(values, acc)  # peers strictly below
         table.rows.append(
             [
                 user.display_name,

@@ -2,32 +2,28 @@
 productivity and E/M bias beside accuracy, and the E/M level distribution against the keys'.
 
 They sum the per-attempt cost figures (``Attempt.revenue_under_cents`` ...) set when a chart
-is graded. The per-trainee figures come from the report's one scan (``template_cells``
-carries the cost sums); the revenue and E/M level tables read only their own rows through
-partial indexes (charts whose errors moved money; charts with an office/ED E/M key). The same
+is graded, through the kept summary rows (``services.report_summaries``): the per-trainee
+figures from the per-template rows summed per trainee (``trainee_cost_sums``), revenue from
+the per-week rows, the E/M levels from the per-pair rows. The same
 functions serve the cohort report (every member) and a trainee's progress page (one id).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
 from functools import cached_property
-from typing import Any
 
-from sqlalchemy import DateTime, bindparam, func, or_, select
+from sqlalchemy import func, select
 
 from trainer.core.content.templates import SPECIALTIES
 from trainer.core.pricing.costs import em_level_difference
 from trainer.core.stats.bias import bias_verdict, sign_test
 
-from ...extensions import db
-from ...models import Attempt, User, utcnow
-from .queries import CELL_COSTS, plain_rows, practice_of, template_cells
+from ...models import TraineeEmSummary, TraineeWeekSummary, User, utcnow
+from .queries import plain_rows, summary, trainee_cost_sums
 from .tables import Table, pct
-from .trend import week_starts
+from .trend import week_bounds, week_label
 
 ESTIMATE = (
     "National unadjusted Medicare PFS estimates (CY2025), professional charts only; charts "
@@ -44,28 +40,15 @@ class CostCells:
     em: dict[int, Counter[tuple[str, str]]] = field(default_factory=dict)
 
 
-def cost_cells(cells: Sequence[Sequence[Any]], ids: list[int]) -> CostCells:
-    """Sum the report's template cells per trainee, and read the E/M pairs.
-
-    The loop runs once per cell (16,000 at 200 x 500), so it adds without indirection."""
+def cost_cells(ids: list[int], from_attempts: bool = False) -> CostCells:
+    """The per-trainee cost sums and the E/M pairs, from the summary rows."""
     out = CostCells()
-    per = out.per_user
-    for row in cells:
-        acc = per.get(row[0])
-        if acc is None:
-            per[row[0]] = [row[3], *row[-CELL_COSTS:]]
-            continue
-        acc[0] += row[3]
-        acc[1] += row[-5]
-        acc[2] += row[-4]
-        acc[3] += row[-3]
-        acc[4] += row[-2]
-        acc[5] += row[-1]
+    for user_id, *sums in trainee_cost_sums(ids, from_attempts):
+        out.per_user[user_id] = [int(v) for v in sums]
     if ids:
-        statement = (
-            select(Attempt.user_id, Attempt.em_key, Attempt.em_given, func.count())
-            .where(*practice_of(ids), Attempt.em_key != "")
-            .group_by(Attempt.user_id, Attempt.em_key, Attempt.em_given)
+        pairs = summary(TraineeEmSummary, ids, from_attempts)
+        statement = select(pairs.c.user_id, pairs.c.em_key, pairs.c.em_given, pairs.c.charts).where(
+            pairs.c.user_id.in_(ids)
         )
         for user_id, key, given, n in plain_rows(statement)[0]:
             out.em.setdefault(user_id, Counter())[(key, given)] += n
@@ -76,7 +59,7 @@ def _dollars(cents: int) -> str:
     return f"{cents / 100:.2f}"
 
 
-def revenue_table(ids: list[int]) -> Table:
+def revenue_table(ids: list[int], from_attempts: bool = False) -> Table:
     """Revenue lost to undercoding and at risk from overcoding, per specialty and ISO week."""
     table = Table(
         "revenue",
@@ -87,50 +70,46 @@ def revenue_table(ids: list[int]) -> Table:
     )
     if not ids:
         return table
-    starts = week_starts(utcnow())
-    ends = starts[1:] + [starts[-1] + timedelta(weeks=1)]
-    as_bound = Attempt.__table__.c.submitted_at.type.bind_processor(db.engine.dialect)
+    starts, first, after = week_bounds(utcnow())
+    weeks = summary(TraineeWeekSummary, ids, from_attempts)
     statement = (
         select(
-            Attempt.specialty,
-            func.count(),
-            func.coalesce(func.sum(Attempt.revenue_under_cents), 0),
-            func.coalesce(func.sum(Attempt.revenue_over_cents), 0),
+            weeks.c.week_start,
+            weeks.c.specialty,
+            func.sum(weeks.c.money_charts),
+            func.sum(weeks.c.under_cents),
+            func.sum(weeks.c.over_cents),
         )
         .where(
-            *practice_of(ids),
-            or_(Attempt.revenue_under_cents > 0, Attempt.revenue_over_cents > 0),
-            Attempt.submitted_at >= bindparam("week_start", starts[0], DateTime(timezone=True)),
-            Attempt.submitted_at < bindparam("week_end", ends[-1], DateTime(timezone=True)),
+            weeks.c.user_id.in_(ids),
+            weeks.c.money_charts > 0,
+            weeks.c.week_start >= first,
+            weeks.c.week_start < after,
         )
-        .group_by(Attempt.specialty)
-        .order_by(Attempt.specialty)
+        .group_by(weeks.c.week_start, weeks.c.specialty)
     )
-    runs = [
-        {
-            "week_start": as_bound(s) if as_bound else s,
-            "week_end": as_bound(e) if as_bound else e,
-        }
-        for s, e in zip(starts, ends, strict=True)
-    ]
-    for start, rows in zip(starts, plain_rows(statement, runs), strict=True):
+    by_week: dict[str, list[tuple[str, int, int, int]]] = {}
+    for week_start, specialty, n, under, over in plain_rows(statement)[0]:
+        by_week.setdefault(week_label(week_start), []).append(
+            (specialty, int(n), int(under), int(over))
+        )
+    for label in [week_label(start.date()) for start in starts]:
+        rows = sorted(by_week.get(label, []))
         if not rows:
             continue
-        year, week, _ = start.isocalendar()
-        label = f"{year}-W{week:02d}"
         total = [0, 0, 0]
         for specialty, n, under, over in rows:
             table.rows.append(
                 [
                     label,
                     SPECIALTIES.get(specialty, specialty),
-                    int(n),
+                    n,
                     _dollars(under),
                     _dollars(over),
                 ]
             )
             table.classes.append([""] * 5)
-            total = [total[0] + int(n), total[1] + int(under), total[2] + int(over)]
+            total = [total[0] + n, total[1] + under, total[2] + over]
         table.rows.append([label, "Total", total[0], _dollars(total[1]), _dollars(total[2])])
         table.classes.append(["total"] * 5)
     return table
@@ -269,17 +248,16 @@ def cost_tables(
     users: list[User],
     ids: list[int],
     accuracy: dict[int, tuple[float | None, int]],
-    cells: Sequence[Sequence[Any]] | None = None,
+    from_attempts: bool = False,
 ) -> tuple[dict[str, Table], EmDistribution]:
-    """Every cost table, and the E/M distribution the page draws (``cells``: the report's
-    template cells when it has them, else they are read here)."""
-    sums = cost_cells(template_cells(ids) if cells is None else cells, ids)
+    """Every cost table, and the E/M distribution the page draws."""
+    sums = cost_cells(ids, from_attempts)
     merged: Counter[tuple[str, str]] = Counter()
     for pairs in sums.em.values():
         merged.update(pairs)
     dist = em_distribution(merged)
     return {
-        "revenue": revenue_table(ids),
+        "revenue": revenue_table(ids, from_attempts),
         "claims": claims_table(users, sums, accuracy),
         "em_levels": em_table(dist),
     }, dist

@@ -5,12 +5,12 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from ...extensions import db
-from ...models import Attempt, AttemptError
-from ..figures import counted_errors
+from ...models import TraineeErrorSummary
+from .queries import summary
 from .tables import Table
 
 
-def errors_table(ids: list[int]) -> Table:
+def errors_table(ids: list[int], from_attempts: bool = False) -> Table:
     table = Table(
         "errors",
         "Error types across the cohort",
@@ -18,24 +18,16 @@ def errors_table(ids: list[int]) -> Table:
     )
     if not ids:
         return table
+    counts = summary(TraineeErrorSummary, ids, from_attempts)
     rows = db.session.execute(
         select(
-            AttemptError.error_type,
-            func.count(AttemptError.id),
-            func.count(func.distinct(AttemptError.user_id)),
+            counts.c.error_type,
+            func.sum(counts.c.errors),
+            func.count(func.distinct(counts.c.user_id)),
         )
-        .where(
-            AttemptError.user_id.in_(ids),
-            counted_errors(),
-            # Refresher charts are few: excluding their ids is cheaper than joining every row.
-            AttemptError.attempt_id.not_in(
-                select(Attempt.id).where(
-                    Attempt.user_id.in_(ids), Attempt.status == "submitted", Attempt.course > ""
-                )
-            ),
-        )
-        .group_by(AttemptError.error_type)
-        .order_by(func.count(AttemptError.id).desc(), AttemptError.error_type)
+        .where(counts.c.user_id.in_(ids))
+        .group_by(counts.c.error_type)
+        .order_by(func.sum(counts.c.errors).desc(), counts.c.error_type)
     ).all()
     total = sum(int(n) for _, n, _ in rows) or 1
     for error_type, n, who in rows:

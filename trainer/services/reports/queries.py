@@ -1,4 +1,4 @@
-"""The report's queries: the cohort's members and the one scan of the attempts.
+"""The report's queries: the cohort's members and the kept summary rows it sums.
 
 Rows come back as plain tuples from the DBAPI cursor (see `plain_rows`), because building
 SQLAlchemy rows for ~12,000 cells costs more than the query itself on SQLite.
@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from ...extensions import db
-from ...models import Attempt, Cohort, CohortMember, User
-from ..figures import practice_figures
+from ...models import Cohort, CohortMember, TraineeTemplateSummary, User
+from ..report_summaries import summary_of
 
 
 def members(cohort: Cohort) -> tuple[list[User], dict[int, dict[str, float]]]:
@@ -25,42 +25,66 @@ def members(cohort: Cohort) -> tuple[list[User], dict[int, dict[str, float]]]:
     return [u for u, _ in rows], {u.id: dict(t or {}) for u, t in rows}
 
 
-def practice_of(ids: list[int]) -> Any:
-    return (Attempt.user_id.in_(ids), *practice_figures())
+def summary(model: Any, ids: list[int], from_attempts: bool) -> Any:
+    """The kept summary rows of ``model`` (or the same sums from the attempts)."""
+    return summary_of(model, ids, db.engine.dialect.name, from_attempts)
 
 
-CELL_COSTS = 5
-"""The cost sums at the end of each cell (see `template_cells`)."""
-
-
-def template_cells(ids: list[int]) -> list[tuple[Any, ...]]:
+def template_cells(ids: list[int], from_attempts: bool = False) -> list[tuple[Any, ...]]:
     """Per trainee and template: charts, charts right, codes right, codes, seconds, then the
     cost sums: clean charts, denied lines, lines, cents lost, cents at risk.
 
-    The one scan of the attempts the report makes (through the covering index); the
+    The kept per-trainee-per-template summary rows (``services.report_summaries``); the
     specialty matrix, productivity, peers, item analysis and the claims table are all sums
-    of these cells.
+    of these cells. ``from_attempts`` computes them from the attempts instead (the check
+    that the summaries equal what they sum).
     """
     if not ids:
         return []
+    rows = summary(TraineeTemplateSummary, ids, from_attempts)
+    statement = select(*rows.c).where(rows.c.user_id.in_(ids))
+    return plain_rows(statement)[0]
+
+
+def specialty_cells(ids: list[int], from_attempts: bool = False) -> list[tuple[Any, ...]]:
+    """Per trainee and specialty: charts, charts right, codes right, codes, seconds; summed by
+    the database over the template rows (read in key order: user, specialty, template)."""
+    if not ids:
+        return []
+    rows = summary(TraineeTemplateSummary, ids, from_attempts)
     statement = (
         select(
-            Attempt.user_id,
-            Attempt.template_id,
-            Attempt.specialty,
-            func.count(),
-            func.coalesce(func.sum(case((Attempt.chart_correct, 1), else_=0)), 0),
-            func.coalesce(func.sum(Attempt.code_correct), 0),
-            func.coalesce(func.sum(Attempt.code_total), 0),
-            func.coalesce(func.sum(Attempt.seconds_spent), 0),
-            func.coalesce(func.sum(case((Attempt.lines_denied == 0, 1), else_=0)), 0),
-            func.coalesce(func.sum(Attempt.lines_denied), 0),
-            func.coalesce(func.sum(Attempt.lines_total), 0),
-            func.coalesce(func.sum(Attempt.revenue_under_cents), 0),
-            func.coalesce(func.sum(Attempt.revenue_over_cents), 0),
+            rows.c.user_id,
+            rows.c.specialty,
+            func.sum(rows.c.charts),
+            func.sum(rows.c.charts_correct),
+            func.sum(rows.c.codes_correct),
+            func.sum(rows.c.codes_total),
+            func.sum(rows.c.seconds),
         )
-        .where(*practice_of(ids))
-        .group_by(Attempt.user_id, Attempt.template_id, Attempt.specialty)
+        .where(rows.c.user_id.in_(ids))
+        .group_by(rows.c.user_id, rows.c.specialty)
+    )
+    return plain_rows(statement)[0]
+
+
+def trainee_cost_sums(ids: list[int], from_attempts: bool = False) -> list[tuple[Any, ...]]:
+    """Per trainee: charts, clean charts, denied lines, lines, cents lost, cents at risk."""
+    if not ids:
+        return []
+    rows = summary(TraineeTemplateSummary, ids, from_attempts)
+    statement = (
+        select(
+            rows.c.user_id,
+            func.sum(rows.c.charts),
+            func.sum(rows.c.clean_charts),
+            func.sum(rows.c.lines_denied),
+            func.sum(rows.c.lines_total),
+            func.sum(rows.c.under_cents),
+            func.sum(rows.c.over_cents),
+        )
+        .where(rows.c.user_id.in_(ids))
+        .group_by(rows.c.user_id)
     )
     return plain_rows(statement)[0]
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import DateTime, bindparam, func, select
+from sqlalchemy import func, select
 
-from ...extensions import db
-from ...models import Attempt, User, utcnow
-from .queries import plain_rows, practice_of
+from ...models import TraineeWeekSummary, User, utcnow
+from .queries import plain_rows, summary
 from .tables import Table, pct
 
 TREND_WEEKS = 8
@@ -23,42 +23,48 @@ def week_starts(now: datetime) -> list[datetime]:
     return [monday - timedelta(weeks=k) for k in range(TREND_WEEKS - 1, -1, -1)]
 
 
-def trend_table(users: list[User], ids: list[int]) -> Table:
-    """Code accuracy per trainee per ISO week.
+def week_bounds(now: datetime) -> tuple[list[datetime], str, str]:
+    """The report's weeks, and the first and the after-last Monday as the summaries'
+    'YYYY-MM-DD' week keys."""
+    starts = week_starts(now)
+    return (
+        starts,
+        starts[0].date().isoformat(),
+        (starts[-1] + timedelta(weeks=1)).date().isoformat(),
+    )
 
-    One small query per week: each reads that week's range of the trend index in order and
-    sums per trainee, which is several times cheaper than grouping every row by a computed
-    week (a temporary B-tree over the whole window).
-    """
-    starts = week_starts(utcnow())
+
+@lru_cache(maxsize=512)
+def week_label(week_start: Any) -> str:
+    """'2026-W48' for the Monday '2026-11-23' (a string on SQLite, a string or date on PG);
+    cached: a report asks for the same eight weeks once per trainee."""
+    year, week, _ = date.fromisoformat(str(week_start)[:10]).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def trend_table(users: list[User], ids: list[int], from_attempts: bool = False) -> Table:
+    """Code accuracy per trainee per ISO week, from the per-trainee-week summary rows."""
+    starts, first, after = week_bounds(utcnow())
     labels = [f"{d.isocalendar()[0]}-W{d.isocalendar()[1]:02d}" for d in starts]
     sums: dict[tuple[int, str], tuple[int, int]] = {}
     if ids:
-        ends = starts[1:] + [starts[-1] + timedelta(weeks=1)]
-        as_bound = Attempt.__table__.c.submitted_at.type.bind_processor(db.engine.dialect)
+        weeks = summary(TraineeWeekSummary, ids, from_attempts)
         statement = (
             select(
-                Attempt.user_id,
-                func.coalesce(func.sum(Attempt.code_correct), 0),
-                func.coalesce(func.sum(Attempt.code_total), 0),
+                weeks.c.user_id,
+                weeks.c.week_start,
+                func.coalesce(func.sum(weeks.c.codes_correct), 0),
+                func.coalesce(func.sum(weeks.c.codes_total), 0),
             )
             .where(
-                *practice_of(ids),
-                Attempt.submitted_at >= bindparam("week_start", starts[0], DateTime(timezone=True)),
-                Attempt.submitted_at < bindparam("week_end", ends[-1], DateTime(timezone=True)),
+                weeks.c.user_id.in_(ids),
+                weeks.c.week_start >= first,
+                weeks.c.week_start < after,
             )
-            .group_by(Attempt.user_id)
+            .group_by(weeks.c.user_id, weeks.c.week_start)
         )
-        runs = [
-            {
-                "week_start": as_bound(start) if as_bound else start,
-                "week_end": as_bound(end) if as_bound else end,
-            }
-            for start, end in zip(starts, ends, strict=True)
-        ]
-        for label, rows in zip(labels, plain_rows(statement, runs), strict=True):
-            for user_id, cc, ct in rows:
-                sums[(user_id, label)] = (int(cc), int(ct))
+        for user_id, week_start, cc, ct in plain_rows(statement)[0]:
+            sums[(user_id, week_label(week_start))] = (int(cc), int(ct))
     used = [w for w in labels if any(key[1] == w for key in sums)]
     table = Table(
         "trend",

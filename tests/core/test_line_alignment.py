@@ -70,6 +70,7 @@ DRUG_RIGHT = verdict(1, 1, "J3301 x4", "J3301 x4", True, matched("J3301", units=
 
 
 def test_each_wrong_element_is_marked_on_its_own_line_and_an_extra_line_follows(catalog):
+    """Code-level accuracy counts the extra line: 1 right (M17.11) of 3 keyed + 1 extra."""
     given = {
         "diagnoses": KNEE_DX,
         "lines": [
@@ -109,6 +110,8 @@ def test_each_wrong_element_is_marked_on_its_own_line_and_an_extra_line_follows(
         ),
         verdict(None, 2, None, "73560 x1", False, [("code", None, "73560", False)], ["extra_code"]),
     ]
+    result = grade_lines(KNEE, given, catalog)
+    assert (result.code_correct, result.code_total) == (1, 4)
 
 
 def test_a_keyed_line_left_off_is_missing_with_what_the_note_documents(catalog):
@@ -311,3 +314,49 @@ def test_the_map_accepts_another_revenue_code_only_for_the_keyed_code(catalog):
         "given": "0390",
         "correct": False,
     }
+
+
+# -- the fuzzy pass: which entry stands for a keyed line -------------------------------------
+
+
+def pairs(key: dict[str, Any], given: dict[str, Any], catalog) -> list[tuple[Any, ...]]:  # type: ignore[no-untyped-def]
+    return [
+        (v.key_index, v.answer_index, v.given, [e.type for e in v.errors])
+        for v in grade_lines(key, given, catalog).lines
+        if v.target == "line"
+    ]
+
+
+KNEE_ONLY = {"diagnoses": KNEE_DX, "lines": [KNEE["lines"][0]]}
+
+
+def knee_entries(*codes: str) -> dict[str, Any]:
+    lines = [{"code": c, "modifiers": ["RT"], "pointers": [1]} for c in codes]
+    return {"diagnoses": KNEE_DX, "lines": lines}
+
+
+def test_the_entry_sharing_the_longest_prefix_is_the_wrong_code(catalog):
+    """20611 shares 2061 with the keyed 20610, 20605 only 206: 20611 stands for the keyed line
+    (a wrong code), 20605 is extra, whatever the order they were entered in."""
+    assert pairs(KNEE_ONLY, knee_entries("20605", "20611"), catalog) == [
+        (0, 1, "20611-RT x1", ["wrong_code"]),
+        (None, 0, "20605-RT x1", ["extra_code"]),
+    ]
+
+
+def test_an_unrelated_code_is_never_paired_with_a_keyed_line(catalog):
+    """73560 (a knee X-ray) is not a wrong code for 20610: the injection is missing."""
+    assert pairs(KNEE_ONLY, {"diagnoses": KNEE_DX, "lines": [{"code": "73560"}]}, catalog) == [
+        (0, None, None, ["missing_code"]),
+        (None, 0, "73560 x1", ["extra_code"]),
+    ]
+
+
+def test_another_level_of_the_same_em_family_is_paired_before_the_other_family(catalog):
+    """Keyed 99213: 99214 (established, one level high) stands for it, not 99204 (new)."""
+    key = {"diagnoses": ["J06.9"], "lines": [{"code": "99213", "pointers": [1]}]}
+    given = {"diagnoses": ["J06.9"], "lines": [{"code": "99204"}, {"code": "99214"}]}
+    assert [p[:3] for p in pairs(key, given, catalog)] == [
+        (0, 1, "99214 x1"),
+        (None, 0, "99204 x1"),
+    ]

@@ -23,11 +23,13 @@ def library():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
-def _cold_line_memos() -> None:
-    """``normalize_line`` and ``show`` memoise module-wide: each test starts with them empty,
-    so it exercises the code rather than a result an earlier test left (mutation testing forks
-    its workers after a full warm run, which hid every mutant of the memoised functions)."""
-    from trainer.core.grading import lines
+def _cold_grading_memos() -> None:
+    """``normalize_line``, ``show`` and ``explain_em`` memoise module-wide: each test starts
+    with them empty, so it exercises the code rather than a result an earlier test left
+    (mutation testing forks its workers after a full warm run, which hid every mutant of the
+    memoised functions)."""
+    from trainer.core.grading import em, lines
 
     lines._NORMAL.clear()
     lines._SHOWN.clear()
+    em.explain_em.cache_clear()

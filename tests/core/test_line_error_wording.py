@@ -549,3 +549,53 @@ def test_a_decoy_visit_in_the_global_period_gives_the_keys_reason(catalog, ratio
             index=1,
         )
     ]
+
+
+# -- E/M levels and the key's rationale ------------------------------------------------------
+
+
+def visit(code: str, rationale: str = "") -> dict[str, Any]:
+    line: dict[str, Any] = {"code": code, "pointers": [1]}
+    if rationale:
+        line["rationale"] = rationale
+    return {"diagnoses": ["J06.9"], "lines": [line]}
+
+
+def test_a_level_too_high_is_over_coding_with_the_keys_reason(catalog):
+    key = visit("99213", "low MDM: an acute uncomplicated illness and OTC drugs")
+    assert line_errors(key, visit("99214"), catalog) == [
+        error(
+            "em_level_high",
+            "99213",
+            "99214",
+            "You reported 99214; the documentation supports 99213. Rule: low MDM: an acute "
+            "uncomplicated illness and OTC drugs.",
+            "code",
+            "over",
+        )
+    ]
+
+
+def test_a_level_too_low_loses_revenue_and_says_how_levels_are_set(catalog):
+    assert line_errors(visit("99213"), visit("99212"), catalog) == [
+        error(
+            "em_level_low",
+            "99213",
+            "99212",
+            "You reported 99212; the documentation supports 99213. Rule: The E/M level is set "
+            "by medical decision making (two of three elements) or by total time where "
+            "documented; reporting a lower level than the note supports loses revenue.",
+            "code",
+            "under",
+        )
+    ]
+
+
+def test_a_wrong_code_cites_the_keyed_lines_rationale(catalog):
+    key = {"diagnoses": KNEE_DX, "lines": [{**KNEE_LINE, "rationale": "the knee is a major joint"}]}
+    (found,) = line_errors(key, knee(code="20611", modifiers=["RT"]), catalog)
+    assert found["type"] == "wrong_code"
+    assert found["explanation"].endswith("Rule: the knee is a major joint.")
+    (invalid,) = line_errors(key, knee(code="20619", modifiers=["RT"]), catalog)
+    assert invalid["type"] == "invalid_code"
+    assert invalid["explanation"].endswith("Rule: the knee is a major joint.")

@@ -638,6 +638,8 @@ class PracticePair(Model):
 
     professional: Mapped[Attempt] = relationship(foreign_keys=[professional_attempt_id])
     facility: Mapped[Attempt] = relationship(foreign_keys=[facility_attempt_id])
+
+
 class CohortInstructor(Model):
     """A co-instructor: a second supervisor of a cohort, with the owner's authority over it
     (manage, review, report) except handing it over or changing who else instructs it."""

@@ -181,6 +181,30 @@ def test_a_bad_credential_list_names_the_field(tmp_path):
     assert "provider_credentials" in str(library.errors[0])
 
 
+def test_the_old_provider_table_is_refused_with_the_field_to_use(tmp_path):
+    """Signers are named once, by ``provider_credentials``: a left-over ``[provider]`` table
+    must fail loudly (naming its line and the field to use) rather than be ignored."""
+    folder = tmp_path / "orthopaedics" / "knee"
+    shutil.copytree(KNEE, folder)
+    meta = folder / "template.toml"
+    text = meta.read_text() + '\n[provider]\ncredentials = ["MD", "DO"]\n'
+    meta.write_text(text)
+    library = load_library(tmp_path)
+    assert len(library.errors) == 1
+    message = str(library.errors[0])
+    assert "[provider]" in message and "provider_credentials" in message
+    assert library.errors[0].line == text.splitlines().index("[provider]") + 1
+
+
+def test_the_migrated_signer_lists_still_choose_the_signer():
+    """The psychotherapy templates moved from ``[provider]`` to ``provider_credentials``: a
+    psychotherapy note is still signed by a therapist of the template's list, never an MD."""
+    template = load_template(ROOT / "behavioral_health" / "psychotherapy-by-time")
+    assert template.provider_credentials == ("LCSW", "PhD", "PsyD", "LMFT")
+    signers = {generate(template, seed).provider.rsplit(", ", 1)[1] for seed in range(40)}
+    assert signers <= {"LCSW", "PhD", "PsyD", "LMFT"} and len(signers) > 1
+
+
 def test_a_variant_can_narrow_the_patient(tmp_path):
     """A well-child code depends on the age band: the variant's own patient_min_age /
     patient_max_age / patient_sex narrow the template's rules for that variant only."""

@@ -7,16 +7,19 @@ Without Chromium the tests skip, unless TRAINER_REQUIRE_BROWSER=1 (CI), where th
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
-from tests.conftest import make_app
+from tests.conftest import PASSWORD, make_app
 from trainer.extensions import db
+from trainer.models import Cohort, CohortMember
+from trainer.services.accounts import create_user
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -66,6 +69,29 @@ def live_app(tmp_path: Path, migrated_sqlite: Path, codeset_index: Path):  # typ
     server.server_close()
     with app.app_context():
         db.engine.dispose()
+
+
+#: ``(username, display name)`` of an account the fixture creates.
+Person = tuple[str, str]
+
+
+@pytest.fixture
+def cohort_with_trainee(live_app) -> Callable[..., tuple[int, int]]:  # type: ignore[no-untyped-def]
+    """Make a supervisor's cohort with one trainee in it (all with ``PASSWORD``); returns
+    ``(cohort_id, trainee_id)``. Names are the caller's, as the pages it checks show them."""
+
+    def make(trainee: Person, supervisor: Person, name: str, join_code: str) -> tuple[int, int]:
+        with live_app.app_context():
+            member = create_user(trainee[0], PASSWORD, "trainee", trainee[1])
+            boss = create_user(supervisor[0], PASSWORD, "supervisor", supervisor[1])
+            cohort = Cohort(name=name, supervisor_id=boss.id, join_code=join_code)
+            db.session.add(cohort)
+            db.session.flush()
+            db.session.add(CohortMember(cohort_id=cohort.id, user_id=member.id))
+            db.session.commit()
+            return cohort.id, member.id
+
+    return make
 
 
 @pytest.fixture
@@ -141,3 +167,22 @@ def login(page, base: str, username: str, password: str) -> None:  # type: ignor
     page.fill("#password", password)
     page.keyboard.press("Enter")
     page.wait_for_url(f"{base}/")
+
+
+def submit_first_chart(  # type: ignore[no-untyped-def]
+    page, specialty: str, diagnosis: str, code: str, difficulty: str | None = None
+) -> str:
+    """From the practice home: get a chart, enter one diagnosis and one line pointing at it,
+    submit and wait for the graded result. Returns the chart's URL."""
+    page.select_option("#specialty", specialty)
+    if difficulty is not None:
+        page.fill("#difficulty", difficulty)
+    page.click("text=Get a chart")
+    page.wait_for_url(re.compile(r".*/practice/attempt/\d+$"))
+    attempt_url: str = page.url
+    page.fill("#diagnoses-0", diagnosis)
+    page.fill("#lines-0-code", code)
+    page.fill("#lines-0-pointers", "A")
+    page.click("#submit-answer")
+    page.wait_for_url(re.compile(r".*/result$"))
+    return attempt_url

@@ -7,9 +7,6 @@ import re
 
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import axe_report, axe_violations, login
-from trainer.extensions import db
-from trainer.models import Cohort, CohortMember
-from trainer.services.accounts import create_user
 
 
 def test_axe_finds_a_violation_it_is_given(live_app, axe_page):  # type: ignore[no-untyped-def]
@@ -23,7 +20,7 @@ def test_axe_finds_a_violation_it_is_given(live_app, axe_page):  # type: ignore[
     assert "image-alt" in {v["rule"] for v in axe_violations(page)}
 
 
-def test_main_pages_have_no_serious_or_critical_violations(live_app, axe_page):  # type: ignore[no-untyped-def]
+def test_main_pages_have_no_serious_or_critical_violations(live_app, axe_page, cohort_with_trainee):  # type: ignore[no-untyped-def]
     page = axe_page
     base = live_app.config["LIVE_URL"]
     found: list[str] = []  # every page is checked, then the test fails with all they have
@@ -31,15 +28,9 @@ def test_main_pages_have_no_serious_or_critical_violations(live_app, axe_page): 
     def assert_accessible(page, name: str) -> None:  # type: ignore[no-untyped-def]
         found.extend(axe_report(page, name))
 
-    with live_app.app_context():
-        trainee = create_user("ada", PASSWORD, "trainee", "Ada Trainee")
-        boss = create_user("sue", PASSWORD, "supervisor", "Sue Supervisor")
-        cohort = Cohort(name="Axe class", supervisor_id=boss.id, join_code="AXE001")
-        db.session.add(cohort)
-        db.session.flush()
-        db.session.add(CohortMember(cohort_id=cohort.id, user_id=trainee.id))
-        db.session.commit()
-        cohort_id, trainee_id = cohort.id, trainee.id
+    cohort_id, trainee_id = cohort_with_trainee(
+        ("ada", "Ada Trainee"), ("sue", "Sue Supervisor"), "Axe class", "AXE001"
+    )
 
     page.goto(f"{base}/auth/login")
     assert_accessible(page, "login")

@@ -3,36 +3,19 @@ report (the new tables, their CSV links and the server-drawn E/M chart)."""
 
 from __future__ import annotations
 
-import re
-
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import login, screenshot
-from trainer.extensions import db
-from trainer.models import Cohort, CohortMember
-from trainer.services.accounts import create_user
+from tests.e2e.conftest import login, screenshot, submit_first_chart
 
 
-def test_costs_on_the_chart_progress_and_report(live_app, page):  # type: ignore[no-untyped-def]
+def test_costs_on_the_chart_progress_and_report(live_app, page, cohort_with_trainee):  # type: ignore[no-untyped-def]
     base = live_app.config["LIVE_URL"]
-    with live_app.app_context():
-        trainee = create_user("cara", PASSWORD, "trainee", "Cara Coder")
-        boss = create_user("cboss", PASSWORD, "supervisor", "Cost Supervisor")
-        cohort = Cohort(name="Cost class", supervisor_id=boss.id, join_code="COST01")
-        db.session.add(cohort)
-        db.session.flush()
-        db.session.add(CohortMember(cohort_id=cohort.id, user_id=trainee.id))
-        db.session.commit()
-        cohort_id = cohort.id
+    cohort_id, _ = cohort_with_trainee(
+        ("cara", "Cara Coder"), ("cboss", "Cost Supervisor"), "Cost class", "COST01"
+    )
 
     login(page, base, "cara", PASSWORD)
-    page.select_option("#specialty", "hcc_risk_adjustment")
-    page.click("text=Get a chart")
-    page.wait_for_url(re.compile(r".*/practice/attempt/\d+$"))
-    page.fill("#diagnoses-0", "E11.9")  # diabetes without its documented complications
-    page.fill("#lines-0-code", "99212")  # an office visit coded low
-    page.fill("#lines-0-pointers", "A")
-    page.click("#submit-answer")
-    page.wait_for_url(re.compile(r".*/result$"))
+    # Diabetes without its documented complications, and an office visit coded low.
+    submit_first_chart(page, "hcc_risk_adjustment", "E11.9", "99212")
     costs = page.inner_text("#costs")
     assert "What your errors would cost" in costs
     assert "National unadjusted Medicare estimate" in costs

@@ -6,34 +6,18 @@ from __future__ import annotations
 import re
 
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import login, screenshot
-from trainer.extensions import db
-from trainer.models import Cohort, CohortMember
-from trainer.services.accounts import create_user
+from tests.e2e.conftest import login, screenshot, submit_first_chart
 
 
-def test_review_override_report_and_refresher(live_app, page):  # type: ignore[no-untyped-def]
+def test_review_override_report_and_refresher(live_app, page, cohort_with_trainee):  # type: ignore[no-untyped-def]
     base = live_app.config["LIVE_URL"]
-    with live_app.app_context():
-        trainee = create_user("rita", PASSWORD, "trainee", "Rita Trainee")
-        boss = create_user("rev", PASSWORD, "supervisor", "Rex Reviewer")
-        cohort = Cohort(name="Review class", supervisor_id=boss.id, join_code="REV001")
-        db.session.add(cohort)
-        db.session.flush()
-        db.session.add(CohortMember(cohort_id=cohort.id, user_id=trainee.id))
-        db.session.commit()
-        cohort_id = cohort.id
+    cohort_id, _ = cohort_with_trainee(
+        ("rita", "Rita Trainee"), ("rev", "Rex Reviewer"), "Review class", "REV001"
+    )
 
     login(page, base, "rita", PASSWORD)
-    page.select_option("#specialty", "primary_care")
-    page.click("text=Get a chart")
-    page.wait_for_url(re.compile(r".*/practice/attempt/\d+$"))
-    attempt_url = page.url
-    page.fill("#diagnoses-0", "R69")  # an unhelpful code: wrong for every primary care chart
-    page.fill("#lines-0-code", "99213")
-    page.fill("#lines-0-pointers", "A")
-    page.click("#submit-answer")
-    page.wait_for_url(re.compile(r".*/result$"))
+    # R69, an unhelpful code: wrong for every primary care chart.
+    attempt_url = submit_first_chart(page, "primary_care", "R69", "99213")
     page.click("text=Sign out")
 
     login(page, base, "rev", PASSWORD)

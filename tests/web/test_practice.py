@@ -7,6 +7,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from tests.web.entry_forms import form_for
 from tests.web.html_attrs import attributes_by_id
 from trainer.extensions import db
 from trainer.models import Attempt, AttemptGrade
@@ -24,28 +25,6 @@ def start_chart(client, specialty: str = "orthopaedics") -> int:  # type: ignore
 def key_of(app, attempt_id: int):  # type: ignore[no-untyped-def]
     with app.app_context():
         return variant_of(db.session.get(Attempt, attempt_id)).key
-
-
-def form_for(key) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    """The entry panel's fields filled with the key's own answer (a facility key as the UB-04
-    panel takes it: FL 4, FL 67, FL 70, FL 72 and no pointers)."""
-    if key.setting == "facility":
-        from tests.web.test_ub04_entry import ub04_form
-
-        return ub04_form(key)
-    data: dict[str, str] = {"seconds": "300"}
-    for i, dx in enumerate(key.diagnoses):
-        data[f"diagnoses-{i}"] = dx.code
-    for n, keyed in enumerate(key.lines):
-        line = keyed.line
-        data[f"lines-{n}-code"] = line.code
-        for m, mod in enumerate(line.modifiers):
-            data[f"lines-{n}-mod{m + 1}"] = mod
-        data[f"lines-{n}-units"] = str(line.units)
-        data[f"lines-{n}-pointers"] = "".join("ABCDEFGHIJKL"[p - 1] for p in line.pointers)
-        if line.revenue_code:
-            data[f"lines-{n}-revenue"] = line.revenue_code
-    return data
 
 
 def test_home_lists_specialties(client, auth):

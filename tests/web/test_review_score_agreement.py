@@ -10,10 +10,10 @@ import re
 
 from sqlalchemy import select
 
+from tests.web.entry_forms import ub04_form
 from tests.web.test_disputes import _cohort
 from tests.web.test_practice import key_of, start_chart
 from tests.web.test_reports import _csv
-from tests.web.test_ub04_entry import ub04_form
 from trainer.extensions import db
 from trainer.models import Attempt, AttemptGrade, Cohort
 

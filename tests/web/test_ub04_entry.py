@@ -2,31 +2,10 @@
 
 from __future__ import annotations
 
+from tests.web.entry_forms import form_for, ub04_form
 from tests.web.test_practice import key_of, start_chart
-from trainer.core.claims import is_external_cause
 from trainer.extensions import db
 from trainer.models import Attempt
-
-
-def ub04_form(key) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    """The facility entry panel filled with the key's own answer (no pointer fields)."""
-    data: dict[str, str] = {"seconds": "300", "type_of_bill": key.type_of_bill}
-    clinical = [d.code for d in key.diagnoses if not is_external_cause(d.code)]
-    external = [d.code for d in key.diagnoses if is_external_cause(d.code)]
-    for i, code in enumerate(clinical):
-        data[f"diagnoses-{i}"] = code
-    for i, code in enumerate(external):
-        data[f"ecause-{i}"] = code
-    for i, reason in enumerate(key.reason_for_visit):
-        data[f"reason-{i}"] = reason.code
-    for n, keyed in enumerate(key.lines):
-        line = keyed.line
-        data[f"lines-{n}-code"] = line.code
-        for m, mod in enumerate(line.modifiers):
-            data[f"lines-{n}-mod{m + 1}"] = mod
-        data[f"lines-{n}-units"] = str(line.units)
-        data[f"lines-{n}-revenue"] = line.revenue_code or ""
-    return data
 
 
 def test_the_facility_panel_asks_for_fl4_fl70_fl72_and_no_pointers(app, client, auth):
@@ -114,7 +93,6 @@ def test_the_ub04_draft_is_saved_and_restored(app, client, auth):
 def test_every_shipped_facility_key_is_accepted_by_the_panel(app, client, auth):
     """Each facility template's own key, typed into the UB-04 panel, is taken and graded (an
     external cause code goes to FL 72, never FL 67)."""
-    from tests.web.test_practice import form_for
     from trainer.domain import domain
     from trainer.services.practice import start_attempt
 

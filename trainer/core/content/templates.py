@@ -231,17 +231,16 @@ def _pair(meta: Mapping[str, Any], path: Path, text: str) -> str:
     return value
 
 
-def _credentials(raw: Any, path: Path, text: str) -> tuple[str, ...]:
-    if raw is None:
-        return ()
-    listed = raw.get("credentials") if isinstance(raw, dict) else None
-    if not isinstance(listed, list) or not listed or not all(isinstance(c, str) for c in listed):
+def _no_provider_table(meta: Mapping[str, Any], path: Path, text: str) -> None:
+    """The old ``[provider] credentials`` table is refused, not ignored: a template that kept it
+    would silently lose its signer rule and draw a signer from the chart-type default."""
+    if "provider" in meta:
         raise TemplateError(
             path,
-            '[provider] needs credentials = ["MD", ...] (who may sign this service)',
+            "the [provider] table is no longer read: name who may sign with a top-level "
+            'provider_credentials = ["MD", ...]',
             _line_of(text, "[provider]"),
         )
-    return tuple(listed)
 
 
 def load_template(folder: Path) -> Template:
@@ -310,6 +309,7 @@ def parse_template(
             "a [key] with diagnoses and/or lines is required",
             _line_of(text, "[key") or None,
         )
+    _no_provider_table(meta, meta_path, text)
     patient = meta.get("patient", {})
     return Template(
         id=str(meta["id"]),
@@ -333,8 +333,7 @@ def parse_template(
         variables=_variables(meta.get("variables"), meta_path, text),
         key_spec=key,
         intended_denials=tuple(str(r) for r in meta.get("intended_denials", ())),
-        provider_credentials=_strings(meta, "provider_credentials", meta_path, text)
-        or _credentials(meta.get("provider"), meta_path, text),
+        provider_credentials=_strings(meta, "provider_credentials", meta_path, text),
         facility_kinds=_strings(meta, "facility_kinds", meta_path, text),
         claim_type=_claim_type(meta, meta_path, text),
         pair=_pair(meta, meta_path, text),

@@ -70,23 +70,29 @@ def modifier_errors(i: int, a: ServiceLine, k: ServiceLine, why: str) -> list[Gr
     return errs
 
 
-def _dose(units: int, unit: str) -> str:
-    """4 units of "10 mg" is "40 mg"; a unit that is not "<number> <measure>" is kept whole."""
-    amount, _, measure = unit.partition(" ")
+def _dose(units: int, measure: str) -> str | None:
+    """4 units of "10 mg" is "40 mg"; None for a measure that is not "<number> <measure>"."""
+    amount, _, rest = measure.partition(" ")
     try:
         value = float(amount) * units
     except ValueError:
-        return f"{_units(units)} of {unit}"
-    shown = f"{value:g}"
-    return f"{shown} {measure}".strip()
+        return None
+    return f"{value:g} {rest}".strip()
 
 
 def _descriptor(code: str, units: int, lk: Lookups) -> str:
-    """``J1885 is per 15 mg: the documented 30 mg is 2 units`` for a drug code, else ""."""
+    """``J1885 is billed per 15 mg: the documented 30 mg is 2 units`` for a drug code, else "".
+
+    CMS descriptors give some units as "per 1 ml" (the sentence says "per" itself) and some
+    as a dose cap, "up to 30 millicuries", which is one unit a dose rather than a measure."""
     unit = lk.drug_unit(code)
     if not unit:
         return ""
-    return f"{code} is billed per {unit}: the documented {_dose(units, unit)} is {_units(units)}"
+    measure = unit.removeprefix("per ").strip()
+    dose = _dose(units, measure)
+    if dose is None:
+        return f"{code} is billed per dose of {measure}, one unit a dose: {_units(units)}"
+    return f"{code} is billed per {measure}: the documented {dose} is {_units(units)}"
 
 
 def units_error(

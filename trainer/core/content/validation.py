@@ -48,6 +48,10 @@ class CheckReport:
     distinct_keys: int = 0
     charts_rendered: int = 0
     pairs: int = 0  # professional templates with a facility twin that names them back
+    # The content targets of issue 20: the smallest specialty, and how many templates are at
+    # certification level (difficulty 4-5).
+    smallest_specialty: tuple[str, int] = ("", 0)
+    certification_level: int = 0
 
     def add(self, path: Path | str, message: str, line: int | None = None) -> None:
         self.problems.append((str(path), line, message))
@@ -64,6 +68,12 @@ class CheckReport:
             f"variants ({self.distinct_keys} distinct keyed variants), {self.charts_rendered} "
             f"charts rendered; {self.pairs} professional + facility pairs; "
             f"{len(self.problems)} problem(s)"
+        )
+        name, size = self.smallest_specialty
+        share = self.certification_level / self.templates if self.templates else 0.0
+        lines.append(
+            f"smallest specialty: {name} ({size} templates); at difficulty 4-5: "
+            f"{self.certification_level} of {self.templates} ({share:.0%})"
         )
         return "\n".join(lines)
 
@@ -280,7 +290,12 @@ def check_library(
         report.add(path, problem)
     report.pairs = len(paired_professionals(library))
     report.templates = len(library.templates)
-    report.specialties = len(library.by_specialty())
+    groups = library.by_specialty()
+    report.specialties = len(groups)
+    if groups:
+        smallest = min(groups.items(), key=lambda item: (len(item[1]), item[0]))
+        report.smallest_specialty = (smallest[0], len(smallest[1]))
+    report.certification_level = sum(1 for t in library.templates.values() if t.difficulty >= 4)
     return report
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import text
 
 from trainer import create_app
 from trainer.config import DEFAULT_INSTANCE
+from trainer.domain import domain
 from trainer.extensions import db
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "trainer" / "migrations"
@@ -67,6 +68,9 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory, codeset_index: Pat
     app = create_app(_config(f"sqlite:///{path}", codeset_index))
     _upgrade(app)
     with app.app_context():
+        # As `trainer init-db` does: the refreshers file is written once, before any test's
+        # first request ("what changed" computed on a request takes a minute and more).
+        domain().refreshers()
         db.engine.dispose()  # closing the last connection checkpoints the WAL into the file
     with sqlite3.connect(path) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -169,7 +169,11 @@ def bench_validate(catalog: Catalog, seconds: float = 1.0) -> float:
 
 
 def bench_generate(library: TemplateLibrary, seconds: float = 2.0) -> float:
+    """Charts generated per second by a warm worker: each template is rendered once first, so
+    the figure is the steady state, not Jinja compiling 200+ templates (about 2.6 s)."""
     templates = sorted(library.templates.values(), key=lambda t: t.id)
+    for template in templates:
+        generate(template, 0)
     rng = random.Random(7)
     done = 0
     start = time.perf_counter()

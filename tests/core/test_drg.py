@@ -32,6 +32,10 @@ def test_version_follows_the_discharge_date() -> None:
         ("S72.001A", ("I10",), ("0SRR0J9",), "F", "522"),
         ("K80.00", (), ("0FT44ZZ",), "F", "419"),
         ("O80", ("Z37.0", "Z3A.39"), ("10E0XZZ",), "F", "807"),
+        # the outcome of delivery (Z37) is what makes a delivery DRG: without it the same stay
+        # with a perineal muscle repair groups as postpartum with O.R. procedure, and pays more
+        ("O70.1", ("Z37.0", "Z3A.40"), ("10E0XZZ", "0KQM0ZZ"), "F", "807"),
+        ("O70.1", (), ("10E0XZZ", "0KQM0ZZ"), "F", "769"),
         ("O34.211", ("Z37.0", "Z3A.39"), ("10D00Z1",), "F", "788"),
         ("C18.2", ("E43",), ("0DTF4ZZ",), "M", "329"),
     ],

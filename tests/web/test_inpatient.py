@@ -140,8 +140,9 @@ def test_an_exam_draft_keeps_every_inpatient_entry_that_parses():
 
 def test_dropping_a_secondary_that_moves_the_drg_is_priced_in_dollars(app, client, auth):
     """The stay's payment estimate (weight x DRG_BASE_RATE) is stored and shown; a trainee who
-    leaves off every secondary diagnosis of a stay whose key groups higher loses the
-    difference, and the attempt's revenue-under column carries it into the reports."""
+    leaves off every secondary diagnosis of a stay that then groups to another DRG is priced
+    at the difference (under when the key pays more, over when the given claim does), and the
+    attempt's revenue columns carry it into the reports."""
     from decimal import Decimal
 
     from trainer.domain import domain
@@ -163,13 +164,17 @@ def test_dropping_a_secondary_that_moves_the_drg_is_priced_in_dollars(app, clien
             drg = graded["drg"]
             if drg["key"]["weight"] and drg["given"]["weight"] and not drg["same"]:
                 costs = graded["costs"]
-                lost = round(
-                    round(drg["key"]["weight"] * 10000, 2)
-                    - round(drg["given"]["weight"] * 10000, 2),
+                # signed: dropping the secondaries can also raise the DRG (a delivery without
+                # its Z37 outcome code groups to a postpartum DRG with O.R. procedure, 769)
+                moved = round(
+                    round(drg["given"]["weight"] * 10000, 2)
+                    - round(drg["key"]["weight"] * 10000, 2),
                     2,
                 )
-                assert Decimal(costs["under"]) == Decimal(str(lost)).quantize(Decimal("0.01"))
-                assert item.revenue_under_cents == round(lost * 100)
+                amount = Decimal(str(abs(moved))).quantize(Decimal("0.01"))
+                side, other = ("under", "over") if moved < 0 else ("over", "under")
+                assert Decimal(costs[side]) == amount and Decimal(costs[other]) == 0
+                assert getattr(item, f"revenue_{side}_cents") == round(abs(moved) * 100)
                 page = client.get(f"/practice/attempt/{attempt_id}/result").get_data(as_text=True)
                 assert f"MS-DRG {drg['key']['drg']}, IPPS" in page
                 assert "Medicare locality (GPCI)" not in page  # the IPPS estimate is national

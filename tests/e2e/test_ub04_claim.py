@@ -7,6 +7,7 @@ import re
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import login, screenshot
 from tests.e2e.test_practice_flow import _open_key
+from trainer.core.claims import is_external_cause
 from trainer.services.accounts import create_user
 
 
@@ -26,11 +27,16 @@ def test_a_facility_chart_is_coded_and_drawn_as_a_ub04(live_app, page):  # type:
     assert page.locator("input[name$='-pointers']").count() == 0
     assert "FL 67" in page.inner_text("#entry-form")
 
+    # FL 67 refuses a chapter 20 code (a 400 with the reason), so a keyed external cause
+    # goes in FL 72; a chart whose key has none gets one there anyway, to see it drawn.
+    clinical = [d.code for d in key.diagnoses if not is_external_cause(d.code)]
+    external = [d.code for d in key.diagnoses if is_external_cause(d.code)] or ["W19.XXXA"]
     page.fill("#type_of_bill", key.type_of_bill)
-    for i, dx in enumerate(key.diagnoses):
-        page.fill(f"#diagnoses-{i}", dx.code)
+    for i, code in enumerate(clinical):
+        page.fill(f"#diagnoses-{i}", code)
     page.fill("#reason-0", key.reason_for_visit[0].code)
-    page.fill("#ecause-0", "W19.XXXA")  # FL 72 takes an external cause code
+    for i, code in enumerate(external):
+        page.fill(f"#ecause-{i}", code)
     for n, keyed in enumerate(key.lines):
         if page.locator(f"#lines-{n}-code").count() == 0:
             page.click("#add-line")
@@ -40,7 +46,7 @@ def test_a_facility_chart_is_coded_and_drawn_as_a_ub04(live_app, page):  # type:
     page.wait_for_selector("#save-state:has-text('Saved')")
     page.reload()  # the UB-04 fields survive in the draft
     assert page.input_value("#type_of_bill") == key.type_of_bill
-    assert page.input_value("#ecause-0") == "W19.XXXA"
+    assert page.input_value("#ecause-0") == external[0]
     screenshot(page, "ub04-entry")
 
     page.click("#submit-answer")
@@ -51,7 +57,7 @@ def test_a_facility_chart_is_coded_and_drawn_as_a_ub04(live_app, page):  # type:
     assert form.locator("[data-fl='70a']").inner_text() == key.reason_for_visit[0].code.replace(
         ".", ""
     )
-    assert form.locator("[data-fl='72a']").inner_text() == "W19XXXA"
+    assert form.locator("[data-fl='72a']").inner_text() == external[0].replace(".", "")
     text = form.inner_text()
     assert "Dx pointer" not in text and "24E" not in text
     assert "FL 70 reason for visit" in page.inner_text("main")

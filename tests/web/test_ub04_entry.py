@@ -58,6 +58,10 @@ def test_external_cause_codes_go_in_fl72_on_the_form(app, client, auth):
     body = response.get_data(as_text=True)
     assert "is an external cause code; on the UB-04 it goes in FL 72" in body
     assert "FL 72a: I10 is not an external cause code" in body
+    # The wrong FL 72 box is tied to its message, as every other field is (not by colour).
+    assert 'name="ecause-0" value="I10"' in body
+    box = body[body.index('id="ecause-0"') :]
+    assert 'aria-invalid="true" aria-describedby="error-ecause-0"' in box[: box.index(">")]
     data.pop("diagnoses-5")
     data["ecause-0"] = "W01.0XXA"
     assert client.post(f"/practice/attempt/{attempt_id}/submit", data=data).status_code == 303

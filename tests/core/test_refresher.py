@@ -10,6 +10,7 @@ from trainer.core.content.refresher import (
     CodeUpdate,
     chapter_of,
     refresher_items,
+    specialty_families,
     updates,
     what_changed,
 )
@@ -155,3 +156,18 @@ def test_a_code_the_addenda_deleted_is_graded_by_discharge_date(catalog):
     assert catalog.validate("30233AZ", "icd10pcs", date(2026, 3, 31)).valid
     assert not catalog.validate("30233AZ", "icd10pcs", date(2026, 4, 1)).valid
     assert not catalog.validate("3E033AZ", "icd10pcs", date(2026, 3, 31)).valid
+
+
+def test_a_stays_procedures_count_as_pcs_even_when_shaped_like_icd10cm(tmp_path):
+    """The key says which set a code is from: B2111ZZ (PCS imaging, section B) has the shape
+    of an undotted ICD-10-CM code, and read by shape it was left out of the PCS families."""
+    import shutil
+
+    source = EXERCISES / "inpatient" / "gi-bleed-gastric-ulcer"
+    target = tmp_path / "inpatient" / "gi-bleed"
+    shutil.copytree(source, target)
+    meta = target / "template.toml"
+    meta.write_text(meta.read_text().replace('code = "0DJ08ZZ"', 'code = "B2111ZZ"'))
+    families = specialty_families(load_library(tmp_path), PCS_APRIL)
+    assert {"B21", "302"} <= families["inpatient"]
+    assert "K25" not in families["inpatient"]  # the diagnoses are not PCS families

@@ -240,28 +240,35 @@ def _family(code: str, kind: str) -> str:
     return code[:3] if kind in ("icd10cm", "icd10pcs") else code
 
 
-_KEY_CODES: dict[tuple[Any, ...], frozenset[str]] = {}
+_KEY_CODES: dict[tuple[Any, ...], frozenset[tuple[str, str]]] = {}
 
 
 def _key_codes(
     template: Template, choice: dict[str, str], between: tuple[date, date]
-) -> frozenset[str]:
-    """The codes of one variant's key in a date window (rendering a chart costs ~2 ms, and
-    both the specialty grouping and the refresher set ask for the same variants)."""
+) -> frozenset[tuple[str, str]]:
+    """The (code set, code) pairs of one variant's key in a date window: the key says which
+    set each code is from (a diagnosis is ICD-10-CM, a stay's procedure ICD-10-PCS, a line CPT
+    or HCPCS), so no code is guessed from its shape. Rendering a chart costs ~2 ms, and both the
+    specialty grouping and the refresher set ask for the same variants."""
     # Keyed on the key's own text too: a template edited in the browser may keep its version.
     spec = repr((template.key_spec, template.variables))
     memo = (str(template.path), template.version, spec, tuple(sorted(choice.items())), between)
     found = _KEY_CODES.get(memo)
     if found is None:
         key = generate(template, 0, choices=choice, between=between).key
-        codes = {d.code for d in key.diagnoses} | {d for k in key.diagnoses for d in k.alternates}
-        codes |= {k.line.code for k in key.lines}
-        codes |= {p.code for p in key.procedures}
-        codes |= {a for p in key.procedures for a in p.alternates}
+        codes = {("icd10cm", d.code) for d in key.diagnoses}
+        codes |= {("icd10cm", a) for d in key.diagnoses for a in d.alternates}
+        codes |= {(_line_kind(k.line.code), k.line.code) for k in key.lines}
+        codes |= {("icd10pcs", p.code) for p in key.procedures}
+        codes |= {("icd10pcs", a) for p in key.procedures for a in p.alternates}
         if len(_KEY_CODES) > 50_000:
             _KEY_CODES.clear()
         found = _KEY_CODES[memo] = frozenset(codes)
     return found
+
+
+def _codes_of(pairs: frozenset[tuple[str, str]], kind: str) -> set[str]:
+    return {code for set_name, code in pairs if set_name == kind}
 
 
 def _overlaps(window: tuple[date, date]) -> bool:
@@ -274,18 +281,14 @@ def specialty_families(library: TemplateLibrary, update: CodeUpdate) -> dict[str
     window = update.window if _overlaps(update.window) else DOS_WINDOW
     for template in library.templates.values():
         for choice in template.choices():
-            for code in _key_codes(template, choice, window):
-                if _kind(code) == update.kind:
-                    used.setdefault(template.specialty, set()).add(_family(code, update.kind))
+            for code in _codes_of(_key_codes(template, choice, window), update.kind):
+                used.setdefault(template.specialty, set()).add(_family(code, update.kind))
     return used
 
 
-def _kind(code: str) -> str:
-    """A key code's set: an undotted 7-character code no other shape claims is ICD-10-PCS."""
-    found = guess_kind(code)
-    if found is None and len(code) == 7 and code.isalnum():
-        return "icd10pcs"
-    return found or "cpt"
+def _line_kind(code: str) -> str:
+    """A service line's code is HCPCS Level II (a letter and four digits) or CPT."""
+    return "hcpcs" if guess_kind(code) == "hcpcs" else "cpt"
 
 
 def refresher_items(
@@ -302,9 +305,11 @@ def refresher_items(
         new_codes: set[str] = set()
         retired: set[str] = set()
         for choice in template.choices():
-            new_codes |= _key_codes(template, choice, update.window) & added
+            new_codes |= _codes_of(_key_codes(template, choice, update.window), update.kind) & added
             if _overlaps(update.before):
-                retired |= _key_codes(template, choice, update.before) & deleted
+                retired |= (
+                    _codes_of(_key_codes(template, choice, update.before), update.kind) & deleted
+                )
         if new_codes or retired:
             items.append(
                 RefresherItem(

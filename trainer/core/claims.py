@@ -158,7 +158,7 @@ class ProcedureEntry:
     """An ICD-10-PCS procedure of an inpatient stay (UB-04 FL74) and the day it was done."""
 
     code: str
-    date: str = ""  # ISO date as entered; the grader does not score it
+    date: str = ""  # ISO date as entered; graded against the key's (``procedure_date``)
 
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "date": self.date}
@@ -166,7 +166,10 @@ class ProcedureEntry:
 
 @dataclass(frozen=True, slots=True)
 class KeyedProcedure:
-    """A keyed ICD-10-PCS procedure, the codes also accepted, and why it is coded so."""
+    """A keyed ICD-10-PCS procedure, the codes also accepted, and why it is coded so.
+
+    ``date`` is the day the procedure note documents (ISO); empty on keys written before
+    procedure dates were graded, which then leave the entered date ungraded."""
 
     code: str
     rationale: str = ""

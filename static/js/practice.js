@@ -332,4 +332,40 @@
     list.appendChild(item);
     input.focus();
   });
+  // Inpatient: another diagnosis row with its POA select, up to the 837I's 25 (the list's
+  // data-max); FL 67A-Q, then the positions only the 837I carries (data-labels).
+  const addInpatientDx = document.getElementById("add-inpatient-dx");
+  function inpatientRowsFull(list) {
+    return list.children.length >= Number(list.dataset.max);
+  }
+  if (addInpatientDx) {
+    const list = document.getElementById("dx-rows");
+    addInpatientDx.hidden = inpatientRowsFull(list);
+    addInpatientDx.addEventListener("click", () => {
+      if (inpatientRowsFull(list)) return;
+      const n = list.children.length;
+      const item = list.lastElementChild.cloneNode(true);
+      freshCopy(item);
+      const fl = list.dataset.labels.split(",")[n] || String(n + 1);
+      const input = item.querySelector("input");
+      input.name = "diagnoses-" + n;
+      input.id = input.name;
+      input.value = "";
+      input.classList.remove("invalid");
+      input.setAttribute("aria-label", "Other diagnosis " + (fl.startsWith("837I") ? fl : "FL " + fl));
+      const poa = item.querySelector("select");
+      poa.name = "poa-" + n;
+      poa.id = poa.name;
+      poa.value = "";
+      poa.setAttribute("aria-label", "POA for diagnosis " + (n + 1));
+      const label = item.querySelector("label");
+      label.textContent = fl;
+      label.htmlFor = input.id;
+      list.appendChild(item);
+      asCombobox(input);
+      addInpatientDx.hidden = inpatientRowsFull(list);
+      input.focus();
+      schedule();
+    });
+  }
 })();

@@ -229,3 +229,125 @@ def test_inpatient_claim_json_round_trip_and_bad_poa() -> None:
         claim_from_dict(
             {"diagnoses": ["A41.9"], "procedures": [{"code": "5A1955Z", "date": "May"}]}
         )
+
+
+# --------------------------------------------------------------------------- procedure dates
+
+DATED = key_from_dict(
+    {
+        "diagnoses": [{"code": "K80.00", "poa": "Y"}],
+        "procedures": [
+            {"code": "0FT44ZZ", "date": "2026-05-05"},
+            {"code": "BF101ZZ", "date": "2026-05-06"},
+        ],
+    },
+    "inpatient",
+)
+
+
+def _dated_claim(first: str, second: str) -> Claim:
+    return Claim(
+        ("K80.00",),
+        poa=("Y",),
+        procedures=(ProcedureEntry("0FT44ZZ", first), ProcedureEntry("BF101ZZ", second)),
+    )
+
+
+def test_procedure_dates_as_documented_score_100() -> None:
+    result = _grade(DATED, _dated_claim("2026-05-05", "2026-05-06"), PatientFacts(50, "F"))
+    assert result.score == 1.0 and result.errors == ()
+    dates = [e for v in result.procedures for e in v.elements if e.element == "date"]
+    assert [(e.expected, e.given, e.correct) for e in dates] == [
+        ("2026-05-05", "2026-05-05", True),
+        ("2026-05-06", "2026-05-06", True),
+    ]
+
+
+def test_a_missing_procedure_date_is_an_error_naming_fl_74() -> None:
+    result = _grade(DATED, _dated_claim("", "2026-05-06"), PatientFacts(50, "F"))
+    assert result.error_types() == ("procedure_date",)
+    error = result.errors[0]
+    assert (error.expected, error.given, error.element, error.index) == (
+        "2026-05-05",
+        None,
+        "date",
+        0,
+    )
+    assert "Procedure date of 0FT44ZZ (FL 74): you left the date empty" in error.explanation
+    assert "documents 05/05/2026" in error.explanation
+    assert "chapter 25, section 75.6" in error.explanation
+    # the code is right, the procedure is not: 2 of 3 items (the diagnosis, the second)
+    assert result.score == pytest.approx(2 / 3)
+
+
+def test_a_wrong_date_on_the_second_procedure_names_fl_74a() -> None:
+    result = _grade(DATED, _dated_claim("2026-05-05", "2026-05-05"), PatientFacts(50, "F"))
+    error = next(e for e in result.errors if e.type == "procedure_date")
+    assert (error.expected, error.given, error.index) == ("2026-05-06", "2026-05-05", 1)
+    assert "BF101ZZ (FL 74a): you entered 05/05/2026" in error.explanation
+    assert "documents 05/06/2026" in error.explanation
+
+
+def test_a_key_without_a_procedure_date_leaves_the_date_ungraded() -> None:
+    """Attempts stored before dates were keyed keep their grade on a regrade."""
+    result = _grade(
+        LAP_CHOLE,
+        Claim(("K80.00",), poa=("Y",), procedures=(ProcedureEntry("0FT44ZZ", "2026-01-01"),)),
+        PatientFacts(50, "F"),
+    )
+    assert result.score == 1.0
+
+
+# --------------------------------------------------------------------------- 25 diagnoses
+
+
+def test_an_inpatient_claim_carries_25_diagnoses_and_refuses_26() -> None:
+    from trainer.core.claims import ClaimFormatError
+
+    codes = [f"Z{n:02d}.0" for n in range(26)]  # shape only: the limit is checked first
+    claim = claim_from_dict({"diagnoses": codes[:25], "poa": ["Y"] * 25})
+    assert len(claim.diagnoses) == 25
+    assert len(claim_from_dict({"diagnoses": codes[:25]}, setting="inpatient").diagnoses) == 25
+    with pytest.raises(ClaimFormatError, match="at most 25"):
+        claim_from_dict({"diagnoses": codes, "poa": ["Y"] * 26})
+    with pytest.raises(ClaimFormatError, match="at most 12"):  # the CMS-1500 keeps A-L
+        claim_from_dict({"diagnoses": codes[:13]})
+    key = key_from_dict({"diagnoses": codes[:25]}, "inpatient")
+    assert len(key.diagnoses) == 25
+    with pytest.raises(ClaimFormatError, match="at most 12"):
+        key_from_dict({"diagnoses": codes[:13]}, "professional")
+
+
+def test_the_entry_panel_takes_25_diagnoses_with_poa_and_refuses_26() -> None:
+    from trainer.core.grading.inpatient_entry import (
+        INPATIENT_DX_LABELS,
+        parse_inpatient_entry,
+        rows_from_form,
+        rows_from_mapping,
+    )
+
+    codes = ["A41.9", "J18.9", "N17.9", "E87.1", "E03.9", "I10", "E11.9", "E78.5", "K21.9"]
+    codes += ["M81.0", "F32.A", "G47.33", "N40.0", "H40.9", "J44.9", "I25.10", "E66.9"]
+    codes += ["Z79.01", "Z79.4", "Z87.891", "I48.91", "D64.9", "E55.9", "M10.9", "N18.30"]
+    assert len(codes) == 25
+    form = {f"diagnoses-{i}": c for i, c in enumerate(codes)}
+    form |= {f"poa-{i}": "Y" for i in range(25)}
+    form["poa-24"] = "N"
+    claim, problems = parse_inpatient_entry(rows_from_form(form))
+    assert not problems and claim is not None
+    assert len(claim.diagnoses) == 25 and claim.diagnoses[24] == "N18.30"
+    assert claim.poa[24] == "N"
+    form |= {"diagnoses-25": "R65.20", "poa-25": "N"}
+    claim, problems = parse_inpatient_entry(rows_from_form(form))
+    assert claim is None
+    assert "at most 25 diagnoses" in problems.messages["diagnoses-25"]
+    assert "you entered 26" in problems.messages["diagnoses-25"]
+    # A bad code past the 12th names its position (the old labels stopped at L).
+    form = {f"diagnoses-{i}": c for i, c in enumerate(codes)} | {"diagnoses-20": "I48..91"}
+    _, problems = parse_inpatient_entry(rows_from_form(form))
+    assert problems.messages["diagnoses-20"].startswith("Diagnosis 837I 21:")
+    assert INPATIENT_DX_LABELS[:2] == ("67", "67A") and INPATIENT_DX_LABELS[17] == "67Q"
+    assert len(INPATIENT_DX_LABELS) == 25
+    # The autosaved draft keeps all 25 rows with their POA.
+    draft = rows_from_mapping({"diagnoses": codes, "poa": ["Y"] * 25})
+    assert draft.diagnoses == codes and len(draft.poa) == 25

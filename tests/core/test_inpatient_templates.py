@@ -3,6 +3,7 @@ is the grouper's own on every key."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from trainer.core.codesets.catalog import Catalog
@@ -74,3 +75,58 @@ def test_minimal_pairs_move_the_drg(catalog: Catalog) -> None:
         "hip-fracture-hemiarthroplasty": {"521", "522"},
         "sepsis-pneumonia-onset": {"871", "193"},
     }
+
+
+def test_every_keyed_procedure_has_the_date_its_note_documents() -> None:
+    """FL 74 dates are graded: each key's date must be printed in the chart (the procedure
+    note's date line), and it falls within the stay (on or before the discharge date)."""
+    dated = 0
+    for template in load_library(INPATIENT).templates.values():
+        for choice in template.choices():
+            variant = generate(template, 5, choices=choice)
+            for proc in variant.key.procedures:
+                day = date.fromisoformat(proc.date)
+                assert day <= variant.date_of_service, (template.slug, proc.code)
+                assert day.strftime("%m/%d/%Y") in variant.chart_markdown, (template.slug, proc)
+                dated += 1
+    assert dated >= 20
+
+
+def test_the_april_2026_pcs_refresher_drills_the_gallbladder_drainage_chart(
+    catalog: Catalog,
+) -> None:
+    """The April addenda's new qualifiers (0F9480D transmural, 0F9480E transpapillary) are
+    keyed by a chart dated after the update; the PCS refresher picks it (no template drilled
+    the April update before)."""
+    from trainer.core.claims import Claim, ProcedureEntry
+    from trainer.core.codesets.pcs_catalog import APRIL_UPDATE
+    from trainer.core.content.refresher import CodeUpdate, refresher_items
+
+    library = load_library(INPATIENT)
+    template = library.templates[
+        next(t.id for t in library.templates.values() if t.slug.startswith("cholecystitis-endo"))
+    ]
+    added = {code for code, _ in catalog.pcs.april_changes()[0]}
+    keyed = set()
+    for choice in template.choices():
+        for seed in range(4):
+            variant = generate(template, seed, choices=choice)
+            assert variant.date_of_service >= date.fromisoformat(APRIL_UPDATE)
+            (proc,) = variant.key.procedures
+            assert proc.code in added and date.fromisoformat(proc.date) >= date(2026, 4, 1)
+            keyed.add(proc.code)
+        # The pre-April code (no qualifier) is valid but says less: the qualifier axis.
+        claim = variant.key.as_claim()
+        older = Claim(
+            claim.diagnoses, poa=claim.poa, procedures=(ProcedureEntry("0F9480Z", proc.date),)
+        )
+        patient = PatientFacts(variant.patient.age, variant.patient.sex)
+        result = grade(
+            variant.key, older, "strict", variant.date_of_service, catalog=catalog, patient=patient
+        )
+        (error,) = result.errors
+        assert error.type == "pcs_axis" and "qualifier Z (No Qualifier)" in error.explanation
+    assert keyed == {"0F9480D", "0F9480E"}
+    items = refresher_items(library, catalog, CodeUpdate("icd10pcs", 2026))
+    drilled = {i.template_id: i.new_codes for i in items}
+    assert drilled.get(template.id) == ("0F9480D", "0F9480E")

@@ -38,12 +38,29 @@ def test_trainee_codes_an_inpatient_stay_end_to_end(live_app, page):  # type: ig
         page.select_option(f"#poa-{i}", dx.poa)
     for n, proc in enumerate(key.procedures):
         page.fill(f"#procedures-{n}-code", proc.code)
-        page.fill(f"#procedures-{n}-date", "2026-01-05")
+        page.fill(f"#procedures-{n}-date", proc.date)  # the date its procedure note prints
+    # "Add diagnosis" adds a row with its own POA select, labelled as the UB-04 numbers it.
+    rows = page.locator("#dx-rows li").count()
+
+    def saved_with_the_added_row(response) -> bool:  # type: ignore[no-untyped-def]
+        if not response.url.endswith("/draft"):
+            return False
+        return len(response.request.post_data_json["diagnoses"]) == rows + 1
+
+    with page.expect_response(saved_with_the_added_row):
+        page.click("#add-inpatient-dx")
+    assert page.locator("#dx-rows li").count() == rows + 1
+    added = f"#diagnoses-{rows}"
+    assert page.get_attribute(added, "name") == f"diagnoses-{rows}"
+    assert page.get_attribute(f"#poa-{rows}", "name") == f"poa-{rows}"
+    assert page.inner_text(f"label[for='diagnoses-{rows}']") == f"67{'ABCDEFGH'[rows - 1]}"
+    assert page.input_value(added) == "" and page.input_value(f"#poa-{rows}") == ""
     page.keyboard.press("Escape")
     page.wait_for_selector("#save-state:has-text('Saved')")
-    page.reload()  # the draft, POA included, survives a reload
+    page.reload()  # the draft, POA and the added row included, survives a reload
     assert page.input_value("#diagnoses-0") == key.diagnoses[0].code
     assert page.input_value("#poa-0") == key.diagnoses[0].poa
+    assert page.locator("#dx-rows li").count() == rows + 1
     screenshot(page, "inpatient-chart")
 
     page.click("#submit-answer")
@@ -51,6 +68,7 @@ def test_trainee_codes_an_inpatient_stay_end_to_end(live_app, page):  # type: ig
     text = page.inner_text("main")
     assert "UB-04 (CMS-1450), inpatient" in text
     assert "Same MS-DRG as the key." in text
+    assert "procedure_date" not in text and "Procedure date of" not in text
     drg_key = page.inner_text("#drg-key")
     assert drg_key == page.inner_text("#drg-given") == page.inner_text("#ub04-drg")
     screenshot(page, "inpatient-feedback")

@@ -14,7 +14,7 @@ def inpatient_form(key) -> dict[str, str]:  # type: ignore[no-untyped-def]
         data[f"poa-{i}"] = dx.poa
     for n, proc in enumerate(key.procedures):
         data[f"procedures-{n}-code"] = proc.code
-        data[f"procedures-{n}-date"] = ""
+        data[f"procedures-{n}-date"] = proc.date  # the date its procedure note documents
     for n in range(len(key.procedures), 4):
         data[f"procedures-{n}-code"] = ""
     return data
@@ -180,3 +180,68 @@ def test_dropping_a_secondary_that_moves_the_drg_is_priced_in_dollars(app, clien
                 assert "Medicare locality (GPCI)" not in page  # the IPPS estimate is national
                 return
     raise AssertionError("no inpatient stay in 12 draws moved the DRG without its secondaries")
+
+
+# 25 real ICD-10-CM codes: a long stay's principal and 24 other diagnoses (the 837I's limit).
+LONG_STAY = [
+    "A41.9", "J18.9", "N17.9", "E87.1", "E03.9", "I10", "E11.9", "E78.5", "K21.9", "M81.0",
+    "F32.A", "G47.33", "N40.0", "H40.9", "J44.9", "I25.10", "E66.9", "Z79.01", "Z79.4",
+    "Z87.891", "I48.91", "D64.9", "E55.9", "M10.9", "N18.30",
+]  # fmt: skip
+
+
+def _long_form(count: int) -> dict[str, str]:
+    codes = LONG_STAY + ["R65.20"]
+    data = {"seconds": "60"}
+    for i in range(count):
+        data[f"diagnoses-{i}"] = codes[i]
+        data[f"poa-{i}"] = "Y"
+    return data
+
+
+def test_the_panel_has_an_add_diagnosis_button_capped_at_25(client, auth):
+    auth.login()
+    attempt_id = start_chart(client, "inpatient")
+    page = client.get(f"/practice/attempt/{attempt_id}").get_data(as_text=True)
+    assert 'id="add-inpatient-dx"' in page and 'data-max="25"' in page
+    assert 'data-labels="67,67A,67B,67C,67D,67E,67F,67G,67H,67I,' in page
+    assert "837I 19" in page  # the positions only the 837I carries are labelled for the script
+
+
+def test_25_diagnoses_are_graded_and_drawn_past_67q(app, client, auth):
+    auth.login()
+    attempt_id = start_chart(client, "inpatient")
+    response = client.post(f"/practice/attempt/{attempt_id}/submit", data=_long_form(25))
+    assert response.status_code == 303
+    with app.app_context():
+        item = db.session.get(Attempt, attempt_id)
+        assert item.status == "submitted"
+        assert item.answer["diagnoses"] == LONG_STAY and len(item.answer["poa"]) == 25
+    page = client.get(f"/practice/attempt/{attempt_id}/result").get_data(as_text=True)
+    assert "<th>67Q</th><td>Z7901 Y</td>" in page  # the 18th: the paper form's last box
+    assert 'id="ub04-dx-continued"' in page
+    assert "<th>19</th><td>Z794 Y</td>" in page and "<th>25</th><td>N1830 Y</td>" in page
+
+
+def test_26_diagnoses_are_refused_with_a_400_that_names_the_cap(app, client, auth):
+    auth.login()
+    attempt_id = start_chart(client, "inpatient")
+    response = client.post(f"/practice/attempt/{attempt_id}/submit", data=_long_form(26))
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "at most 25 diagnoses" in text and "you entered 26" in text
+    assert 'value="R65.20"' in text  # shown back as typed, nothing dropped
+    with app.app_context():
+        assert db.session.get(Attempt, attempt_id).status == "in_progress"
+
+
+def test_the_draft_keeps_diagnoses_past_the_twelfth(app, client, auth):
+    auth.login()
+    attempt_id = start_chart(client, "inpatient")
+    draft = {"diagnoses": LONG_STAY[:20], "poa": ["Y"] * 19 + ["N"], "procedures": []}
+    assert client.post(f"/practice/attempt/{attempt_id}/draft", json=draft).status_code == 200
+    with app.app_context():
+        saved = db.session.get(Attempt, attempt_id).draft
+        assert saved["diagnoses"] == LONG_STAY[:20] and saved["poa"][19] == "N"
+    page = client.get(f"/practice/attempt/{attempt_id}").get_data(as_text=True)
+    assert 'name="diagnoses-19" value="Z87.891"' in page

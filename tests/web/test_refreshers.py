@@ -42,18 +42,27 @@ def test_what_changed_page(client, auth):
     assert client.get("/updates/nonsense").status_code == 404
 
 
-def test_the_april_pcs_update_has_its_page_and_no_drill_yet(client, auth):
-    """The April 2026 ICD-10-PCS addenda are listed with the other updates; no template keys
-    one of its 82 codes yet, so practising it is a 409 with the reason, not a 500."""
+def test_the_april_pcs_update_has_its_page_and_its_drill(app, client, auth):
+    """The April 2026 ICD-10-PCS addenda are listed with the other updates, and practising
+    them starts the inpatient chart that keys one of the new gallbladder drainage qualifiers
+    (0F9480D/0F9480E), dated after the update (it was a 409 while no template keyed one)."""
     auth.login()
     index = client.get("/updates/").get_data(as_text=True)
     assert "April 2026 ICD-10-PCS update" in index
     page = client.get("/updates/icd10pcs-2026").get_data(as_text=True)
     assert "3E033AZ" in page and "30233AZ" in page
     assert "PCS section 3 Administration" in page
-    refused = client.post("/updates/icd10pcs-2026/practice")
-    assert refused.status_code == 409
-    assert "No chart drills this update yet" in refused.get_data(as_text=True)
+    response = client.post("/updates/icd10pcs-2026/practice")
+    assert response.status_code == 303
+    attempt_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        assert attempt.course == "icd10pcs-2026" and attempt.setting == "inpatient"
+        dos = date.fromisoformat(attempt.variant["date_of_service"])
+        assert date(2026, 4, 1) <= dos <= date(2026, 9, 30)
+        (procedure,) = attempt.variant["key"]["procedures"]
+        assert procedure["code"] in ("0F9480D", "0F9480E")
+        assert date.fromisoformat(procedure["date"]) >= date(2026, 4, 1)
 
 
 def test_practising_a_refresher_dates_the_chart_after_the_update(app, client, auth):

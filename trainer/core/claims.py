@@ -51,6 +51,11 @@ def is_external_cause(code: str) -> bool:
 
 
 MAX_PROCEDURES = 25  # ICD-10-PCS procedures of a stay (the 837I carries 25; FL74 shows 6)
+#: Diagnoses of an inpatient stay: the 837I carries the principal diagnosis and up to 24 others
+#: (two HI "other diagnosis" segments of 12); the paper UB-04 shows 18 of them (FL 67 and
+#: 67A-Q), the rest travel only on the 837I. The CMS-1500's 12 (box 21 A-L) stay MAX_DIAGNOSES.
+MAX_INPATIENT_DIAGNOSES = 25
+UB04_PAPER_DIAGNOSES = 18
 #: Present-on-admission indicators (UB-04 FL67 8th position): yes, no, documentation
 #: insufficient, clinically undetermined, and 1 = exempt from POA reporting.
 POA_INDICATORS: tuple[str, ...] = ("Y", "N", "U", "W", "1")
@@ -153,7 +158,7 @@ class ProcedureEntry:
     """An ICD-10-PCS procedure of an inpatient stay (UB-04 FL74) and the day it was done."""
 
     code: str
-    date: str = ""  # ISO date as entered; the grader does not score it
+    date: str = ""  # ISO date as entered; graded against the key's (``procedure_date``)
 
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "date": self.date}
@@ -161,7 +166,10 @@ class ProcedureEntry:
 
 @dataclass(frozen=True, slots=True)
 class KeyedProcedure:
-    """A keyed ICD-10-PCS procedure, the codes also accepted, and why it is coded so."""
+    """A keyed ICD-10-PCS procedure, the codes also accepted, and why it is coded so.
+
+    ``date`` is the day the procedure note documents (ISO); empty on keys written before
+    procedure dates were graded, which then leave the entered date ungraded."""
 
     code: str
     rationale: str = ""
@@ -368,13 +376,25 @@ def line_from_dict(data: Any, where: str = "lines[0]") -> ServiceLine:
     return ServiceLine(code, modifiers, units, revenue, pointers)
 
 
-def claim_from_dict(data: Any, where: str = "claim") -> Claim:
+def diagnosis_limit(setting: str | None, data: Mapping[str, Any] | None = None) -> int:
+    """How many diagnoses a claim of this setting carries: 25 on an inpatient claim (837I),
+    12 otherwise. Without a setting, a claim that carries POA indicators or PCS procedures is
+    an inpatient claim (only those do): a stored inpatient answer re-read by costs or disputes."""
+    if setting == "inpatient":
+        return MAX_INPATIENT_DIAGNOSES
+    if setting is None and data is not None and (data.get("poa") or data.get("procedures")):
+        return MAX_INPATIENT_DIAGNOSES
+    return MAX_DIAGNOSES
+
+
+def claim_from_dict(data: Any, where: str = "claim", setting: str | None = None) -> Claim:
     """Read a claim from its JSON shape; raises ClaimFormatError naming the bad field."""
     if not isinstance(data, Mapping):
         raise ClaimFormatError(where, "must be an object with 'diagnoses' and 'lines'")
+    limit = diagnosis_limit(setting, data)
     diagnoses = tuple(
         _as_code(d, f"{where}.diagnoses[{i}]")
-        for i, d in enumerate(_as_list(data.get("diagnoses"), f"{where}.diagnoses", MAX_DIAGNOSES))
+        for i, d in enumerate(_as_list(data.get("diagnoses"), f"{where}.diagnoses", limit))
     )
     lines = tuple(
         line_from_dict(item, f"{where}.lines[{i}]")
@@ -390,7 +410,7 @@ def claim_from_dict(data: Any, where: str = "claim") -> Claim:
     )
     poa = tuple(
         _as_poa(p, f"{where}.poa[{i}]")
-        for i, p in enumerate(_as_list(data.get("poa"), f"{where}.poa", MAX_DIAGNOSES))
+        for i, p in enumerate(_as_list(data.get("poa"), f"{where}.poa", limit))
     )
     procedures = tuple(
         _procedure_from_dict(p, f"{where}.procedures[{i}]")
@@ -460,7 +480,11 @@ def key_from_dict(data: Any, setting: Setting | None = None, where: str = "key")
     """
     if not isinstance(data, Mapping):
         raise ClaimFormatError(where, "must be an object with 'diagnoses' and 'lines'")
-    diagnoses = _keyed_diagnoses(data.get("diagnoses"), f"{where}.diagnoses", MAX_DIAGNOSES)
+    diagnoses = _keyed_diagnoses(
+        data.get("diagnoses"),
+        f"{where}.diagnoses",
+        diagnosis_limit(str(setting or data.get("setting") or "professional")),
+    )
     reasons = _keyed_diagnoses(
         data.get("reason_for_visit"), f"{where}.reason_for_visit", MAX_REASONS_FOR_VISIT
     )
@@ -609,7 +633,10 @@ __all__ = [
     "MAX_EXTERNAL_CAUSES",
     "MAX_REASONS_FOR_VISIT",
     "KeyedProcedure",
+    "MAX_INPATIENT_DIAGNOSES",
     "MAX_PROCEDURES",
+    "UB04_PAPER_DIAGNOSES",
+    "diagnosis_limit",
     "NOT_CODED_REASONS",
     "POA_INDICATORS",
     "ProcedureEntry",

@@ -42,6 +42,7 @@ from trainer.core.grading.entry import (
     ub04_to_mapping,
 )
 from trainer.core.grading.inpatient_entry import (
+    INPATIENT_DX_LABELS,
     InpatientRows,
     parse_inpatient_entry,
     rows_from_form,
@@ -51,6 +52,7 @@ from trainer.core.grading.inpatient_entry import (
 from ..core.claims import (
     MAX_DIAGNOSES,
     MAX_EXTERNAL_CAUSES,
+    MAX_INPATIENT_DIAGNOSES,
     MAX_LINES,
     MAX_MODIFIERS,
     MAX_REASONS_FOR_VISIT,
@@ -202,6 +204,8 @@ def _render_chart(
             problems=problems,
             max_modifiers=MAX_MODIFIERS,
             max_diagnoses=MAX_FACILITY_DIAGNOSES if facility else MAX_DIAGNOSES,
+            max_inpatient_diagnoses=MAX_INPATIENT_DIAGNOSES,
+            inpatient_dx_labels=INPATIENT_DX_LABELS,
             ub04_dx_labels=UB04_DX_LABELS,
             type_of_bill=ub04.type_of_bill,
             reasons=_padded(ub04.reasons, MAX_REASONS_FOR_VISIT),

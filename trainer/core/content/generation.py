@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
@@ -164,6 +164,8 @@ def _date_of_service(
     between: tuple[date, date] | None = None,
 ) -> date:
     low, high = DOS_WINDOW
+    if template.dos_from is not None:
+        low = max(low, template.dos_from)
     if between is not None:
         # A refresher dates its charts after the update it drills (and the validator renders
         # each code year's key on a date in that year).
@@ -187,6 +189,23 @@ def _date_of_service(
         monday = dos + timedelta(days=7 - dos.weekday())
         dos = friday if friday >= start else monday if monday <= end else dos
     return dos
+
+
+MAX_STAY_DAYS = 60
+
+
+def _days_before(dos: date) -> Callable[[int], date]:
+    """``days_before_dos(n)``: the date ``n`` days before the date of service, for the dated
+    notes of an inpatient stay (the date of service is the discharge date; an operation on
+    hospital day 1 of a stay that ends on day 4 is ``days_before_dos(3)``), so a procedure note
+    and the key's FL 74 date come from one expression."""
+
+    def before(days: int) -> date:
+        if not isinstance(days, int) or not 0 <= days <= MAX_STAY_DAYS:
+            raise ValueError(f"days_before_dos takes 0 to {MAX_STAY_DAYS} days")
+        return dos - timedelta(days=days)
+
+    return before
 
 
 def _payer(rule: str, age: int, rng: random.Random, fake: Faker) -> tuple[str, str]:
@@ -413,6 +432,7 @@ def _generate(
         "provider": {"name": provider_name, "credentials": credential, "signature": provider},
         "facility": facility,
         "dos": dos,
+        "days_before_dos": _days_before(dos),
         "payer": patient.payer,
     }
     header = HEADER.format(

@@ -254,6 +254,10 @@ def _key_codes(
     spec = repr((template.key_spec, template.variables))
     memo = (str(template.path), template.version, spec, tuple(sorted(choice.items())), between)
     found = _KEY_CODES.get(memo)
+    if found is None and template.dos_from is not None and between[1] < template.dos_from:
+        # A chart dated only from its own first day (a key with an April PCS code) has no
+        # variant in an earlier window, so no code of its key was in use then.
+        found = _KEY_CODES[memo] = frozenset()
     if found is None:
         key = generate(template, 0, choices=choice, between=between).key
         codes = {("icd10cm", d.code) for d in key.diagnoses}

@@ -11,6 +11,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from itertools import product
 from pathlib import Path
 from typing import Any
@@ -119,6 +120,9 @@ class Template:
     # "specialty/slug" of the same encounter written as the other claim (the radiologist's
     # read and the hospital's MRI): the pair practice mode draws both from one seed.
     pair: str = ""
+    # The first date of service the chart may carry (a key with a code new on that date, such
+    # as an April ICD-10-PCS addendum code); None: the generator's window alone.
+    dos_from: date | None = None
 
     def variant_count(self) -> int:
         count = 1
@@ -195,6 +199,21 @@ def _variables(raw: Any, path: Path, text: str) -> tuple[Variable, ...]:
             )
         found.append(Variable(str(name), tuple(alternatives)))
     return tuple(found)
+
+
+def _dos_from(meta: Mapping[str, Any], meta_path: Path, text: str) -> date | None:
+    """``dos_from = 2026-04-01`` (a TOML date or an ISO string): the earliest date of service."""
+    value = meta.get("dos_from")
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise TemplateError(
+            meta_path, "dos_from must be a date (YYYY-MM-DD)", _line_of(text, "dos_from")
+        ) from exc
 
 
 def _strings(meta: Mapping[str, Any], name: str, path: Path, text: str) -> tuple[str, ...]:
@@ -337,6 +356,7 @@ def parse_template(
         facility_kinds=_strings(meta, "facility_kinds", meta_path, text),
         claim_type=_claim_type(meta, meta_path, text),
         pair=_pair(meta, meta_path, text),
+        dos_from=_dos_from(meta, meta_path, text),
         body=body,
         path=folder,
         notes=notes,

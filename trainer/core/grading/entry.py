@@ -33,10 +33,11 @@ PROCEDURE_SHAPE = re.compile(r"^([0-9]{4}[0-9FTU]|[A-V][0-9]{4})$")
 MODIFIER_SHAPE = re.compile(r"^[0-9A-Z]{2}$")
 REVENUE_SHAPE = re.compile(r"^[0-9]{4}$")
 POINTER_LETTERS = "ABCDEFGHIJKL"
-# UB-04 FL 67 holds the principal diagnosis and other diagnoses 67A-Q; trainees key as many as
-# the CMS-1500 holds, less the three FL 72 external cause slots.
+# UB-04 FL 67 holds the principal diagnosis and other diagnoses 67A-Q (18 boxes: 67 and A-H on
+# the first row, I-Q on the second); outpatient trainees key as many as the CMS-1500 holds, less
+# the three FL 72 external cause slots.
 MAX_FACILITY_DIAGNOSES = MAX_DIAGNOSES - MAX_EXTERNAL_CAUSES
-UB04_DX_LABELS = ("67",) + tuple(f"67{c}" for c in "ABCDEFGHJKLMNOPQ")
+UB04_DX_LABELS = ("67",) + tuple(f"67{c}" for c in "ABCDEFGHIJKLMNOPQ")
 TYPE_OF_BILL_TYPED = re.compile(r"^0?[0-9]{3}$")
 
 

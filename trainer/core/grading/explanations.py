@@ -205,6 +205,14 @@ INPATIENT_RULES: dict[str, str] = {
         "MS-DRG unless the principal diagnosis excludes it; leaving a documented CC or MCC "
         "off the claim understates the stay and lowers the payment."
     ),
+    "procedure_date": (
+        "each ICD-10-PCS code of an inpatient claim is reported with the date the procedure "
+        "was performed: the principal procedure code and date in UB-04 FL 74, the other "
+        "procedures and their dates in FL 74a-e, required on inpatient claims when a "
+        "procedure was performed (NUBC UB-04 data specifications; Medicare Claims Processing "
+        "Manual, chapter 25, section 75.6); the 837I carries the date with each code. The date "
+        "is the one the procedure note documents, not the admission or discharge date."
+    ),
 }
 
 # Why one diagnosis goes before another: the rule the grader can show applies.

@@ -5,7 +5,8 @@ module then reads it the inpatient way: the first keyed diagnosis is the princip
 (UHDDS), so entering it in another place is a ``principal_dx`` error, each diagnosis carries a
 POA indicator the record supports (``poa_indicator``), and a keyed CC or MCC that the trainee
 left off, or coded with a code that is no CC/MCC, is a ``missed_cc_mcc``. Procedures are
-ICD-10-PCS codes compared axis by axis (``pcs_axis`` names the axes that differ). Both claims
+ICD-10-PCS codes compared axis by axis (``pcs_axis`` names the axes that differ), each with
+the date its procedure note documents (``procedure_date``, UB-04 FL 74). Both claims
 are grouped (``drg``) and a different MS-DRG is a ``drg_mismatch`` with both weights.
 """
 
@@ -197,6 +198,35 @@ def _axis_error(keyed: KeyedProcedure, given: str, at: int, lk: Lookups) -> Grad
     return GradeError("pcs_axis", keyed.code, given, text, "procedure", at, "code", "neutral")
 
 
+def procedure_locator(at: int) -> str:
+    """The form locator of the ``at``-th procedure entered (0-based): FL 74 for the principal,
+    74a-e for the next five, past them only the 837I carries it."""
+    if at == 0:
+        return "FL 74"
+    return f"FL 74{'abcde'[at - 1]}" if at <= 5 else f"837I procedure {at + 1}"
+
+
+def _us_date(iso: str) -> str:
+    """An ISO date as a chart prints it (MM/DD/YYYY); anything else as given."""
+    try:
+        return date.fromisoformat(iso).strftime("%m/%d/%Y")
+    except ValueError:
+        return iso
+
+
+def _date_error(keyed: KeyedProcedure, code: str, given: str, at: int) -> GradeError:
+    """A keyed procedure's date (from its procedure note) missing or different on the claim."""
+    where = procedure_locator(at)
+    entered = f"entered {_us_date(given)}" if given else "left the date empty"
+    text = (
+        f"Procedure date of {code} ({where}): you {entered}; the procedure note documents "
+        f"{_us_date(keyed.date)}. Rule: {_rule('procedure_date')}"
+    )
+    return GradeError(
+        "procedure_date", keyed.date, given or None, text, "procedure", at, "date", "neutral"
+    )
+
+
 def grade_procedures(
     keyed: Sequence[KeyedProcedure], entered: Sequence[ProcedureEntry], dos: date, lk: Lookups
 ) -> tuple[LineVerdict, ...]:
@@ -249,6 +279,13 @@ def grade_procedures(
                     GradeError(kind, keys[j], codes[i], text, "procedure", i, "code", "under")
                 )
         elements = [ElementVerdict("code", keys[j], codes[i] if i is not None else None, ok)]
+        if i is not None and k.date:  # a key without a date (an older stored key): not graded
+            given_date = entered[i].date.strip()
+            dated = given_date == k.date
+            elements.append(ElementVerdict("date", k.date, given_date or None, dated))
+            if not dated:
+                ok = False
+                errors.append(_date_error(k, codes[i], given_date, i))
         if j == 0 and i is not None:
             first = i == 0
             elements.append(ElementVerdict("sequence", "1", str(i + 1), first))
@@ -384,5 +421,6 @@ __all__ = [
     "grade_inpatient",
     "grade_procedures",
     "group_claim",
+    "procedure_locator",
     "wrong_axes",
 ]

@@ -13,15 +13,37 @@ from dataclasses import dataclass
 from datetime import date
 
 from trainer.core.claims import (
-    MAX_DIAGNOSES,
+    MAX_INPATIENT_DIAGNOSES,
     MAX_PROCEDURES,
     POA_INDICATORS,
+    UB04_PAPER_DIAGNOSES,
     Claim,
     ProcedureEntry,
 )
-from trainer.core.grading.entry import POINTER_LETTERS, EntryProblems, _icd
+from trainer.core.grading.entry import UB04_DX_LABELS, EntryProblems, _icd
 
 PCS_ENTRY = re.compile(r"^[0-9A-HJ-NP-Z]{1,7}$")  # ICD-10-PCS has no I or O; 7 characters
+DIAGNOSIS_FIELD = re.compile(r"^diagnoses-([0-9]{1,3})$")  # the page never numbers past 999
+#: The label of each diagnosis position: FL 67 (principal) and 67A-Q on the paper UB-04, then
+#: the positions only the 837I carries (19-25).
+INPATIENT_DX_LABELS: tuple[str, ...] = UB04_DX_LABELS[:UB04_PAPER_DIAGNOSES] + tuple(
+    f"837I {n}" for n in range(UB04_PAPER_DIAGNOSES + 1, MAX_INPATIENT_DIAGNOSES + 1)
+)
+TOO_MANY_DIAGNOSES = (
+    f"An inpatient claim carries at most {MAX_INPATIENT_DIAGNOSES} diagnoses (the 837I: the "
+    f"principal and {MAX_INPATIENT_DIAGNOSES - 1} others); you entered {{count}}. Keep the ones "
+    "that affect this stay's care (UHDDS other diagnoses)."
+)
+
+
+def diagnosis_label(i: int) -> str:
+    """What the panel and its messages call diagnosis position ``i`` (0 = principal)."""
+    if i == 0:
+        return "Principal diagnosis (FL 67)"
+    if i < len(INPATIENT_DX_LABELS):
+        where = INPATIENT_DX_LABELS[i]
+        return f"Diagnosis {where}" if where.startswith("837I") else f"Diagnosis FL {where}"
+    return f"Diagnosis {i + 1}"
 
 
 @dataclass(frozen=True)
@@ -57,9 +79,10 @@ class InpatientRows:
 def rows_from_mapping(data: Mapping[str, object]) -> InpatientRows:
     """A saved draft (the JSON the page autosaves) as panel rows; junk is dropped."""
     raw_dx = data.get("diagnoses")
-    dx = [str(d)[:32] for d in raw_dx][:MAX_DIAGNOSES] if isinstance(raw_dx, list) else []
+    cap = MAX_INPATIENT_DIAGNOSES
+    dx = [str(d)[:32] for d in raw_dx][:cap] if isinstance(raw_dx, list) else []
     raw_poa = data.get("poa")
-    poa = [str(p)[:2] for p in raw_poa][:MAX_DIAGNOSES] if isinstance(raw_poa, list) else []
+    poa = [str(p)[:2] for p in raw_poa][:cap] if isinstance(raw_poa, list) else []
     procs: list[ProcedureRow] = []
     raw_procs = data.get("procedures")
     for item in raw_procs if isinstance(raw_procs, list) else []:
@@ -71,8 +94,15 @@ def rows_from_mapping(data: Mapping[str, object]) -> InpatientRows:
 
 
 def rows_from_form(form: Mapping[str, str]) -> InpatientRows:
-    """The panel's fields: ``diagnoses-N``, ``poa-N``, ``procedures-N-code/-date``."""
-    dx = [str(form.get(f"diagnoses-{i}", ""))[:64] for i in range(MAX_DIAGNOSES)]
+    """The panel's fields: ``diagnoses-N``, ``poa-N``, ``procedures-N-code/-date``.
+
+    Every ``diagnoses-N`` row posted is read (the page adds rows up to the cap), and a row past
+    the cap is kept, not dropped, so ``parse_inpatient_entry`` can refuse the list with a 400
+    that says so instead of grading a claim the trainee did not write."""
+    positions = [
+        int(m.group(1)) for name in form if (m := DIAGNOSIS_FIELD.match(str(name))) is not None
+    ]
+    dx = [str(form.get(f"diagnoses-{i}", ""))[:64] for i in range(max(positions, default=-1) + 1)]
     while dx and not dx[-1].strip():
         dx.pop()
     poa = [str(form.get(f"poa-{i}", ""))[:4] for i in range(len(dx))]
@@ -92,8 +122,15 @@ def parse_inpatient_entry(rows: InpatientRows) -> tuple[Claim | None, EntryProbl
     problems = EntryProblems()
     dx: list[str] = []
     poa: list[str] = []
-    for i, raw in enumerate(rows.diagnoses[:MAX_DIAGNOSES]):
-        label = "Principal diagnosis" if i == 0 else f"Diagnosis {POINTER_LETTERS[i]}"
+    filled = [i for i, raw in enumerate(rows.diagnoses) if (raw or "").strip()]
+    if len(filled) > MAX_INPATIENT_DIAGNOSES:
+        problems.add(
+            f"diagnoses-{filled[MAX_INPATIENT_DIAGNOSES]}",
+            TOO_MANY_DIAGNOSES.format(count=len(filled)),
+        )
+        return None, problems
+    for i, raw in enumerate(rows.diagnoses):
+        label = diagnosis_label(i)
         code = _icd(raw or "", f"diagnoses-{i}", label, problems)
         flag = (rows.poa[i] if i < len(rows.poa) else "").strip().upper()
         if flag and flag not in POA_INDICATORS:
@@ -132,7 +169,9 @@ def parse_inpatient_entry(rows: InpatientRows) -> tuple[Claim | None, EntryProbl
 
 
 __all__ = [
+    "INPATIENT_DX_LABELS",
     "InpatientRows",
+    "diagnosis_label",
     "ProcedureRow",
     "parse_inpatient_entry",
     "rows_from_form",

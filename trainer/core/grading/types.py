@@ -23,7 +23,15 @@ POLICY_LABELS: dict[Policy, str] = {
 Direction = Literal["under", "over", "neutral"]
 Target = Literal["diagnosis", "line", "type_of_bill", "reason_for_visit", "procedure", "drg"]
 Element = Literal[
-    "code", "modifier", "units", "sequence", "pointers", "revenue_code", "type_of_bill", "poa"
+    "code",
+    "modifier",
+    "units",
+    "sequence",
+    "pointers",
+    "revenue_code",
+    "type_of_bill",
+    "poa",
+    "date",
 ]
 Action = Literal["pay", "deny", "reduce"]
 
@@ -58,6 +66,7 @@ ERROR_TYPES: tuple[str, ...] = (
     "pcs_axis",
     "drg_mismatch",
     "missed_cc_mcc",
+    "procedure_date",
 )
 
 # What the progress page calls each error type (a slug without a label reads as its words).
@@ -91,6 +100,7 @@ ERROR_LABELS: dict[str, str] = {
     "pcs_axis": "ICD-10-PCS axis",
     "drg_mismatch": "MS-DRG differs",
     "missed_cc_mcc": "Missed CC/MCC",
+    "procedure_date": "Procedure date (UB-04 FL 74)",
 }
 
 

@@ -176,6 +176,7 @@ RECORD_OF_TYPE: dict[str, tuple[Section, ...]] = {
     "ed physician record": VISIT_NOTE,
     "ed and observation record": VISIT_NOTE,
     "ed facility record": ED_FACILITY_RECORD,
+    "observation record": ED_FACILITY_RECORD,
     "preventive visit note": VISIT_NOTE,
     "wellness visit note": WELLNESS_VISIT,
     "well-child visit note": VISIT_NOTE,

@@ -85,6 +85,56 @@ def test_a_radiology_report_needs_its_comparison():
     assert missing_sections("radiology report", report + "**Comparison:** None.\n") == []
 
 
+PROGRESS_NOTE = """\
+**Interval history:** No melena overnight.
+**Medications:** Pantoprazole 40 mg IV twice daily.
+**Vitals:** BP 124/78, HR 82.
+**Exam:** Abdomen soft.
+**Results:** Hemoglobin 8.8.
+**Assessment and plan:** Duodenal ulcer with hemorrhage, healing.
+"""
+
+
+def test_a_hospital_progress_note_needs_no_past_or_social_history_but_its_results():
+    # A patient already known: the admission note holds the past, family and social history.
+    assert missing_sections("progress note", PROGRESS_NOTE) == []
+    assert missing_sections("critical care note", PROGRESS_NOTE) == []
+    assert missing_sections(
+        "progress note", PROGRESS_NOTE.replace("**Results:** Hemoglobin 8.8.\n", "")
+    ) == ["results"]
+    # The same text is not a full history and physical or consultation note.
+    for chart_type in ("history and physical", "consultation note", "nursing facility note"):
+        assert missing_sections(chart_type, PROGRESS_NOTE)[:2] == [
+            "chief complaint",
+            "review of systems",
+        ]
+
+
+def test_a_discharge_summary_needs_its_hospital_course():
+    summary = """\
+**Hospital course:** Treated with ceftriaxone; afebrile by day 2.
+**Discharge exam:** Lungs with a few crackles.
+**Discharge medications:** Amoxicillin.
+**Discharge diagnoses:** Pneumococcal pneumonia.
+"""
+    assert missing_sections("discharge summary", summary) == []
+    no_course = summary.replace(
+        "**Hospital course:** Treated with ceftriaxone; afebrile by day 2.\n", ""
+    )
+    assert missing_sections("discharge summary", no_course) == ["hospital course"]
+
+
+def test_an_observation_record_is_held_to_the_facility_record():
+    record = (
+        "**Arrival:** 07:50.\n**Orders and results:** troponin 4.\n"
+        "**Final diagnosis:** Chest pressure.\n"
+    )
+    assert missing_sections("observation record", record) == []
+    assert missing_sections("observation record", record.replace("**Arrival:** 07:50.\n", "")) == [
+        "triage"
+    ]
+
+
 def test_a_chart_type_with_its_own_shape_is_not_held_to_another():
     assert missing_sections("anesthesia record", "Induction 08:02.") == []
 

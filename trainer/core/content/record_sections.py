@@ -158,6 +158,13 @@ NURSE_VISIT = (VITALS,)
 _NURSE_VISIT_HEADING = re.compile(r"^#+[^\n]*\bnurse visit\b", re.IGNORECASE | re.MULTILINE)
 OPERATIVE_REPORT = (PRE_OP, POST_OP, ANESTHESIA, FINDINGS, TECHNIQUE, EBL, SPECIMENS)
 RADIOLOGY_REPORT = (INDICATION, TECHNIQUE, COMPARISON, FINDINGS, IMPRESSION)
+# A hospital or nursing facility progress note (and a critical care note) follows a patient
+# already known: the interval history, today's medicines, vitals, exam, results and plan; the
+# past, family and social history stay in the admission note.
+PROGRESS_NOTE = (HPI, MEDICATIONS, VITALS, EXAM, RESULTS, ASSESSMENT_PLAN)
+HOSPITAL_COURSE = Section("hospital course", (r"hospital course", r"course(?: in the hospital)?"))
+# A discharge summary: the stay, the exam on the day, the medicines going home, the diagnoses.
+DISCHARGE_SUMMARY = (HOSPITAL_COURSE, EXAM, MEDICATIONS, ASSESSMENT_PLAN)
 
 # Chart types (lower case) and the record each is; a type not listed is checked for the
 # signature only (anesthesia records, pathology and laboratory reports, DME and care
@@ -169,12 +176,20 @@ RECORD_OF_TYPE: dict[str, tuple[Section, ...]] = {
     "ed physician record": VISIT_NOTE,
     "ed and observation record": VISIT_NOTE,
     "ed facility record": ED_FACILITY_RECORD,
+    "observation record": ED_FACILITY_RECORD,
     "preventive visit note": VISIT_NOTE,
     "wellness visit note": WELLNESS_VISIT,
     "well-child visit note": VISIT_NOTE,
     "newborn visit note": VISIT_NOTE,
     "telehealth visit note": VISIT_NOTE,
     "psychiatry note": VISIT_NOTE,
+    "history and physical": VISIT_NOTE,
+    "consultation note": VISIT_NOTE,
+    "nursing facility note": VISIT_NOTE,
+    "home visit note": VISIT_NOTE,
+    "progress note": PROGRESS_NOTE,
+    "critical care note": PROGRESS_NOTE,
+    "discharge summary": DISCHARGE_SUMMARY,
     "operative report": OPERATIVE_REPORT,
     "radiology report": RADIOLOGY_REPORT,
     "ultrasound report": RADIOLOGY_REPORT,

@@ -162,6 +162,9 @@ def test_the_curated_lists_point_at_real_codes(catalog):
                     t.term == term.term and catalog.validate(t.code, "icd10cm", other).valid
                     for t in shorthand.terms
                 ), term
+        elif term.kind == "icd10pcs":
+            # PCS FY2026 only: a valid 7-character code on a FY2026 discharge date.
+            assert catalog.validate(term.code, "icd10pcs", FY2026).valid, term
         else:
             assert catalog.curated.entry(term.code, term.kind), term
     for brand in shorthand.brands:

@@ -94,6 +94,10 @@ class CodeRows(Protocol):
 
     def children(self, code: str, year: int) -> tuple[tuple[str, int], ...]: ...
 
+    def pcs_term(self, code: str, dos: date | None) -> tuple[str, bool] | None:
+        """(title, valid on ``dos``) of an ICD-10-PCS code a curated term names."""
+        ...
+
 
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
@@ -272,7 +276,10 @@ def score_line(line: Line, query: ParsedQuery) -> float:
         if stem not in asked:
             extras += 1
             context += word in CONTEXT
-    score = 50 * coverage + 15 * (line.weight - 1) + 1.5 * optional
+    # A curated term or Index line speaks for its code only as far as it matches: a term
+    # that shares one word of three ("hour" of "mechanical ventilation 96+ hours" for
+    # "critical care first hour") must not outrank titles that share two.
+    score = 50 * coverage + 15 * (line.weight - 1) * coverage + 1.5 * optional
     score -= 2.2 * min(extras, 10) + 4 * min(context, 2)
     if not extras and coverage == 1:
         score += 6  # the line says exactly what was asked
@@ -494,6 +501,8 @@ class SearchEngine:
     def _curated_hit(
         self, line: Line, score: float, query: ParsedQuery, dos: date | None
     ) -> SearchHit | None:
+        if line.kind == "icd10pcs":
+            return self._pcs_term_hit(line, score, dos)
         entry = self.rows.curated.entry(line.code, line.kind)  # type: ignore[arg-type]
         if entry is None:
             return None
@@ -507,6 +516,18 @@ class SearchEngine:
             score -= 40
             note = f"not valid on {dos}"
         return SearchHit(entry.code, entry.kind, entry.title, True, score, note, _label(line))
+
+    def _pcs_term_hit(self, line: Line, score: float, dos: date | None) -> SearchHit | None:
+        """A lay term that names an ICD-10-PCS code ("hip replacement" -> 0SR90JZ): the
+        inpatient procedure code a coder reaches for next to the CPT code."""
+        found = self.rows.pcs_term(line.code, dos)
+        if found is None:
+            return None
+        title, valid = found
+        note = "" if valid else f"not valid on {dos}"
+        return SearchHit(
+            line.code, "icd10pcs", title, True, score - (0 if valid else 40), note, _label(line)
+        )
 
     def _code_hits(
         self, text: str, kind: CodeKind | None, year: int, limit: int

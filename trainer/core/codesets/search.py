@@ -43,7 +43,8 @@ from trainer.core.codesets.curated import CuratedSets, Entry
 from trainer.core.codesets.index_terms import SOURCE_LABEL, source_label
 from trainer.core.codesets.shorthand import Shorthand
 
-_TOKEN = re.compile(r"[a-z0-9]+(?:[-/'.][a-z0-9]+)*")
+#: A word as typed; "&" joins too, so "i&d" and "t&a" stay one abbreviation.
+_TOKEN = re.compile(r"[a-z0-9]+(?:[-/'.&][a-z0-9]+)*")
 _WORD = re.compile(r"[a-z0-9]+")
 _PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _DOSE = re.compile(r"\b(\d+(?:\.\d+)?)\s*(mg|mcg|ml|cc|units?|g)\b")

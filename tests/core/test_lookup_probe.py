@@ -148,3 +148,13 @@ def test_pcs_hits_go_after_the_cpt_hits_and_the_first_diagnosis():
     # a PCS code already listed is not listed twice; the limit holds
     assert len(with_pcs(merged, [_hit("0DTJ4ZZ", "icd10pcs")], 10)) == 3
     assert len(with_pcs(hits, [_hit("0FT44ZZ", "icd10pcs")], 2)) == 2
+
+
+def test_a_brand_offers_the_code_in_force_on_the_date(catalog):
+    """J1030/J1040 (methylprednisolone acetate 40/80 mg) ended 2024-03-31, replaced by J1010
+    per 1 mg: a 2026 look-up of the brand leads with J1010 and its units."""
+    hits = catalog.search("depo-medrol 80 mg", None, DOS, 5)
+    assert hits[0].code == "J1010"
+    assert "80 mg = 80 units" in hits[0].note
+    assert top(catalog, "depo-medrol 80 mg", k=1, dos=date(2024, 2, 1)) == ["J1040"]
+    assert top(catalog, "solu-medrol", k=1) == ["J2919"]

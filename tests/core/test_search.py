@@ -108,7 +108,9 @@ def test_brand_names_bill_in_descriptor_units(catalog):
     hit = catalog.search("kenalog 40 mg", None, FY2026)[0]
     assert hit.code == "J3301"
     assert "Kenalog = triamcinolone" in hit.note and "40 mg = 4 units" in hit.note
-    assert top(catalog, "depo-medrol 80 mg", k=1) == ["J1040"]
+    # J1040 (80 mg) ended 2024-03-31: J1010 (per 1 mg) after it
+    assert top(catalog, "depo-medrol 80 mg", k=1) == ["J1010"]
+    assert top(catalog, "depo-medrol 80 mg", date(2024, 2, 1), k=1) == ["J1040"]
     assert top(catalog, "zofran 4 mg", k=1) == ["J2405"]
     assert "J0696" in top(catalog, "rocephin")
 

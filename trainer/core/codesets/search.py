@@ -200,6 +200,8 @@ def parse_query(raw: str, shorthand: Shorthand) -> ParsedQuery:
             concepts.append(Concept(token, (seventh[-1],), required=False))
             continue
         alternatives = (token, *(e for e in (expansions or ()) if e != token))
+        if "&" in token and expansions:
+            alternatives = alternatives[1:]  # "d&c" as letters "d" and "c" finds "MPS C, D"
         concepts.append(Concept(token, alternatives))
     if concepts and not raw.endswith(" ") and tokens and concepts[-1].word == tokens[-1]:
         last = concepts[-1]

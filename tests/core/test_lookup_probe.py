@@ -159,3 +159,17 @@ def test_a_brand_offers_the_code_in_force_on_the_date(catalog):
     assert "80 mg = 80 units" in hits[0].note
     assert top(catalog, "depo-medrol 80 mg", k=1, dos=date(2024, 2, 1)) == ["J1040"]
     assert top(catalog, "solu-medrol", k=1) == ["J2919"]
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("infection of right hip replacement", "T84.51XA"),  # a prosthesis, not CPT 27130
+        ("esrd on dialysis", "N18.6"),  # not the monthly ESRD services 9096x
+        ("status post appendectomy", "Z90.49"),
+        ("aftercare joint replacement", "Z47.1"),
+        ("dialysis dependence", "Z99.2"),
+    ],
+)
+def test_a_diagnosis_worded_with_a_procedure_keeps_its_icd_code_first(catalog, query, first):
+    assert top(catalog, query, k=1) == [first]

@@ -5,7 +5,12 @@ from datetime import date
 
 import pytest
 
-from trainer.core.codesets.procedure_hits import looks_like_procedure, pcs_words, with_pcs
+from trainer.core.codesets.procedure_hits import (
+    looks_like_procedure,
+    pcs_after_cpt,
+    pcs_words,
+    with_pcs,
+)
 from trainer.core.codesets.search import SearchHit
 
 DOS = date(2026, 3, 1)
@@ -173,3 +178,31 @@ def test_a_brand_offers_the_code_in_force_on_the_date(catalog):
 )
 def test_a_diagnosis_worded_with_a_procedure_keeps_its_icd_code_first(catalog, query, first):
     assert top(catalog, query, k=1) == [first]
+
+
+def test_a_pcs_term_never_outranks_the_cpt_hits():
+    hits = [_hit("0DJD8ZZ", "icd10pcs"), _hit("45378", "cpt"), _hit("Z12.11", "icd10cm")]
+    hits += [_hit("45380", "cpt"), _hit("Z86.0100", "icd10cm"), _hit("45385", "cpt")]
+    assert [h.code for h in pcs_after_cpt(hits)] == [
+        "45378",
+        "Z12.11",
+        "45380",
+        "0DJD8ZZ",
+        "Z86.0100",
+        "45385",
+    ]
+    pcs_only = [_hit("5A1955Z", "icd10pcs"), _hit("5A1945Z", "icd10pcs")]
+    assert pcs_after_cpt(pcs_only) == pcs_only
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [("colonoscopy", "45378"), ("egd", "43235"), ("hip replacement", "27130")],
+)
+def test_the_cpt_code_leads_and_no_anesthesia_code_outranks_it(catalog, query, first):
+    """An anesthesia code (00812 for a colonoscopy, 00731 for an EGD) is what the words
+    mean only when they say anesthesia."""
+    hits = catalog.search(query, None, DOS, 5)
+    assert hits[0].code == first
+    assert not any(h.code.startswith("00") for h in hits[:3])
+    assert top(catalog, "anesthesia for total knee", k=1) == ["01402"]

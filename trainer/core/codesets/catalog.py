@@ -38,6 +38,7 @@ from trainer.core.codesets.pcs_catalog import PcsCatalog
 from trainer.core.codesets.procedure_hits import (
     PCS_EXTRA,
     looks_like_procedure,
+    pcs_after_cpt,
     pcs_words,
     with_pcs,
 )
@@ -414,7 +415,7 @@ class Catalog:
             return self._search_pcs(query, dos, limit)
         hits = self.engine.search(query, kind, dos, limit)
         if kind is None:
-            hits = self._with_pcs_titles(query, hits, dos, limit)
+            hits = self._with_pcs_titles(query, pcs_after_cpt(hits), dos, limit)
         if kind not in (None, "cpt", "hcpcs"):
             return hits
         seen: set[tuple[str, str]] = {(h.code, h.kind) for h in hits}

@@ -37,6 +37,21 @@ def pcs_words(text: str) -> str:
     return " ".join(_NOT_IN_PCS.sub(" ", text.lower()).split())
 
 
+def pcs_after_cpt(hits: Sequence[SearchHit]) -> list[SearchHit]:
+    """The engine's hits with each ICD-10-PCS hit (a lay term's) that ranked above a CPT or
+    HCPCS hit of the top five moved just below the last of them: the professional claim's
+    code first, whatever the two terms scored ("colonoscopy" is 45378 before 0DJD8ZZ)."""
+    top = list(hits[:5])
+    last = max((i for i, h in enumerate(top) if h.kind in ("cpt", "hcpcs")), default=-1)
+    if last < 0:
+        return list(hits)
+    ahead = [h for h in top[:last] if h.kind == "icd10pcs"]
+    if not ahead:
+        return list(hits)
+    kept = [h for h in top[: last + 1] if h.kind != "icd10pcs"]
+    return [*kept, *ahead, *top[last + 1 :], *hits[5:]]
+
+
 def with_pcs(hits: Sequence[SearchHit], pcs: Sequence[SearchHit], limit: int) -> list[SearchHit]:
     """``hits`` with the PCS hits placed after the last CPT/HCPCS hit of the top five, and
     never above the first ICD-10-CM hit or the first CPT/HCPCS hit."""

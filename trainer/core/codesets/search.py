@@ -65,8 +65,8 @@ FILLER = STOPWORDS | frozenset(
 #: means; it must be asked for.
 CONTEXT = frozenset(
     "sequela sequelae newborn neonatal perinatal congenital pregnancy childbirth puerperium "
-    "fetus fetal maternal intrauterine postprocedural underdosing".split()
-)
+    "fetus fetal maternal intrauterine postprocedural underdosing anesthesia".split()
+)  # anesthesia: "colonoscopy" means 45378, not the anesthesia code 00812 for it
 CANDIDATES = 100
 
 

@@ -206,3 +206,12 @@ def test_the_cpt_code_leads_and_no_anesthesia_code_outranks_it(catalog, query, f
     assert hits[0].code == first
     assert not any(h.code.startswith("00") for h in hits[:3])
     assert top(catalog, "anesthesia for total knee", k=1) == ["01402"]
+
+
+def test_a_query_that_names_pcs_gets_pcs_codes_first(catalog):
+    hits = catalog.search("total knee arthroplasty pcs", None, DOS, 5)
+    assert [h.kind for h in hits[:3]] == ["icd10pcs"] * 3
+    assert {"0SRC0JZ", "0SRD0JZ"} <= {h.code for h in hits[:3]}
+    assert "27447" in [h.code for h in hits]  # the CPT code still in view
+    assert top(catalog, "lumbar puncture pcs", k=1) == ["009U3ZX"]
+    assert top(catalog, "lumbar puncture", k=1) == ["62270"]

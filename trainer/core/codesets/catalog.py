@@ -38,6 +38,7 @@ from trainer.core.codesets.pcs_catalog import PcsCatalog
 from trainer.core.codesets.procedure_hits import (
     PCS_EXTRA,
     looks_like_procedure,
+    names_pcs,
     pcs_after_cpt,
     pcs_words,
     with_pcs,
@@ -414,7 +415,11 @@ class Catalog:
         if kind == "icd10pcs":
             return self._search_pcs(query, dos, limit)
         hits = self.engine.search(query, kind, dos, limit)
-        if kind is None:
+        if kind is None and names_pcs(query):
+            # The code set named first, its best three; the CPT and ICD-10-CM hits after them.
+            pcs = self._search_pcs(pcs_words(query), dos, 3) if pcs_words(query) else []
+            hits = [*pcs, *(h for h in hits if h.kind != "icd10pcs")][:limit]
+        elif kind is None:
             hits = self._with_pcs_titles(query, pcs_after_cpt(hits), dos, limit)
         if kind not in (None, "cpt", "hcpcs"):
             return hits

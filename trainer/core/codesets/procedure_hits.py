@@ -28,6 +28,11 @@ PCS_EXTRA = 2
 _NOT_IN_PCS = re.compile(r"\b(?:pcs|total|surgery|procedure|mechanical)\b")
 
 
+def names_pcs(text: str) -> bool:
+    """The query names ICD-10-PCS ("total knee arthroplasty pcs"): its PCS codes come first."""
+    return re.search(r"\bpcs\b", text.lower()) is not None
+
+
 def looks_like_procedure(text: str) -> bool:
     return _PROCEDURE_WORD.search(text.lower()) is not None
 

@@ -30,7 +30,7 @@ def replay(catalog, lines, dos=DOS, setting="professional", dx=("R07.9",), patie
 # ---------------------------------------------------------------- the catalog knows every code
 
 
-@pytest.mark.parametrize("code", ["74300", "49320", "00790", "29999", "76942"])
+@pytest.mark.parametrize("code", ["74330", "49321", "00797", "29999", "76940"])
 def test_real_cpt_codes_outside_our_wording_are_valid(catalog, code):
     result = catalog.validate(code, "cpt", DOS)
     assert result.valid, result.message
@@ -275,9 +275,9 @@ def test_a_licensed_descriptor_file_replaces_every_cpt_title(tmp_path, monkeypat
     from trainer.core.codesets.curated import load_curated
 
     licensed = tmp_path / "cpt.csv"
-    licensed.write_text("code,description\n74300,Licensed text A\n99213,Licensed text B\n")
+    licensed.write_text("code,description\n74330,Licensed text A\n99213,Licensed text B\n")
     monkeypatch.setenv("TRAINER_CPT_DESCRIPTORS", str(licensed))
     own = Catalog(catalog.index_path, load_curated())
-    assert own.validate("74300", "cpt", DOS).title == "Licensed text A"
+    assert own.validate("74330", "cpt", DOS).title == "Licensed text A"
     assert own.title("99213", "cpt") == "Licensed text B"
-    assert catalog.validate("74300", "cpt", DOS).title.startswith(LICENSED)
+    assert catalog.validate("74330", "cpt", DOS).title.startswith(LICENSED)

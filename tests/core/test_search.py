@@ -108,7 +108,9 @@ def test_brand_names_bill_in_descriptor_units(catalog):
     hit = catalog.search("kenalog 40 mg", None, FY2026)[0]
     assert hit.code == "J3301"
     assert "Kenalog = triamcinolone" in hit.note and "40 mg = 4 units" in hit.note
-    assert top(catalog, "depo-medrol 80 mg", k=1) == ["J1040"]
+    # J1040 (80 mg) ended 2024-03-31: J1010 (per 1 mg) after it
+    assert top(catalog, "depo-medrol 80 mg", k=1) == ["J1010"]
+    assert top(catalog, "depo-medrol 80 mg", date(2024, 2, 1), k=1) == ["J1040"]
     assert top(catalog, "zofran 4 mg", k=1) == ["J2405"]
     assert "J0696" in top(catalog, "rocephin")
 
@@ -162,6 +164,9 @@ def test_the_curated_lists_point_at_real_codes(catalog):
                     t.term == term.term and catalog.validate(t.code, "icd10cm", other).valid
                     for t in shorthand.terms
                 ), term
+        elif term.kind == "icd10pcs":
+            # PCS FY2026 only: a valid 7-character code on a FY2026 discharge date.
+            assert catalog.validate(term.code, "icd10pcs", FY2026).valid, term
         else:
             assert catalog.curated.entry(term.code, term.kind), term
     for brand in shorthand.brands:

@@ -35,6 +35,14 @@ from trainer.core.codesets.curated import CuratedSets, Entry, load_curated
 from trainer.core.codesets.icd10cm_catalog import IcdCatalog
 from trainer.core.codesets.index_terms import source_label
 from trainer.core.codesets.pcs_catalog import PcsCatalog
+from trainer.core.codesets.procedure_hits import (
+    PCS_EXTRA,
+    looks_like_procedure,
+    names_pcs,
+    pcs_after_cpt,
+    pcs_words,
+    with_pcs,
+)
 from trainer.core.codesets.results import (
     KIND_NAMES,
     REASONS,
@@ -407,6 +415,12 @@ class Catalog:
         if kind == "icd10pcs":
             return self._search_pcs(query, dos, limit)
         hits = self.engine.search(query, kind, dos, limit)
+        if kind is None and names_pcs(query):
+            # The code set named first, its best three; the CPT and ICD-10-CM hits after them.
+            pcs = self._search_pcs(pcs_words(query), dos, 3) if pcs_words(query) else []
+            hits = [*pcs, *(h for h in hits if h.kind != "icd10pcs")][:limit]
+        elif kind is None:
+            hits = self._with_pcs_titles(query, pcs_after_cpt(hits), dos, limit)
         if kind not in (None, "cpt", "hcpcs"):
             return hits
         seen: set[tuple[str, str]] = {(h.code, h.kind) for h in hits}
@@ -423,12 +437,40 @@ class Catalog:
         return (exact + hits[:cut] + more + hits[cut:])[:limit]
 
     def _search_pcs(self, query: str, dos: date | None, limit: int) -> list[SearchHit]:
-        """PCS titles (FTS5) or a code prefix; codes not valid on the date come last."""
-        hits = []
-        for code, title, ok in self.pcs.search(query, dos, limit):
-            note = "" if ok else "not valid on this date"
-            hits.append(SearchHit(code, "icd10pcs", title, True, 1.0, note))
-        return hits
+        """Our PCS lay terms ("hip replacement"), then PCS titles (FTS5) or a code prefix;
+        codes not valid on the date come last."""
+        hits = self.engine.search(query, "icd10pcs", dos, limit)
+        seen = {h.code for h in hits}
+        for code, title, ok in self.pcs.search(pcs_words(query) or query, dos, limit):
+            if code not in seen:
+                note = "" if ok else "not valid on this date"
+                hits.append(SearchHit(code, "icd10pcs", title, True, 1.0, note))
+        hits.sort(key=lambda h: bool(h.note))  # valid on the date first, in rank order
+        return hits[:limit]
+
+    def _with_pcs_titles(
+        self, query: str, hits: list[SearchHit], dos: date | None, limit: int
+    ) -> list[SearchHit]:
+        """A procedure named without a code set also gets its PCS codes (``procedure_hits``)
+        when no curated term gave one."""
+        if any(h.kind == "icd10pcs" for h in hits[:5]) or not looks_like_procedure(query):
+            return hits
+        words = pcs_words(query)
+        if not words:
+            return hits
+        found = [
+            SearchHit(code, "icd10pcs", title, True, 1.0)
+            for code, title, ok in self.pcs.search(words, dos, PCS_EXTRA)
+            if ok
+        ]
+        return with_pcs(hits, found, limit)
+
+    def pcs_term(self, code: str, dos: date | None) -> tuple[str, bool] | None:
+        """(title, valid on ``dos``) of a PCS code one of our lay terms names."""
+        row = self.pcs.row(code)
+        if row is None or not row[1]:
+            return None
+        return row[0], dos is None or self.pcs.check(code, dos).valid
 
     # ------------------------------------------------------------------ rows for the engine
 

@@ -43,7 +43,8 @@ from trainer.core.codesets.curated import CuratedSets, Entry
 from trainer.core.codesets.index_terms import SOURCE_LABEL, source_label
 from trainer.core.codesets.shorthand import Shorthand
 
-_TOKEN = re.compile(r"[a-z0-9]+(?:[-/'.][a-z0-9]+)*")
+#: A word as typed; "&" joins too, so "i&d" and "t&a" stay one abbreviation.
+_TOKEN = re.compile(r"[a-z0-9]+(?:[-/'.&][a-z0-9]+)*")
 _WORD = re.compile(r"[a-z0-9]+")
 _PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _DOSE = re.compile(r"\b(\d+(?:\.\d+)?)\s*(mg|mcg|ml|cc|units?|g)\b")
@@ -64,8 +65,8 @@ FILLER = STOPWORDS | frozenset(
 #: means; it must be asked for.
 CONTEXT = frozenset(
     "sequela sequelae newborn neonatal perinatal congenital pregnancy childbirth puerperium "
-    "fetus fetal maternal intrauterine postprocedural underdosing".split()
-)
+    "fetus fetal maternal intrauterine postprocedural underdosing anesthesia".split()
+)  # anesthesia: "colonoscopy" means 45378, not the anesthesia code 00812 for it
 CANDIDATES = 100
 
 
@@ -93,6 +94,10 @@ class CodeRows(Protocol):
     def status_note(self, code: str, year: int) -> str: ...
 
     def children(self, code: str, year: int) -> tuple[tuple[str, int], ...]: ...
+
+    def pcs_term(self, code: str, dos: date | None) -> tuple[str, bool] | None:
+        """(title, valid on ``dos``) of an ICD-10-PCS code a curated term names."""
+        ...
 
 
 @lru_cache(maxsize=65536)
@@ -195,6 +200,8 @@ def parse_query(raw: str, shorthand: Shorthand) -> ParsedQuery:
             concepts.append(Concept(token, (seventh[-1],), required=False))
             continue
         alternatives = (token, *(e for e in (expansions or ()) if e != token))
+        if "&" in token and expansions:
+            alternatives = alternatives[1:]  # "d&c" as letters "d" and "c" finds "MPS C, D"
         concepts.append(Concept(token, alternatives))
     if concepts and not raw.endswith(" ") and tokens and concepts[-1].word == tokens[-1]:
         last = concepts[-1]
@@ -272,7 +279,10 @@ def score_line(line: Line, query: ParsedQuery) -> float:
         if stem not in asked:
             extras += 1
             context += word in CONTEXT
-    score = 50 * coverage + 15 * (line.weight - 1) + 1.5 * optional
+    # A curated term or Index line speaks for its code only as far as it matches: a term
+    # that shares one word of three ("hour" of "mechanical ventilation 96+ hours" for
+    # "critical care first hour") must not outrank titles that share two.
+    score = 50 * coverage + 15 * (line.weight - 1) * coverage + 1.5 * optional
     score -= 2.2 * min(extras, 10) + 4 * min(context, 2)
     if not extras and coverage == 1:
         score += 6  # the line says exactly what was asked
@@ -494,6 +504,8 @@ class SearchEngine:
     def _curated_hit(
         self, line: Line, score: float, query: ParsedQuery, dos: date | None
     ) -> SearchHit | None:
+        if line.kind == "icd10pcs":
+            return self._pcs_term_hit(line, score, dos)
         entry = self.rows.curated.entry(line.code, line.kind)  # type: ignore[arg-type]
         if entry is None:
             return None
@@ -507,6 +519,18 @@ class SearchEngine:
             score -= 40
             note = f"not valid on {dos}"
         return SearchHit(entry.code, entry.kind, entry.title, True, score, note, _label(line))
+
+    def _pcs_term_hit(self, line: Line, score: float, dos: date | None) -> SearchHit | None:
+        """A lay term that names an ICD-10-PCS code ("hip replacement" -> 0SR90JZ): the
+        inpatient procedure code a coder reaches for next to the CPT code."""
+        found = self.rows.pcs_term(line.code, dos)
+        if found is None:
+            return None
+        title, valid = found
+        note = "" if valid else f"not valid on {dos}"
+        return SearchHit(
+            line.code, "icd10pcs", title, True, score - (0 if valid else 40), note, _label(line)
+        )
 
     def _code_hits(
         self, text: str, kind: CodeKind | None, year: int, limit: int

@@ -150,3 +150,17 @@ def test_the_api_refuses_an_unknown_pos_with_a_400(app, client, auth):
     response = client.post(f"/api/v1/attempts/{attempt_id}/submit", json={"answer": ok})
     assert response.status_code == 200
     assert response.get_json()["grade"]["score"] == 1.0
+
+
+def test_the_progress_page_and_the_api_contract_name_the_slug(app, client, auth):
+    auth.login()
+    attempt_id = start_chart(client)
+    key = key_of(app, attempt_id)
+    data = {**form_for(key), "place_of_service": _wrong(key.place_of_service)}
+    assert client.post(f"/practice/attempt/{attempt_id}/submit", data=data).status_code == 303
+    progress = client.get("/progress/").get_data(as_text=True)
+    assert "Wrong place of service (CMS-1500 box 24B): 1" in progress
+    schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    assert schemas["Claim"]["properties"]["place_of_service"]["pattern"] == "^[0-9]{2}$"
+    assert "wrong_place_of_service" in schemas["GradeError"]["properties"]["type"]["enum"]
+    assert "place_of_service" in schemas["GradeError"]["properties"]["target"]["enum"]

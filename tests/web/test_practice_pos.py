@@ -164,3 +164,31 @@ def test_the_progress_page_and_the_api_contract_name_the_slug(app, client, auth)
     assert schemas["Claim"]["properties"]["place_of_service"]["pattern"] == "^[0-9]{2}$"
     assert "wrong_place_of_service" in schemas["GradeError"]["properties"]["type"]["enum"]
     assert "place_of_service" in schemas["GradeError"]["properties"]["target"]["enum"]
+
+
+def test_the_closing_bell_grades_the_drafts_24b(app, client, auth):
+    """An exam's deadline grades what was saved: box 24B is part of it (a malformed one is
+    graded as left empty, since no form can be sent back)."""
+    from trainer.services.practice import draft_claim
+
+    auth.login()
+    attempt_id = start_chart(client)
+    for typed, kept in (("22", "22"), ("2x", ""), (None, "")):
+        body = {"diagnoses": ["M17.11"], "lines": [{"code": "20610", "pointers": "A"}]}
+        if typed is not None:
+            body["place_of_service"] = typed
+        assert client.post(f"/practice/attempt/{attempt_id}/draft", json=body).status_code == 200
+        with app.app_context():
+            claim = draft_claim(db.session.get(Attempt, attempt_id))
+        assert claim.place_of_service == kept, typed
+        assert claim.diagnoses == ("M17.11",)
+    with app.app_context():  # a broken line does not drop the POS either
+        item = db.session.get(Attempt, attempt_id)
+        item.draft = {
+            "diagnoses": ["M17.11"],
+            "lines": [{"code": "2061"}],
+            "place_of_service": "11",
+        }
+        db.session.commit()
+        claim = draft_claim(db.session.get(Attempt, attempt_id))
+    assert (claim.diagnoses, claim.lines, claim.place_of_service) == (("M17.11",), (), "11")

@@ -242,6 +242,13 @@ def _place_of_service(
     return pos
 
 
+def kept_place_of_service(raw: str) -> str:
+    """A saved draft's box 24B when it is well formed, else "" (graded as left empty): what
+    an exam's closing bell grades, where no form can be sent back."""
+    pos = _clean(raw)
+    return pos if POS_TYPED.match(pos) else ""
+
+
 def pos_from_mapping(data: Mapping[str, object]) -> str:
     """Box 24B of a saved draft; drafts saved before the field existed have none ("")."""
     value = data.get("place_of_service")

@@ -73,6 +73,9 @@
       draft.reason_for_visit = values("reason-");
       draft.external_causes = values("ecause-");
     }
+    // The CMS-1500's box 24B (professional charts): one place of service for every line.
+    const pos = document.getElementById("place_of_service");
+    if (pos) draft.place_of_service = pos.value;
     return draft;
   }
   // ICD-10-CM boxes: the diagnoses, and on the UB-04 the reason for visit and external causes.

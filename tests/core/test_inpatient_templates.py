@@ -130,3 +130,62 @@ def test_the_april_2026_pcs_refresher_drills_the_gallbladder_drainage_chart(
     items = refresher_items(library, catalog, CodeUpdate("icd10pcs", 2026))
     drilled = {i.template_id: i.new_codes for i in items}
     assert drilled.get(template.id) == ("0F9480D", "0F9480E")
+
+
+# The decoys added when `exercises check` listed 12 inpatient templates without one.
+ADDED_DECOYS = {
+    "appendicitis-laparoscopic-appendectomy": ("R10.31", "I.B.5"),
+    "caesarean-delivery": ("O80", "I.C.15.n.1"),
+    "copd-acute-respiratory-failure": ("R06.00", "I.B.5"),
+    "gi-bleed-gastric-ulcer": ("K92.2", "I.A.12.a"),
+    "heart-failure-aki": ("R06.01", "I.B.5"),
+    "ischaemic-stroke-thrombolysis": ("Z86.73", "I.C.9.d.3"),
+    "laparoscopic-cholecystectomy": ("K81.0", "I.A.12.a"),
+    "lumbar-interbody-fusion": ("M79.604", "I.B.5"),
+    "nstemi-pci": ("R07.89", "I.B.5"),
+    "pcs-root-operation-excision-or-resection": ("R11.14", "I.B.5"),
+    "principal-dx-heart-failure-or-pneumonia": ("R05.9", "I.B.5"),
+    "vaginal-delivery": ("O99.824", "Section III"),
+}
+
+
+def test_every_inpatient_template_names_a_decoy_with_an_inpatient_rule(catalog: Catalog) -> None:
+    """Decoys on a stay: never the "uncertain diagnosis" reason (inpatient codes an uncertain
+    diagnosis at discharge as established, II.H / III.C); the added ones name their rule."""
+    library = load_library(INPATIENT)
+    assert check_library(library, catalog, seeds_per_variant=1).without_decoys == 0
+    seen: dict[str, dict[str, str]] = {}
+    for template in library.templates.values():
+        decoys = {
+            decoy.code: decoy
+            for choice in template.choices()
+            for decoy in generate(template, 0, choices=choice).key.not_coded
+        }
+        assert decoys, template.slug  # in some variant at least (a decoy may have a `when`)
+        assert all(d.reason != "uncertain_diagnosis" for d in decoys.values()), template.slug
+        seen[template.slug] = {code: d.rationale for code, d in decoys.items()}
+    for slug, (code, rule) in ADDED_DECOYS.items():
+        assert rule in seen[slug][code], (slug, code)
+
+
+def test_an_inpatient_decoy_explains_the_extra_code_with_its_rule(catalog: Catalog) -> None:
+    template = next(
+        t
+        for t in load_library(INPATIENT).templates.values()
+        if t.slug == "laparoscopic-cholecystectomy"
+    )
+    variant = generate(template, 0)
+    key, dos = variant.key, variant.date_of_service
+    claim = key.as_claim()
+    answer = type(claim)(
+        (*claim.diagnoses, "K81.0"),
+        claim.lines,
+        poa=(*claim.poa, "Y"),
+        procedures=claim.procedures,
+    )
+    patient = PatientFacts(variant.patient.age, variant.patient.sex)
+    result = grade(key, answer, "strict", dos, catalog=catalog, patient=patient)
+    (error,) = [e for e in result.errors if e.given == "K81.0"]
+    assert error.type in ("extra_code", "excludes1_conflict")
+    assert "cholecystitis with cholelithiasis (K80.-)" in error.explanation
+    assert "I.A.12.a" in error.explanation

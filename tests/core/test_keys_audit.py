@@ -152,3 +152,106 @@ def test_hypertension_with_heart_failure_is_keyed_as_hypertensive_heart_disease(
         codes = [d.code for d in v.key.diagnoses]
         assert codes.index("I11.0") < codes.index("I50.22"), choice
         assert "I10" in {n.code for n in v.key.not_coded}
+
+
+# --------------------------------------------------------------------------- documented facts
+# Audits over every rendered variant: a fact the chart documents that a coder must code.
+
+
+def _lineage_notes(catalog, code, kind):
+    """The Tabular notes of ``code`` and every category above it (a note on C34 binds C34.11)."""
+    found, seen = [], 0
+    detail = catalog.detail(code, kind)
+    while detail is not None and seen < 8:
+        found.append(detail.notes)
+        detail = catalog.detail(detail.parent, kind) if detail.parent else None
+        seen += 1
+    return found
+
+
+def _decided(v, code):
+    """The key codes, accepts or declines ``code``: it made a decision about it."""
+    keyed = {d.code for d in v.key.diagnoses} | {a for d in v.key.diagnoses for a in d.alternates}
+    return code in keyed or code in {n.code for n in v.key.not_coded}
+
+
+_FORMER_SMOKER = re.compile(r"\bformer smoker\b|\bquit smoking\b", re.I)
+
+
+def test_a_use_additional_note_for_tobacco_history_is_followed_where_the_chart_documents_it(
+    library, catalog
+):
+    """C34 and Z85 ask for Z87.891 when a history of tobacco dependence is documented.
+
+    The malnutrition chart documented "former smoker, 40 pack-years" beside a lung cancer
+    (C34.11) or its history (Z85.118) and keyed neither Z87.891 nor a reason not to.
+    """
+    checked = []
+    for t in library.templates.values():
+        for choice in t.choices():
+            v = generate(t, 0, choices=choice)
+            if not _FORMER_SMOKER.search(v.chart_markdown):
+                continue
+            asking = [
+                d.code
+                for d in v.key.diagnoses
+                if any(
+                    "history of tobacco dependence (Z87.891)" in notes.get("use_additional", [])
+                    for notes in _lineage_notes(catalog, d.code, "icd10cm")
+                )
+            ]
+            if asking:
+                checked.append(t.slug)
+                assert _decided(v, "Z87.891"), (t.slug, choice, asking)
+    assert "malnutrition-severity-cancer-status" in checked
+
+
+_DIABETIC_NEUROPATHY = re.compile(r"\bdiabetes\b[^.]{0,60}\bneuropathy\b", re.I)
+
+
+def test_diabetic_neuropathy_the_chart_documents_is_keyed_with_the_diabetes_code(library):
+    """The PT balance (moderate) variant documented type 2 diabetes with peripheral neuropathy
+    affecting balance, treated by the plan of care, and keyed no diabetes code at all."""
+    checked = []
+    for t in library.templates.values():
+        for choice in t.choices():
+            v = generate(t, 0, choices=choice)
+            if not _DIABETIC_NEUROPATHY.search(v.chart_markdown):
+                continue
+            checked.append(t.slug)
+            coded = [d.code for d in v.key.diagnoses if re.match(r"^E(0[89]|1[013])\.4", d.code)]
+            declined = [n.code for n in v.key.not_coded if n.code.startswith("E")]
+            assert coded or declined, (t.slug, choice)
+    assert "physical-therapy-evaluation-units" in checked
+
+
+def test_the_pt_balance_variant_keys_e11_42_and_its_drug_code(library, catalog):
+    t = template(library, "physical-therapy-evaluation-units")
+    v = variant(t, FY2026, evaluation="moderate complexity")
+    assert "peripheral neuropathy affecting balance" in v.chart_markdown
+    codes = [d.code for d in v.key.diagnoses]
+    assert codes[1:] == ["E11.42", "Z79.84"]  # after the osteoarthritis treated
+    low = variant(t, FY2026, evaluation="low complexity")
+    assert "neuropathy" not in low.chart_markdown
+    assert [d.code for d in low.key.diagnoses] == [codes[0]]
+    # The old key (no diabetes codes) no longer scores full marks against the chart.
+    claim = v.key.as_claim()
+    old = replace(claim, diagnoses=claim.diagnoses[:1])
+    result = grade(v.key, old, date_of_service=FY2026, catalog=catalog)
+    assert not result.chart_correct
+    assert {e.expected for e in result.errors if e.type == "missing_code"} >= {"E11.42"}
+
+
+def test_the_malnutrition_chart_keys_the_tobacco_history(library, catalog):
+    t = template(library, "malnutrition-severity-cancer-status")
+    for cancer in (
+        "active lung cancer on chemotherapy",
+        "lung cancer resected 4 years ago, no evidence of disease",
+    ):
+        v = variant(t, FY2026, cancer=cancer)
+        assert "Former smoker, 40 pack-years" in v.chart_markdown
+        assert "Z87.891" in [d.code for d in v.key.diagnoses if not d.optional]
+        claim = v.key.as_claim()
+        old = replace(claim, diagnoses=tuple(c for c in claim.diagnoses if c != "Z87.891"))
+        result = grade(v.key, old, date_of_service=FY2026, catalog=catalog)
+        assert "Z87.891" in {e.expected for e in result.errors if e.type == "missing_code"}

@@ -54,11 +54,14 @@ def test_trainee_codes_a_chart_and_sees_feedback(live_app, page):  # type: ignor
         page.fill(f"#lines-{n}-units", str(keyed.line.units))
         letters = "".join("ABCDEFGHIJKL"[p - 1] for p in keyed.line.pointers)
         page.fill(f"#lines-{n}-pointers", letters)
+    page.fill("#place_of_service", key.place_of_service)  # box 24B, once for the claim
     page.wait_for_selector("#save-state:has-text('Saved')")
 
-    # The draft survives a reload.
+    # The draft survives a reload, box 24B with it.
     page.reload()
     assert page.input_value("#diagnoses-0") == key.diagnoses[0].code
+    assert key.place_of_service
+    assert page.input_value("#place_of_service") == key.place_of_service
 
     page.click("#submit-answer")
     page.wait_for_url(re.compile(rf".*/practice/attempt/{attempt_id}/result$"))

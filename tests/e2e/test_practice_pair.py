@@ -21,6 +21,8 @@ def _fill(page, key) -> None:  # type: ignore[no-untyped-def]
         page.fill("#type_of_bill", key.type_of_bill)
         if key.reason_for_visit:
             page.fill("#reason-0", key.reason_for_visit[0].code)
+    else:  # the CMS-1500's box 24B
+        page.fill("#place_of_service", key.place_of_service)
     for i, dx in enumerate(key.diagnoses):
         page.fill(f"#diagnoses-{i}", dx.code)
     for n, keyed in enumerate(key.lines):

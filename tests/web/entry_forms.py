@@ -50,6 +50,8 @@ def form_for(key: AnswerKey) -> dict[str, str]:
     if key.setting == "facility":
         return ub04_form(key)
     data: dict[str, str] = {"seconds": "300"}
+    if key.place_of_service:  # CMS-1500 box 24B, one for the claim
+        data["place_of_service"] = key.place_of_service
     for i, dx in enumerate(key.diagnoses):
         data[f"diagnoses-{i}"] = dx.code
     data.update(service_line_fields(key.lines, key.setting))

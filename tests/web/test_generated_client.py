@@ -118,6 +118,7 @@ def test_a_generated_client_runs_the_integration_round_trip(live, tmp_path: Path
                     }
                     for line in key.lines
                 ],
+                "place_of_service": key.place_of_service,  # box 24B, from the schema
             }
         )
         submitted = api.submit_attempt.sync(

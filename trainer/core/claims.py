@@ -43,6 +43,8 @@ MAX_ALTERNATES = 10  # codes or whole claims a key accepts in place of its own
 MAX_REASONS_FOR_VISIT = 3  # UB-04 FL 70 a-c
 MAX_EXTERNAL_CAUSES = 3  # UB-04 FL 72 a-c
 TYPE_OF_BILL_SHAPE = re.compile(r"^0[0-9]{3}$")  # FL 4: a leading zero, then three digits
+# CMS-1500 box 24B: the two-digit CMS place-of-service code (11 office, 22 outpatient hospital).
+PLACE_OF_SERVICE_SHAPE = re.compile(r"^[0-9]{2}$")
 
 
 def is_external_cause(code: str) -> bool:
@@ -99,7 +101,8 @@ class Claim:
 
     On a UB-04 the diagnoses are FL 67 (principal), FL 67A-Q (other) and FL 72 (external
     cause codes, which are always chapter 20 codes, so the form can tell them apart);
-    ``type_of_bill`` is FL 4 and ``reason_for_visit`` FL 70 a-c. A CMS-1500 has neither.
+    ``type_of_bill`` is FL 4 and ``reason_for_visit`` FL 70 a-c. A CMS-1500 has neither; it has
+    ``place_of_service`` (box 24B), one code for the claim since all its lines share it.
     An inpatient claim lists the principal diagnosis first, carries a POA indicator per
     diagnosis (``poa``, aligned with ``diagnoses``) and ICD-10-PCS ``procedures`` instead of
     service lines; both stay empty, and out of the JSON, on other claims.
@@ -111,12 +114,15 @@ class Claim:
     reason_for_visit: tuple[str, ...] = ()
     poa: tuple[str, ...] = ()
     procedures: tuple[ProcedureEntry, ...] = ()
+    place_of_service: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "diagnoses": list(self.diagnoses),
             "lines": [line.to_dict() for line in self.lines],
         }
+        if self.place_of_service:
+            data["place_of_service"] = self.place_of_service
         if self.type_of_bill:
             data["type_of_bill"] = self.type_of_bill
         if self.reason_for_visit:
@@ -286,6 +292,9 @@ class AnswerKey:
     claim_type: str = ""
     # Inpatient only: the ICD-10-PCS procedures of the stay (UB-04 FL 74).
     procedures: tuple[KeyedProcedure, ...] = ()
+    # CMS-1500 only: box 24B, the variant's place of service. Empty (keys stored before POS
+    # was graded, and every UB-04) means not graded.
+    place_of_service: str = ""
 
     def edit_setting(self) -> str:
         """The setting the claim-edit replay and MUE look-ups use."""
@@ -301,6 +310,7 @@ class AnswerKey:
             reason_for_visit=tuple(d.code for d in self.reason_for_visit),
             poa=tuple(d.poa for d in self.diagnoses) if inpatient else (),
             procedures=tuple(ProcedureEntry(p.code, p.date) for p in self.procedures),
+            place_of_service=self.place_of_service,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -313,6 +323,7 @@ class AnswerKey:
             "not_coded": [n.to_dict() for n in self.not_coded],
             **({"claim_type": self.claim_type} if self.claim_type else {}),
             **({"type_of_bill": self.type_of_bill} if self.type_of_bill else {}),
+            **({"place_of_service": self.place_of_service} if self.place_of_service else {}),
             **(
                 {"reason_for_visit": [d.to_dict() for d in self.reason_for_visit]}
                 if self.reason_for_visit
@@ -425,7 +436,22 @@ def claim_from_dict(data: Any, where: str = "claim", setting: str | None = None)
         reasons,
         poa=poa,
         procedures=procedures,
+        place_of_service=place_of_service(data.get("place_of_service"), where),
     )
+
+
+def place_of_service(value: Any, where: str) -> str:
+    """Box 24B as the two-digit CMS code; empty when not given. Whether the code exists is
+    the code set's question (``Catalog.validate(code, "pos", dos)``), not the shape's."""
+    if value in (None, ""):
+        return ""
+    if not isinstance(value, str) or not PLACE_OF_SERVICE_SHAPE.match(value.strip()):
+        raise ClaimFormatError(
+            f"{where}.place_of_service",
+            "must be a two-digit CMS place-of-service code (e.g. 11 office, 22 hospital "
+            "outpatient)",
+        )
+    return value.strip()
 
 
 def _type_of_bill(value: Any, where: str) -> str:
@@ -550,6 +576,7 @@ def key_from_dict(data: Any, setting: Setting | None = None, where: str = "key")
         reasons,
         claim_type=claim_type,
         procedures=tuple(procedures),
+        place_of_service=place_of_service(data.get("place_of_service"), where),
     )
 
 
@@ -638,6 +665,7 @@ __all__ = [
     "UB04_PAPER_DIAGNOSES",
     "diagnosis_limit",
     "NOT_CODED_REASONS",
+    "PLACE_OF_SERVICE_SHAPE",
     "POA_INDICATORS",
     "ProcedureEntry",
     "NotCoded",
@@ -647,5 +675,6 @@ __all__ = [
     "is_external_cause",
     "key_from_dict",
     "line_from_dict",
+    "place_of_service",
     "pointer_letters",
 ]

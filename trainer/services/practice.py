@@ -22,7 +22,9 @@ from trainer.core.content.templates import Template, TemplateLibrary
 from trainer.core.grading.entry import (
     UB04Entry,
     entry_from_mapping,
+    kept_place_of_service,
     parse_entry,
+    pos_from_mapping,
     ub04_from_mapping,
 )
 from trainer.core.grading.grader import PatientFacts, grade
@@ -266,7 +268,8 @@ def draft_claim(attempt: Attempt) -> Claim:
     facility = attempt.setting == "facility"
     dx, lines = entry_from_mapping(attempt.draft or {})
     ub04 = ub04_from_mapping(attempt.draft or {}) if facility else None
-    claim, _ = parse_entry(dx, lines, facility, ub04)
+    pos = "" if facility else kept_place_of_service(pos_from_mapping(attempt.draft or {}))
+    claim, _ = parse_entry(dx, lines, facility, ub04, pos)
     if claim is not None:
         return claim
     keep_dx = [d for d in dx if d.strip() and parse_entry([d], [], facility)[0] is not None]
@@ -282,6 +285,7 @@ def draft_claim(attempt: Attempt) -> Claim:
         tuple(keep_lines),
         header.type_of_bill,
         header.reason_for_visit,
+        place_of_service=pos,
     )
 
 

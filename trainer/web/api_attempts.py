@@ -77,6 +77,12 @@ def api_submit(attempt_id: int) -> ResponseReturnValue:
     if not isinstance(body, dict):
         raise ApiInputError("body", "send a JSON object with 'answer'")
     answer = claim_from_dict(body.get("answer"), where="answer")
+    pos = answer.place_of_service
+    dos = service.variant_of(attempt).date_of_service
+    if pos and not domain().catalog.validate(pos, "pos", dos).valid:
+        raise ApiInputError(
+            "answer.place_of_service", f"{pos} is not a code of the CMS place-of-service set"
+        )
     seconds = body.get("seconds", 0)
     if not isinstance(seconds, int) or isinstance(seconds, bool) or not 0 <= seconds <= 86400:
         raise ApiInputError("seconds", "a whole number of seconds from 0 to 86400")

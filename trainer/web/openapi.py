@@ -22,6 +22,7 @@ from trainer.core.claims import (
     MAX_REASONS_FOR_VISIT,
     MAX_UNITS,
     MIN_UNITS,
+    PLACE_OF_SERVICE_SHAPE,
     SETTINGS,
     TYPE_OF_BILL_SHAPE,
 )
@@ -90,6 +91,8 @@ CLAIM: dict[str, Any] = obj(
             "maxItems": MAX_REASONS_FOR_VISIT,
             "items": CODE,
         },
+        # CMS-1500 only: box 24B, one CMS place-of-service code for every line (graded).
+        "place_of_service": {"type": "string", "pattern": PLACE_OF_SERVICE_SHAPE.pattern},
     },
     example={
         "diagnoses": ["M17.11"],

@@ -7,6 +7,7 @@ exam clock); split the entry panel from the feedback views after that merge.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import UTC
 from typing import Any
 
@@ -38,6 +39,7 @@ from trainer.core.grading.entry import (
     UB04Entry,
     entry_from_mapping,
     parse_entry,
+    pos_from_mapping,
     ub04_from_mapping,
     ub04_to_mapping,
 )
@@ -185,6 +187,7 @@ def _render_chart(
     status: int,
     ub04: UB04Entry | None = None,
     inpatient: InpatientRows | None = None,
+    pos: str | None = None,
 ) -> ResponseReturnValue:
     variant = service.variant_of(attempt)
     facility = attempt.setting == "facility"
@@ -210,6 +213,7 @@ def _render_chart(
             type_of_bill=ub04.type_of_bill,
             reasons=_padded(ub04.reasons, MAX_REASONS_FOR_VISIT),
             external_causes=_padded(ub04.external_causes, MAX_EXTERNAL_CAUSES),
+            place_of_service=pos_from_mapping(attempt.draft or {}) if pos is None else pos,
             specialty_name=SPECIALTIES.get(attempt.specialty, attempt.specialty),
             deadline=_exam_deadline(attempt),
             inpatient=inpatient,
@@ -278,6 +282,12 @@ def _form_ub04(form: MultiDict[str, str]) -> UB04Entry:
     )
 
 
+def _pos_known(item: Attempt) -> Callable[[str], bool]:
+    """Box 24B's check: the code is in the CMS place-of-service set on the date of service."""
+    dos = service.variant_of(item).date_of_service
+    return lambda code: bool(domain().catalog.validate(code, "pos", dos).valid)
+
+
 def _seconds(form: MultiDict[str, str]) -> int:
     try:
         return parse_int(form.get("seconds", "0"), "seconds", 0, MAX_SECONDS)
@@ -303,12 +313,13 @@ def submit(attempt_id: int) -> ResponseReturnValue:
         dx, lines = _form_entry(request.form)
         facility = item.setting == "facility"
         ub04 = _form_ub04(request.form) if facility else None
+        pos = request.form.get("place_of_service", "")[:8]
         if item.setting != "inpatient":
-            claim, problems = parse_entry(dx, lines, facility, ub04)
+            claim, problems = parse_entry(dx, lines, facility, ub04, pos, _pos_known(item))
         if claim is None:
             dx_rows = dx + [""] * max(0, SHOWN_DIAGNOSES - len(dx))
             line_rows = lines + [EntryLine()] * max(0, SHOWN_LINES - len(lines))
-            return _render_chart(item, dx_rows, line_rows, problems, 400, ub04)
+            return _render_chart(item, dx_rows, line_rows, problems, 400, ub04, pos=pos)
         outcome = service.submit_attempt(
             item.id, current_user.id, claim, _seconds(request.form), domain().catalog
         )
@@ -362,6 +373,8 @@ def draft(attempt_id: int) -> ResponseReturnValue:
     }
     if item.setting == "facility":
         saved.update(ub04_to_mapping(ub04_from_mapping(payload)))
+    if item.setting == "professional":
+        saved["place_of_service"] = pos_from_mapping(payload)
     if item.setting == "inpatient":
         saved = rows_from_mapping(payload).to_draft()
     try:

@@ -337,6 +337,8 @@ def build_key(template: Template, context: Mapping[str, Any], dos: date) -> Answ
         data["type_of_bill"] = str(_render(str(spec["type_of_bill"]), context)).strip()
     data["alternates"] = _render(spec.get("alternates", []), context)
     data["claim_type"] = template.claim_type
+    if template.setting == "professional":  # CMS-1500 box 24B; a UB-04 has no POS
+        data["place_of_service"] = str(_render(template.place_of_service, context)).strip()
     data["not_coded"] = [
         _render({k: v for k, v in entry.items() if k != "when"}, context)
         for entry in spec.get("not_coded", [])

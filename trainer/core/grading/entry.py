@@ -9,7 +9,7 @@ graded (``invalid_code``), because choosing it is a coding error worth learning 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from trainer.core.claims import (
@@ -39,6 +39,7 @@ POINTER_LETTERS = "ABCDEFGHIJKL"
 MAX_FACILITY_DIAGNOSES = MAX_DIAGNOSES - MAX_EXTERNAL_CAUSES
 UB04_DX_LABELS = ("67",) + tuple(f"67{c}" for c in "ABCDEFGHIJKLMNOPQ")
 TYPE_OF_BILL_TYPED = re.compile(r"^0?[0-9]{3}$")
+POS_TYPED = re.compile(r"^[0-9]{2}$")  # CMS-1500 box 24B: two digits, "01" not "1"
 
 
 @dataclass(frozen=True)
@@ -217,16 +218,58 @@ def _ub04_fields(
     return tob, tuple(reasons)
 
 
+def _place_of_service(
+    raw: str, known: Callable[[str], bool] | None, problems: EntryProblems
+) -> str:
+    """Box 24B: empty (graded as left empty), or a two-digit code of the CMS POS code set.
+
+    A code outside the set is refused like a format problem: unlike a diagnosis, there is no
+    near-miss code to learn from, and the POS list is short enough to look up."""
+    pos = _clean(raw)
+    if not pos:
+        return ""
+    if not POS_TYPED.match(pos):
+        problems.add(
+            "place_of_service",
+            "Box 24B: the place of service is a two-digit CMS code (e.g. 11 office, "
+            "22 hospital outpatient, 23 emergency department).",
+        )
+        return ""
+    if known is not None and not known(pos):
+        problems.add(
+            "place_of_service", f"Box 24B: {pos} is not a code of the CMS place-of-service set."
+        )
+        return ""
+    return pos
+
+
+def kept_place_of_service(raw: str) -> str:
+    """A saved draft's box 24B when it is well formed, else "" (graded as left empty): what
+    an exam's closing bell grades, where no form can be sent back."""
+    pos = _clean(raw)
+    return pos if POS_TYPED.match(pos) else ""
+
+
+def pos_from_mapping(data: Mapping[str, object]) -> str:
+    """Box 24B of a saved draft; drafts saved before the field existed have none ("")."""
+    value = data.get("place_of_service")
+    return value[:8] if isinstance(value, str) else ""
+
+
 def parse_entry(
     diagnoses: Sequence[str],
     lines: Sequence[EntryLine],
     facility: bool,
     ub04: UB04Entry | None = None,
+    place_of_service: str = "",
+    known_pos: Callable[[str], bool] | None = None,
 ) -> tuple[Claim | None, EntryProblems]:
     """Turn the entry panel into a claim, or explain every format problem found.
 
     A facility claim is read as a UB-04: FL 67 and 67A-Q, then FL 72's external cause codes
     (chapter 20 codes belong there, not in FL 67), FL 4 and FL 70, and lines without pointers.
+    A professional claim also carries box 24B (``place_of_service``), checked against the CMS
+    code set by ``known_pos`` when given; a UB-04 has no place of service.
     """
     problems = EntryProblems()
     dx: list[str] = []
@@ -242,13 +285,14 @@ def parse_entry(
         elif code:
             dx.append(code)
     tob, reasons = _ub04_fields(ub04 or UB04Entry(), dx, problems) if facility else ("", ())
+    pos = "" if facility else _place_of_service(place_of_service, known_pos, problems)
     parsed = [_line(entry, n, facility, len(dx), problems) for n, entry in enumerate(lines)]
     service_lines = tuple(line for line in parsed if line is not None)
     if not (dx or service_lines or tob or reasons or problems):
         problems.add("form", "Enter at least one diagnosis or procedure line before submitting.")
     if problems:
         return None, problems
-    return Claim(tuple(dx), service_lines, tob, reasons), problems
+    return Claim(tuple(dx), service_lines, tob, reasons, place_of_service=pos), problems
 
 
 def entry_from_mapping(data: Mapping[str, object]) -> tuple[list[str], list[EntryLine]]:

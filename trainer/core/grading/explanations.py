@@ -75,6 +75,12 @@ RULES: dict[str, str] = {
         "hospital visit is 013x, an FQHC visit 077x (NUBC; CMS Claims Processing Manual "
         "ch. 25 §75.1)."
     ),
+    "wrong_place_of_service": (
+        "CMS-1500 box 24B reports where the service was furnished, from the CMS "
+        "place-of-service code set (Medicare Claims Processing Manual ch. 26 §10.5); the "
+        "Physician Fee Schedule pays the lower facility practice expense in a facility "
+        "(hospital, ASC, SNF) and the non-facility one elsewhere (ch. 12 §20.4.2)."
+    ),
     "wrong_reason_for_visit": (
         "UB-04 FL 70 reports the patient's reason for an unscheduled outpatient visit (an "
         "emergency department visit) as the patient stated it on arrival, which may be a "

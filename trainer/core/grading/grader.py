@@ -25,6 +25,7 @@ from trainer.core.grading.em import explain_em
 from trainer.core.grading.inpatient import grade_inpatient
 from trainer.core.grading.lines import grade_lines, normalize_line
 from trainer.core.grading.lookups import Lookups, lookups_for
+from trainer.core.grading.place_of_service import grade_place_of_service
 from trainer.core.grading.scoring import tally
 from trainer.core.grading.types import (
     ERROR_TYPES,
@@ -87,6 +88,7 @@ def _prepared(key: AnswerKey, lk: Lookups) -> tuple[AnswerKey, ...]:
                 key.reason_for_visit,
                 claim_type=key.claim_type,
                 procedures=key.procedures,
+                place_of_service=key.place_of_service,
             )
         )
     return tuple(
@@ -123,11 +125,13 @@ def _grade_one(
         if any(e.type.startswith("em_level") for e in line_errors):
             line_verdicts = tuple(_with_em(v, em.summary) for v in line_verdicts)
             line_errors = tuple(e for v in line_verdicts for e in v.errors)
-    header = grade_header(key, answer, dos, lk)
+    pos = grade_place_of_service(key, answer, lk)
+    header = grade_header(key, answer, dos, lk) + ((pos,) if pos is not None else ())
     verdicts = dx.verdicts + line_verdicts + header
     if header:  # the FL 70 codes entered are entries too (FL 4 is one keyed item)
         entered += sum(1 for v in header if v.target == "reason_for_visit" and v.given)
         entered += sum(1 for v in header if v.target == "type_of_bill" and v.given)
+        entered += sum(1 for v in header if v.target == "place_of_service" and v.given)
     counts = tally(verdicts, entered)
     scores = tuple((p, counts.score(p)) for p in POLICIES)
     audit = counts.score("audit")

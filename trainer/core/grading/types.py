@@ -21,7 +21,9 @@ POLICY_LABELS: dict[Policy, str] = {
     "exam": "Exam",
 }
 Direction = Literal["under", "over", "neutral"]
-Target = Literal["diagnosis", "line", "type_of_bill", "reason_for_visit", "procedure", "drg"]
+Target = Literal[
+    "diagnosis", "line", "type_of_bill", "reason_for_visit", "procedure", "drg", "place_of_service"
+]
 Element = Literal[
     "code",
     "modifier",
@@ -32,6 +34,7 @@ Element = Literal[
     "type_of_bill",
     "poa",
     "date",
+    "place_of_service",
 ]
 Action = Literal["pay", "deny", "reduce"]
 
@@ -55,6 +58,7 @@ ERROR_TYPES: tuple[str, ...] = (
     "wrong_pointer",
     "wrong_type_of_bill",
     "wrong_reason_for_visit",
+    "wrong_place_of_service",
     "ncci_unbundled",
     "mue_exceeded",
     "addon_without_primary",
@@ -89,6 +93,7 @@ ERROR_LABELS: dict[str, str] = {
     "wrong_revenue_code": "Wrong revenue code",
     "wrong_pointer": "Wrong diagnosis pointer",
     "wrong_type_of_bill": "Wrong type of bill (UB-04 FL 4)",
+    "wrong_place_of_service": "Wrong place of service (CMS-1500 box 24B)",
     "wrong_reason_for_visit": "Wrong patient's reason for visit (UB-04 FL 70)",
     "ncci_unbundled": "NCCI unbundling",
     "mue_exceeded": "Units over the MUE",

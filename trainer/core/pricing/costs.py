@@ -29,7 +29,13 @@ from trainer.core.pricing.drg import (
     DrgPaymentDifference,
     drg_payment_difference,
 )
-from trainer.core.pricing.pfs import ESTIMATE_NOTE, ClaimPrice, RvuSource, price_claim
+from trainer.core.pricing.pfs import (
+    ESTIMATE_NOTE,
+    ClaimPrice,
+    RvuSource,
+    is_facility_pos,
+    price_claim,
+)
 from trainer.core.pricing.risk import RiskComparison, compare_risk
 
 ZERO = Decimal("0.00")
@@ -189,7 +195,11 @@ def chart_costs(
     under = sum((-d for d in line_delta.values() if d < 0), ZERO)
     over = sum((d for d in line_delta.values() if d > 0), ZERO)
     risk = compare_risk(_key_dx(key, grade), answer_dx, age, sex)
-    errors = _error_costs(grade, line_delta, risk)
+    pos_delta = _pos_delta(key_lines, key_price.total, grade, source, gpci) if key_price else None
+    if pos_delta is not None:  # a wrong box 24B moves the whole claim's PE (priced apart)
+        under += max(-pos_delta, ZERO)
+        over += max(pos_delta, ZERO)
+    errors = _error_costs(grade, line_delta, risk, pos_delta)
     return ChartCosts(
         priced=professional,
         note=ESTIMATE_NOTE
@@ -264,10 +274,28 @@ def _stay_costs(
     )
 
 
+def _pos_delta(
+    key_lines: Sequence[ServiceLine],
+    key_total: Decimal,
+    grade: Mapping[str, Any],
+    source: RvuSource,
+    gpci: Gpci,
+) -> Decimal | None:
+    """The key's lines priced at the entered place of service minus at the keyed one: what a
+    wrong box 24B moves (facility vs non-facility PE); None without a POS error to price."""
+    for err in grade.get("errors", []):
+        given = str(err.get("given") or "")
+        if err.get("type") == "wrong_place_of_service" and given:
+            at_given = price_claim(key_lines, source, facility=is_facility_pos(given), gpci=gpci)
+            return at_given.total - key_total
+    return None
+
+
 def _error_costs(
     grade: Mapping[str, Any],
     line_delta: dict[tuple[int | None, int | None], Decimal],
     risk: RiskComparison,
+    pos_delta: Decimal | None = None,
 ) -> tuple[ErrorCost, ...]:
     priced_pairs: set[tuple[int | None, int | None]] = set()
     unsupported = {d: h for h in risk.unsupported for d in h.diagnoses}
@@ -286,6 +314,10 @@ def _error_costs(
                 why = "the line's PFS amount, answer minus key"
             elif pair is not None:
                 why = "priced with the line's first error"
+        elif err.get("target") == "place_of_service":
+            if pos_delta is not None:
+                amount = pos_delta
+                why = "the key's lines at the entered place of service minus at the keyed one"
         else:
             given = str(err.get("given") or "").replace(".", "").upper()
             expected = str(err.get("expected") or "").replace(".", "").upper()

@@ -11,18 +11,82 @@ from typing import Any
 from sqlalchemy import func, select
 
 from ...extensions import db
-from ...models import Cohort, CohortMember, TraineeTemplateSummary, User
+from ...models import (
+    Cohort,
+    CohortMember,
+    CohortSpecialtySummary,
+    TraineeTemplateSummary,
+    TraineeTotalSummary,
+    User,
+)
 from ..report_summaries import summary_of
 
 
-def members(cohort: Cohort) -> tuple[list[User], dict[int, dict[str, float]]]:
-    rows = db.session.execute(
+def members(
+    cohort: Cohort, offset: int = 0, limit: int | None = None
+) -> tuple[list[User], dict[int, dict[str, float]]]:
+    """The cohort's members in name order (``limit`` of them from ``offset``: one page), with
+    their per-specialty targets."""
+    statement = (
         select(User, CohortMember.targets)
         .join(CohortMember, CohortMember.user_id == User.id)
         .where(CohortMember.cohort_id == cohort.id)
         .order_by(User.display_name, User.id)
-    ).all()
+    )
+    if limit is not None:
+        statement = statement.offset(offset).limit(limit)
+    rows = db.session.execute(statement).all()
     return [u for u, _ in rows], {u.id: dict(t or {}) for u, t in rows}
+
+
+def member_count(cohort: Cohort) -> int:
+    return int(
+        db.session.scalar(
+            select(func.count())
+            .select_from(CohortMember)
+            .where(CohortMember.cohort_id == cohort.id)
+        )
+        or 0
+    )
+
+
+def member_ids(cohort: Cohort) -> list[int]:
+    return list(
+        db.session.scalars(select(CohortMember.user_id).where(CohortMember.cohort_id == cohort.id))
+    )
+
+
+def member_accuracies(
+    cohort: Cohort, all_ids: list[int], from_attempts: bool = False
+) -> list[float]:
+    """Every member's code accuracy over all their counted charts (members with codes only),
+    sorted: the peer comparison's median and percentiles."""
+    totals = summary(TraineeTotalSummary, all_ids, from_attempts)
+    statement = select(totals.c.codes_correct, totals.c.codes_total).where(totals.c.codes_total > 0)
+    if from_attempts:
+        statement = statement.where(totals.c.user_id.in_(all_ids))
+    else:
+        statement = statement.join(CohortMember, CohortMember.user_id == totals.c.user_id).where(
+            CohortMember.cohort_id == cohort.id
+        )
+    return sorted(cc / ct for cc, ct in plain_rows(statement)[0])
+
+
+def cohort_specialties(
+    cohort: Cohort, all_ids: list[int], from_attempts: bool = False
+) -> dict[str, tuple[int, int]]:
+    """Per specialty any member has charts in: codes right and codes, over the cohort."""
+    if from_attempts:
+        out: dict[str, tuple[int, int]] = {}
+        for _user, specialty, _n, _ok, cc, ct, _secs in specialty_cells(all_ids, True):
+            right, codes = out.get(specialty, (0, 0))
+            out[specialty] = (right + int(cc), codes + int(ct))
+        return out
+    kept = CohortSpecialtySummary
+    statement = select(kept.specialty, kept.codes_correct, kept.codes_total).where(
+        kept.cohort_id == cohort.id, kept.trainees > 0
+    )
+    return {s: (int(cc), int(ct)) for s, cc, ct in plain_rows(statement)[0]}
 
 
 def summary(model: Any, ids: list[int], from_attempts: bool) -> Any:

@@ -743,9 +743,27 @@ class TraineeErrorSummary(Model):
     errors: Mapped[int] = mapped_column(Integer)
 
 
+class TraineeSpecialtySummary(Model):
+    """Per trainee and specialty: the matrix, ready and productivity cells of a page."""
+
+    __tablename__ = "trainee_specialty_summaries"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", name="fk_trainee_specialty_summaries_user_id"), primary_key=True
+    )
+    specialty: Mapped[str] = mapped_column(String(40), primary_key=True)
+    charts: Mapped[int] = mapped_column(Integer)
+    charts_correct: Mapped[int] = mapped_column(Integer)
+    codes_correct: Mapped[int] = mapped_column(Integer)
+    codes_total: Mapped[int] = mapped_column(Integer)
+    seconds: Mapped[int] = mapped_column(Integer)
+
+
 class TraineeTotalSummary(Model):
-    """Per trainee: their counted practice charts summed over every template (the peer
-    comparison's cohort median and the item analysis's 'every other template')."""
+    """Per trainee: their counted practice charts summed over every template (the claims
+    table, the peer comparison's cohort median, the item analysis's 'every other
+    template')."""
 
     __tablename__ = "trainee_total_summaries"
 
@@ -755,6 +773,11 @@ class TraineeTotalSummary(Model):
     charts: Mapped[int] = mapped_column(Integer)
     codes_correct: Mapped[int] = mapped_column(Integer)
     codes_total: Mapped[int] = mapped_column(Integer)
+    clean_charts: Mapped[int] = mapped_column(Integer)
+    lines_denied: Mapped[int] = mapped_column(Integer)
+    lines_total: Mapped[int] = mapped_column(Integer)
+    under_cents: Mapped[int] = mapped_column(Integer)
+    over_cents: Mapped[int] = mapped_column(Integer)
 
 
 # The cohort's sums of its members' summary rows (services/report_summaries.py): adjusted by

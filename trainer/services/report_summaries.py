@@ -60,6 +60,7 @@ from ..models import (
     CohortWeekSummary,
     TraineeEmSummary,
     TraineeErrorSummary,
+    TraineeSpecialtySummary,
     TraineeTemplateSummary,
     TraineeTotalSummary,
     TraineeWeekSummary,
@@ -73,7 +74,7 @@ SUMMARY_MODELS = (
     TraineeEmSummary,
     TraineeErrorSummary,
 )
-TRAINEE_MODELS = (*SUMMARY_MODELS, TraineeTotalSummary)
+TRAINEE_MODELS = (*SUMMARY_MODELS, TraineeSpecialtySummary, TraineeTotalSummary)
 COHORT_MODELS = (
     CohortTemplateSummary,
     CohortSpecialtySummary,
@@ -172,6 +173,23 @@ def error_source(ids: list[int] | None) -> Any:
     )
 
 
+def specialty_source(ids: list[int] | None) -> Any:
+    """Per trainee and specialty (the columns of TraineeSpecialtySummary)."""
+    return (
+        select(
+            Attempt.user_id,
+            Attempt.specialty,
+            func.count(),
+            _sum(case((Attempt.chart_correct, 1), else_=0)),
+            _sum(Attempt.code_correct),
+            _sum(Attempt.code_total),
+            _sum(Attempt.seconds_spent),
+        )
+        .where(*_practice(ids))
+        .group_by(Attempt.user_id, Attempt.specialty)
+    )
+
+
 def total_source(ids: list[int] | None) -> Any:
     """Per trainee (the columns of TraineeTotalSummary)."""
     return (
@@ -180,6 +198,11 @@ def total_source(ids: list[int] | None) -> Any:
             func.count(),
             _sum(Attempt.code_correct),
             _sum(Attempt.code_total),
+            _sum(case((Attempt.lines_denied == 0, 1), else_=0)),
+            _sum(Attempt.lines_denied),
+            _sum(Attempt.lines_total),
+            _sum(Attempt.revenue_under_cents),
+            _sum(Attempt.revenue_over_cents),
         )
         .where(*_practice(ids))
         .group_by(Attempt.user_id)
@@ -193,6 +216,7 @@ def sources(ids: list[int] | None, dialect: str) -> list[tuple[Any, Select[Any]]
         (TraineeWeekSummary, week_source(ids, dialect)),
         (TraineeEmSummary, em_source(ids)),
         (TraineeErrorSummary, error_source(ids)),
+        (TraineeSpecialtySummary, specialty_source(ids)),
         (TraineeTotalSummary, total_source(ids)),
     ]
 
@@ -330,30 +354,22 @@ def _template_share(ids: list[int] | None, sign: int) -> Select[Any]:
 
 
 def _specialty_share(ids: list[int] | None, sign: int) -> Select[Any]:
-    rows = TraineeTemplateSummary.__table__
-    per_user = select(
-        rows.c.user_id,
-        rows.c.specialty,
-        func.sum(rows.c.codes_correct).label("cc"),
-        func.sum(rows.c.codes_total).label("ct"),
-    )
-    if ids is not None:
-        per_user = per_user.where(rows.c.user_id.in_(ids))
-    cell = per_user.group_by(rows.c.user_id, rows.c.specialty).subquery()
-    members = CohortMember.__table__
+    joined, where = _member_rows(TraineeSpecialtySummary, ids)
+    t = TraineeSpecialtySummary.__table__
+    m = CohortMember.__table__
     s = literal(sign)
     return (
         select(
-            members.c.cohort_id,
-            cell.c.specialty,
+            m.c.cohort_id,
+            t.c.specialty,
             s * func.count(),
-            s * func.sum(cell.c.cc),
-            s * func.sum(cell.c.ct),
+            s * func.sum(t.c.codes_correct),
+            s * func.sum(t.c.codes_total),
         )
-        .select_from(cell.join(members, members.c.user_id == cell.c.user_id))
-        .where(true())
-        .group_by(members.c.cohort_id, cell.c.specialty)
-        .order_by(members.c.cohort_id, cell.c.specialty)
+        .select_from(joined)
+        .where(where)
+        .group_by(m.c.cohort_id, t.c.specialty)
+        .order_by(m.c.cohort_id, t.c.specialty)
     )
 
 

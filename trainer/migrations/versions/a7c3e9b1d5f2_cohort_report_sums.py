@@ -1,4 +1,4 @@
-"""cohort report sums: per trainee totals, per cohort template/specialty/week/E-M/error sums
+"""cohort report sums: per trainee specialty and totals, per cohort template/specialty/week/E-M/error sums
 
 The cohort report at 1,000,000 attempts cannot sum 2,000 trainees x 213 templates of
 per-trainee rows on each request: each cohort keeps the sums of its members' rows
@@ -32,11 +32,31 @@ def _cohort(name):
 
 def upgrade():
     op.create_table(
+        'trainee_specialty_summaries',
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('specialty', sa.String(length=40), nullable=False),
+        sa.Column('charts', sa.Integer(), nullable=False),
+        sa.Column('charts_correct', sa.Integer(), nullable=False),
+        sa.Column('codes_correct', sa.Integer(), nullable=False),
+        sa.Column('codes_total', sa.Integer(), nullable=False),
+        sa.Column('seconds', sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ['user_id'], ['users.id'], name='fk_trainee_specialty_summaries_user_id'
+        ),
+        sa.PrimaryKeyConstraint('user_id', 'specialty'),
+        sqlite_with_rowid=False,
+    )
+    op.create_table(
         'trainee_total_summaries',
         sa.Column('user_id', sa.Integer(), nullable=False),
         sa.Column('charts', sa.Integer(), nullable=False),
         sa.Column('codes_correct', sa.Integer(), nullable=False),
         sa.Column('codes_total', sa.Integer(), nullable=False),
+        sa.Column('clean_charts', sa.Integer(), nullable=False),
+        sa.Column('lines_denied', sa.Integer(), nullable=False),
+        sa.Column('lines_total', sa.Integer(), nullable=False),
+        sa.Column('under_cents', sa.Integer(), nullable=False),
+        sa.Column('over_cents', sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(['user_id'], ['users.id'], name='fk_trainee_total_summaries_user_id'),
         sa.PrimaryKeyConstraint('user_id'),
     )
@@ -106,9 +126,18 @@ def upgrade():
     )
 
     op.execute(
-        "INSERT INTO trainee_total_summaries (user_id, charts, codes_correct, codes_total) "
-        "SELECT user_id, sum(charts), sum(codes_correct), sum(codes_total) "
-        "FROM trainee_template_summaries GROUP BY user_id"
+        "INSERT INTO trainee_specialty_summaries (user_id, specialty, charts, charts_correct, "
+        "codes_correct, codes_total, seconds) "
+        "SELECT user_id, specialty, sum(charts), sum(charts_correct), sum(codes_correct), "
+        "sum(codes_total), sum(seconds) FROM trainee_template_summaries "
+        "GROUP BY user_id, specialty"
+    )
+    op.execute(
+        "INSERT INTO trainee_total_summaries (user_id, charts, codes_correct, codes_total, "
+        "clean_charts, lines_denied, lines_total, under_cents, over_cents) "
+        "SELECT user_id, sum(charts), sum(codes_correct), sum(codes_total), "
+        "sum(clean_charts), sum(lines_denied), sum(lines_total), sum(under_cents), "
+        "sum(over_cents) FROM trainee_template_summaries GROUP BY user_id"
     )
     op.execute(
         "INSERT INTO cohort_template_summaries (cohort_id, template_id, trainees, charts, "
@@ -132,10 +161,9 @@ def upgrade():
     op.execute(
         "INSERT INTO cohort_specialty_summaries (cohort_id, specialty, trainees, "
         "codes_correct, codes_total) "
-        "SELECT m.cohort_id, c.specialty, count(*), sum(c.cc), sum(c.ct) FROM "
-        "(SELECT user_id, specialty, sum(codes_correct) AS cc, sum(codes_total) AS ct "
-        "FROM trainee_template_summaries GROUP BY user_id, specialty) c "
-        "JOIN cohort_members m ON m.user_id = c.user_id GROUP BY m.cohort_id, c.specialty"
+        "SELECT m.cohort_id, s.specialty, count(*), sum(s.codes_correct), "
+        "sum(s.codes_total) FROM trainee_specialty_summaries s "
+        "JOIN cohort_members m ON m.user_id = s.user_id GROUP BY m.cohort_id, s.specialty"
     )
     op.execute(
         "INSERT INTO cohort_week_summaries (cohort_id, week_start, specialty, trainees, "
@@ -167,5 +195,6 @@ def downgrade():
         'cohort_specialty_summaries',
         'cohort_template_summaries',
         'trainee_total_summaries',
+        'trainee_specialty_summaries',
     ):
         op.drop_table(name)

@@ -15,6 +15,7 @@ from ...models import (
     Cohort,
     CohortMember,
     CohortSpecialtySummary,
+    TraineeSpecialtySummary,
     TraineeTemplateSummary,
     TraineeTotalSummary,
     User,
@@ -111,24 +112,20 @@ def template_cells(ids: list[int], from_attempts: bool = False) -> list[tuple[An
 
 
 def specialty_cells(ids: list[int], from_attempts: bool = False) -> list[tuple[Any, ...]]:
-    """Per trainee and specialty: charts, charts right, codes right, codes, seconds; summed by
-    the database over the template rows (read in key order: user, specialty, template)."""
+    """Per trainee and specialty: charts, charts right, codes right, codes, seconds (the
+    kept per-trainee-per-specialty rows)."""
     if not ids:
         return []
-    rows = summary(TraineeTemplateSummary, ids, from_attempts)
-    statement = (
-        select(
-            rows.c.user_id,
-            rows.c.specialty,
-            func.sum(rows.c.charts),
-            func.sum(rows.c.charts_correct),
-            func.sum(rows.c.codes_correct),
-            func.sum(rows.c.codes_total),
-            func.sum(rows.c.seconds),
-        )
-        .where(rows.c.user_id.in_(ids))
-        .group_by(rows.c.user_id, rows.c.specialty)
-    )
+    rows = summary(TraineeSpecialtySummary, ids, from_attempts)
+    statement = select(
+        rows.c.user_id,
+        rows.c.specialty,
+        rows.c.charts,
+        rows.c.charts_correct,
+        rows.c.codes_correct,
+        rows.c.codes_total,
+        rows.c.seconds,
+    ).where(rows.c.user_id.in_(ids))
     return plain_rows(statement)[0]
 
 
@@ -136,20 +133,16 @@ def trainee_cost_sums(ids: list[int], from_attempts: bool = False) -> list[tuple
     """Per trainee: charts, clean charts, denied lines, lines, cents lost, cents at risk."""
     if not ids:
         return []
-    rows = summary(TraineeTemplateSummary, ids, from_attempts)
-    statement = (
-        select(
-            rows.c.user_id,
-            func.sum(rows.c.charts),
-            func.sum(rows.c.clean_charts),
-            func.sum(rows.c.lines_denied),
-            func.sum(rows.c.lines_total),
-            func.sum(rows.c.under_cents),
-            func.sum(rows.c.over_cents),
-        )
-        .where(rows.c.user_id.in_(ids))
-        .group_by(rows.c.user_id)
-    )
+    rows = summary(TraineeTotalSummary, ids, from_attempts)
+    statement = select(
+        rows.c.user_id,
+        rows.c.charts,
+        rows.c.clean_charts,
+        rows.c.lines_denied,
+        rows.c.lines_total,
+        rows.c.under_cents,
+        rows.c.over_cents,
+    ).where(rows.c.user_id.in_(ids))
     return plain_rows(statement)[0]
 
 

@@ -791,6 +791,7 @@ class CohortTemplateSummary(Model):
     x = share of charts right, y = accuracy on every other template, x², y², xy)."""
 
     __tablename__ = "cohort_template_summaries"
+    __table_args__ = {"sqlite_with_rowid": False}
 
     cohort_id: Mapped[int] = mapped_column(
         ForeignKey("cohorts.id", name="fk_cohort_template_summaries_cohort_id"), primary_key=True
@@ -813,6 +814,7 @@ class CohortSpecialtySummary(Model):
     """Per cohort and specialty: the matrix's cohort row (its columns, and their accuracy)."""
 
     __tablename__ = "cohort_specialty_summaries"
+    __table_args__ = {"sqlite_with_rowid": False}
 
     cohort_id: Mapped[int] = mapped_column(
         ForeignKey("cohorts.id", name="fk_cohort_specialty_summaries_cohort_id"), primary_key=True
@@ -827,6 +829,7 @@ class CohortWeekSummary(Model):
     """Per cohort, ISO week and specialty: the revenue table and the trend's weeks."""
 
     __tablename__ = "cohort_week_summaries"
+    __table_args__ = {"sqlite_with_rowid": False}
 
     cohort_id: Mapped[int] = mapped_column(
         ForeignKey("cohorts.id", name="fk_cohort_week_summaries_cohort_id"), primary_key=True
@@ -843,6 +846,7 @@ class CohortEmSummary(Model):
     """Per cohort and (key E/M, coded E/M) pair: the E/M level table and chart."""
 
     __tablename__ = "cohort_em_summaries"
+    __table_args__ = {"sqlite_with_rowid": False}
 
     cohort_id: Mapped[int] = mapped_column(
         ForeignKey("cohorts.id", name="fk_cohort_em_summaries_cohort_id"), primary_key=True
@@ -857,6 +861,7 @@ class CohortErrorSummary(Model):
     """Per cohort and error type: errors, and how many trainees made them."""
 
     __tablename__ = "cohort_error_summaries"
+    __table_args__ = {"sqlite_with_rowid": False}
 
     cohort_id: Mapped[int] = mapped_column(
         ForeignKey("cohorts.id", name="fk_cohort_error_summaries_cohort_id"), primary_key=True

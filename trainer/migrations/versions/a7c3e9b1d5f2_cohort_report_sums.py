@@ -6,6 +6,7 @@ per-trainee rows on each request: each cohort keeps the sums of its members' row
 membership change). The item analysis keeps, per template, the sums over trainees of
 x = share of charts right, y = accuracy on every other template, x², y² and xy, from which the
 discrimination (a Pearson correlation) is computed. Filled here from the per-trainee rows.
+On SQLite the tables are WITHOUT ROWID: a cohort's rows are one range of the key.
 
 Revision ID: a7c3e9b1d5f2
 Revises: f2b8d4a6c1e9
@@ -78,6 +79,7 @@ def upgrade():
         sa.Column('sum_xy', sa.Float(), nullable=False),
         fk,
         sa.PrimaryKeyConstraint('cohort_id', 'template_id'),
+        sqlite_with_rowid=False,
     )
     column, fk = _cohort('cohort_specialty_summaries')
     op.create_table(
@@ -89,6 +91,7 @@ def upgrade():
         sa.Column('codes_total', sa.Integer(), nullable=False),
         fk,
         sa.PrimaryKeyConstraint('cohort_id', 'specialty'),
+        sqlite_with_rowid=False,
     )
     column, fk = _cohort('cohort_week_summaries')
     op.create_table(
@@ -102,6 +105,7 @@ def upgrade():
         sa.Column('over_cents', sa.Integer(), nullable=False),
         fk,
         sa.PrimaryKeyConstraint('cohort_id', 'week_start', 'specialty'),
+        sqlite_with_rowid=False,
     )
     column, fk = _cohort('cohort_em_summaries')
     op.create_table(
@@ -113,6 +117,7 @@ def upgrade():
         sa.Column('charts', sa.Integer(), nullable=False),
         fk,
         sa.PrimaryKeyConstraint('cohort_id', 'em_key', 'em_given'),
+        sqlite_with_rowid=False,
     )
     column, fk = _cohort('cohort_error_summaries')
     op.create_table(
@@ -123,6 +128,7 @@ def upgrade():
         sa.Column('errors', sa.Integer(), nullable=False),
         fk,
         sa.PrimaryKeyConstraint('cohort_id', 'error_type'),
+        sqlite_with_rowid=False,
     )
 
     op.execute(

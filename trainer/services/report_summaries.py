@@ -27,12 +27,14 @@ take-out and the put-in of two members).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
     Float,
     Select,
     and_,
+    bindparam,
     case,
     cast,
     delete,
@@ -84,7 +86,15 @@ COHORT_MODELS = (
 )
 
 
-def _practice(ids: list[int] | None) -> tuple[Any, ...]:
+IDS = bindparam("ids", expanding=True)
+"""The trainees of a refresh, bound at execution: the refresh's statements are built and
+compiled once per dialect (building ~30 statements per submission cost more than running
+them)."""
+COHORTS = bindparam("cohorts", expanding=True)
+Ids = list[int] | Any | None  # a list of ids, IDS, or None for everyone
+
+
+def _practice(ids: Ids) -> tuple[Any, ...]:
     owner = () if ids is None else (Attempt.user_id.in_(ids),)
     return (*owner, *practice_figures())
 
@@ -93,7 +103,7 @@ def _sum(column: Any) -> Any:
     return func.coalesce(func.sum(column), 0)
 
 
-def template_source(ids: list[int] | None) -> Any:
+def template_source(ids: Ids) -> Any:
     """Per trainee and template, from the attempts (the columns of TraineeTemplateSummary)."""
     return (
         select(
@@ -129,7 +139,7 @@ def week_of(dialect: str) -> Any:
     )
 
 
-def week_source(ids: list[int] | None, dialect: str) -> Any:
+def week_source(ids: Ids, dialect: str) -> Any:
     """Per trainee, week and specialty (the columns of TraineeWeekSummary)."""
     week = week_of(dialect)
     money = (Attempt.revenue_under_cents > 0) | (Attempt.revenue_over_cents > 0)
@@ -149,7 +159,7 @@ def week_source(ids: list[int] | None, dialect: str) -> Any:
     )
 
 
-def em_source(ids: list[int] | None) -> Any:
+def em_source(ids: Ids) -> Any:
     """Per trainee and (key E/M, coded E/M) pair (the columns of TraineeEmSummary)."""
     return (
         select(Attempt.user_id, Attempt.em_key, Attempt.em_given, func.count())
@@ -158,7 +168,7 @@ def em_source(ids: list[int] | None) -> Any:
     )
 
 
-def error_source(ids: list[int] | None) -> Any:
+def error_source(ids: Ids) -> Any:
     """Per trainee and error type (the columns of TraineeErrorSummary): counted charts'
     errors, refresher charts left out, as the cohort's error table always counted them."""
     refreshers = select(Attempt.id).where(Attempt.status == "submitted", Attempt.course > "")
@@ -173,7 +183,7 @@ def error_source(ids: list[int] | None) -> Any:
     )
 
 
-def specialty_source(ids: list[int] | None) -> Any:
+def specialty_source(ids: Ids) -> Any:
     """Per trainee and specialty (the columns of TraineeSpecialtySummary)."""
     return (
         select(
@@ -190,7 +200,7 @@ def specialty_source(ids: list[int] | None) -> Any:
     )
 
 
-def total_source(ids: list[int] | None) -> Any:
+def total_source(ids: Ids) -> Any:
     """Per trainee (the columns of TraineeTotalSummary)."""
     return (
         select(
@@ -209,7 +219,7 @@ def total_source(ids: list[int] | None) -> Any:
     )
 
 
-def sources(ids: list[int] | None, dialect: str) -> list[tuple[Any, Select[Any]]]:
+def sources(ids: Ids, dialect: str) -> list[tuple[Any, Select[Any]]]:
     """Each per-trainee summary model with the statement over the attempts that fills it."""
     return [
         (TraineeTemplateSummary, template_source(ids)),
@@ -241,39 +251,45 @@ def refresh(session: Any, user_ids: Iterable[int]) -> None:
     if not ids:
         return
     session.flush()
-    cohorts = _lock(session, ids)
-    _contribute(session, ids, -1)
-    _rewrite(session, ids)
-    _contribute(session, ids, +1)
-    _drop_empty(session, cohorts)
+    conn = session.connection()
+    cohorts = _lock(conn, ids)
+    minus, rewrite, plus = _statements(_dialect(conn))
+    for statement in (*minus, *rewrite, *plus):
+        conn.execute(statement, {"ids": ids})
+    _drop_empty(conn, cohorts)
 
 
 def rebuild(session: Any) -> None:
     """Rewrite every summary row, the cohorts' sums included (the bench after a bulk insert;
     tests)."""
     session.flush()
-    _rewrite(session, None)
+    dialect = session.get_bind().dialect.name
+    for model, source in sources(None, dialect):
+        session.execute(delete(model))
+        columns = [c.name for c in model.__table__.columns]
+        session.execute(insert(model).from_select(columns, source))
     for model, source in cohort_sources(None, +1):
         session.execute(delete(model))
         columns = [c.name for c in model.__table__.columns]
         session.execute(insert(model).from_select(columns, source))
 
 
-def _rewrite(session: Any, ids: list[int] | None) -> None:
-    dialect = session.get_bind().dialect.name
-    for model, source in sources(ids, dialect):
-        wipe = delete(model)
-        if ids is not None:
-            wipe = wipe.where(model.user_id.in_(ids))
-        session.execute(wipe)
-        columns = [c.name for c in model.__table__.columns]
-        session.execute(insert(model).from_select(columns, source))
+@lru_cache(maxsize=4)
+def _statements(dialect: str) -> tuple[tuple[Any, ...], tuple[Any, ...], tuple[Any, ...]]:
+    """A refresh's statements for ``IDS``: take the trainees' share out of their cohorts,
+    rewrite their rows from the attempts, put the new share in."""
+    rewrite: list[Any] = []
+    for model, source in sources(IDS, dialect):
+        table = model.__table__
+        rewrite.append(delete(table).where(table.c.user_id.in_(IDS)))
+        rewrite.append(insert(table).from_select([c.name for c in table.columns], source))
+    return (_shares(dialect, -1), tuple(rewrite), _shares(dialect, +1))
 
 
 # --------------------------------------------------------------------------- cohort sums
 
 
-def _member_rows(model: Any, ids: list[int] | None) -> tuple[Any, Any]:
+def _member_rows(model: Any, ids: Ids) -> tuple[Any, Any]:
     """A trainee summary table joined with the membership (the cohort each row counts in)."""
     table = model.__table__
     members = CohortMember.__table__
@@ -282,7 +298,7 @@ def _member_rows(model: Any, ids: list[int] | None) -> tuple[Any, Any]:
     return joined, where
 
 
-def _template_share(ids: list[int] | None, sign: int) -> Select[Any]:
+def _template_share(ids: Ids, sign: int) -> Select[Any]:
     """Per cohort and template: the item analysis sums of these members (``sign`` -1 takes
     them out). A trainee's cell is their rows of the template (any specialty) merged; they
     count in the discrimination when they have charts of it and codes elsewhere, with
@@ -353,7 +369,7 @@ def _template_share(ids: list[int] | None, sign: int) -> Select[Any]:
     )
 
 
-def _specialty_share(ids: list[int] | None, sign: int) -> Select[Any]:
+def _specialty_share(ids: Ids, sign: int) -> Select[Any]:
     joined, where = _member_rows(TraineeSpecialtySummary, ids)
     t = TraineeSpecialtySummary.__table__
     m = CohortMember.__table__
@@ -373,7 +389,7 @@ def _specialty_share(ids: list[int] | None, sign: int) -> Select[Any]:
     )
 
 
-def _week_share(ids: list[int] | None, sign: int) -> Select[Any]:
+def _week_share(ids: Ids, sign: int) -> Select[Any]:
     joined, where = _member_rows(TraineeWeekSummary, ids)
     t = TraineeWeekSummary.__table__
     m = CohortMember.__table__
@@ -395,7 +411,7 @@ def _week_share(ids: list[int] | None, sign: int) -> Select[Any]:
     )
 
 
-def _em_share(ids: list[int] | None, sign: int) -> Select[Any]:
+def _em_share(ids: Ids, sign: int) -> Select[Any]:
     joined, where = _member_rows(TraineeEmSummary, ids)
     t = TraineeEmSummary.__table__
     m = CohortMember.__table__
@@ -409,7 +425,7 @@ def _em_share(ids: list[int] | None, sign: int) -> Select[Any]:
     )
 
 
-def _error_share(ids: list[int] | None, sign: int) -> Select[Any]:
+def _error_share(ids: Ids, sign: int) -> Select[Any]:
     joined, where = _member_rows(TraineeErrorSummary, ids)
     t = TraineeErrorSummary.__table__
     m = CohortMember.__table__
@@ -423,7 +439,7 @@ def _error_share(ids: list[int] | None, sign: int) -> Select[Any]:
     )
 
 
-def cohort_sources(ids: list[int] | None, sign: int) -> list[tuple[Any, Select[Any]]]:
+def cohort_sources(ids: Ids, sign: int) -> list[tuple[Any, Select[Any]]]:
     """Each cohort summary model with the statement that sums these members' rows into it
     (every member: ``ids`` None), in its column order, ordered by its key."""
     return [
@@ -435,29 +451,46 @@ def cohort_sources(ids: list[int] | None, sign: int) -> list[tuple[Any, Select[A
     ]
 
 
-def _contribute(conn: Any, ids: list[int], sign: int) -> None:
-    """Add (``sign`` +1) or take out (-1) these members' rows from their cohorts' sums: one
-    UPSERT per table, each value column incremented in the row (never read into Python)."""
-    dialect = _dialect(conn)
+def _shares(dialect: str, sign: int) -> tuple[Any, ...]:
+    """One UPSERT per cohort table adding (``sign`` +1) or taking out (-1) the share of the
+    trainees ``IDS``: each value column incremented in its row, never read into Python."""
     make = pg_insert if dialect == "postgresql" else sqlite_insert
-    for model, source in cohort_sources(ids, sign):
+    out = []
+    for model, source in cohort_sources(IDS, sign):
         table = model.__table__
         keys = [c.name for c in table.primary_key.columns]
         columns = [c.name for c in table.columns]
         statement = make(table).from_select(columns, source)
-        statement = statement.on_conflict_do_update(
-            index_elements=keys,
-            set_={c: table.c[c] + statement.excluded[c] for c in columns if c not in keys},
+        out.append(
+            statement.on_conflict_do_update(
+                index_elements=keys,
+                set_={c: table.c[c] + statement.excluded[c] for c in columns if c not in keys},
+            )
         )
-        conn.execute(statement)
+    return tuple(out)
+
+
+def _contribute(conn: Any, ids: list[int], sign: int) -> None:
+    """Add (``sign`` +1) or take out (-1) these members' rows from their cohorts' sums."""
+    minus, _rewrite, plus = _statements(_dialect(conn))
+    for statement in plus if sign > 0 else minus:
+        conn.execute(statement, {"ids": ids})
+
+
+_EMPTY = tuple(
+    delete(model.__table__).where(
+        model.__table__.c.cohort_id.in_(COHORTS), model.__table__.c.trainees <= 0
+    )
+    for model in COHORT_MODELS
+)
 
 
 def _drop_empty(conn: Any, cohorts: list[int]) -> None:
     """Delete the cohort rows that sum no member any more (a float sum restarts clean)."""
     if not cohorts:
         return
-    for model in COHORT_MODELS:
-        conn.execute(delete(model).where(model.cohort_id.in_(cohorts), model.trainees <= 0))
+    for statement in _EMPTY:
+        conn.execute(statement, {"cohorts": cohorts})
 
 
 def _dialect(conn: Any) -> str:

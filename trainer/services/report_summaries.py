@@ -86,11 +86,11 @@ COHORT_MODELS = (
 )
 
 
-IDS = bindparam("ids", expanding=True)
+IDS: Any = bindparam("ids", expanding=True)
 """The trainees of a refresh, bound at execution: the refresh's statements are built and
 compiled once per dialect (building ~30 statements per submission cost more than running
 them)."""
-COHORTS = bindparam("cohorts", expanding=True)
+COHORTS: Any = bindparam("cohorts", expanding=True)
 Ids = list[int] | Any | None  # a list of ids, IDS, or None for everyone
 
 
@@ -478,9 +478,7 @@ def _contribute(conn: Any, ids: list[int], sign: int) -> None:
 
 
 _EMPTY = tuple(
-    delete(model.__table__).where(
-        model.__table__.c.cohort_id.in_(COHORTS), model.__table__.c.trainees <= 0
-    )
+    delete(model).where(model.cohort_id.in_(COHORTS), model.trainees <= 0)
     for model in COHORT_MODELS
 )
 

@@ -741,3 +741,131 @@ class TraineeErrorSummary(Model):
     )
     error_type: Mapped[str] = mapped_column(String(32), primary_key=True)
     errors: Mapped[int] = mapped_column(Integer)
+
+
+class TraineeSpecialtySummary(Model):
+    """Per trainee and specialty: the matrix, ready and productivity cells of a page."""
+
+    __tablename__ = "trainee_specialty_summaries"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", name="fk_trainee_specialty_summaries_user_id"), primary_key=True
+    )
+    specialty: Mapped[str] = mapped_column(String(40), primary_key=True)
+    charts: Mapped[int] = mapped_column(Integer)
+    charts_correct: Mapped[int] = mapped_column(Integer)
+    codes_correct: Mapped[int] = mapped_column(Integer)
+    codes_total: Mapped[int] = mapped_column(Integer)
+    seconds: Mapped[int] = mapped_column(Integer)
+
+
+class TraineeTotalSummary(Model):
+    """Per trainee: their counted practice charts summed over every template (the claims
+    table, the peer comparison's cohort median, the item analysis's 'every other
+    template')."""
+
+    __tablename__ = "trainee_total_summaries"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", name="fk_trainee_total_summaries_user_id"), primary_key=True
+    )
+    charts: Mapped[int] = mapped_column(Integer)
+    codes_correct: Mapped[int] = mapped_column(Integer)
+    codes_total: Mapped[int] = mapped_column(Integer)
+    clean_charts: Mapped[int] = mapped_column(Integer)
+    lines_denied: Mapped[int] = mapped_column(Integer)
+    lines_total: Mapped[int] = mapped_column(Integer)
+    under_cents: Mapped[int] = mapped_column(Integer)
+    over_cents: Mapped[int] = mapped_column(Integer)
+
+
+# The cohort's sums of its members' summary rows (services/report_summaries.py): adjusted by
+# each member's change (and a member joining or leaving) in the same transaction, so the
+# cohort-wide tables read a few hundred rows whatever the cohort's size. ``trainees`` counts
+# the member rows summed; a row summing none is deleted.
+
+
+class CohortTemplateSummary(Model):
+    """Per cohort and template: the item analysis (counts, and the sums over trainees of
+    x = share of charts right, y = accuracy on every other template, x², y², xy)."""
+
+    __tablename__ = "cohort_template_summaries"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    cohort_id: Mapped[int] = mapped_column(
+        ForeignKey("cohorts.id", name="fk_cohort_template_summaries_cohort_id"), primary_key=True
+    )
+    template_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    trainees: Mapped[int] = mapped_column(Integer)
+    charts: Mapped[int] = mapped_column(Integer)
+    charts_correct: Mapped[int] = mapped_column(Integer)
+    codes_correct: Mapped[int] = mapped_column(Integer)
+    codes_total: Mapped[int] = mapped_column(Integer)
+    item_n: Mapped[int] = mapped_column(Integer)
+    sum_x: Mapped[float] = mapped_column(Float)
+    sum_y: Mapped[float] = mapped_column(Float)
+    sum_xx: Mapped[float] = mapped_column(Float)
+    sum_yy: Mapped[float] = mapped_column(Float)
+    sum_xy: Mapped[float] = mapped_column(Float)
+
+
+class CohortSpecialtySummary(Model):
+    """Per cohort and specialty: the matrix's cohort row (its columns, and their accuracy)."""
+
+    __tablename__ = "cohort_specialty_summaries"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    cohort_id: Mapped[int] = mapped_column(
+        ForeignKey("cohorts.id", name="fk_cohort_specialty_summaries_cohort_id"), primary_key=True
+    )
+    specialty: Mapped[str] = mapped_column(String(40), primary_key=True)
+    trainees: Mapped[int] = mapped_column(Integer)
+    codes_correct: Mapped[int] = mapped_column(Integer)
+    codes_total: Mapped[int] = mapped_column(Integer)
+
+
+class CohortWeekSummary(Model):
+    """Per cohort, ISO week and specialty: the revenue table and the trend's weeks."""
+
+    __tablename__ = "cohort_week_summaries"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    cohort_id: Mapped[int] = mapped_column(
+        ForeignKey("cohorts.id", name="fk_cohort_week_summaries_cohort_id"), primary_key=True
+    )
+    week_start: Mapped[str] = mapped_column(String(10), primary_key=True)
+    specialty: Mapped[str] = mapped_column(String(40), primary_key=True)
+    trainees: Mapped[int] = mapped_column(Integer)
+    money_charts: Mapped[int] = mapped_column(Integer)
+    under_cents: Mapped[int] = mapped_column(Integer)
+    over_cents: Mapped[int] = mapped_column(Integer)
+
+
+class CohortEmSummary(Model):
+    """Per cohort and (key E/M, coded E/M) pair: the E/M level table and chart."""
+
+    __tablename__ = "cohort_em_summaries"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    cohort_id: Mapped[int] = mapped_column(
+        ForeignKey("cohorts.id", name="fk_cohort_em_summaries_cohort_id"), primary_key=True
+    )
+    em_key: Mapped[str] = mapped_column(String(5), primary_key=True)
+    em_given: Mapped[str] = mapped_column(String(5), primary_key=True)
+    trainees: Mapped[int] = mapped_column(Integer)
+    charts: Mapped[int] = mapped_column(Integer)
+
+
+class CohortErrorSummary(Model):
+    """Per cohort and error type: errors, and how many trainees made them."""
+
+    __tablename__ = "cohort_error_summaries"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    cohort_id: Mapped[int] = mapped_column(
+        ForeignKey("cohorts.id", name="fk_cohort_error_summaries_cohort_id"), primary_key=True
+    )
+    error_type: Mapped[str] = mapped_column(String(32), primary_key=True)
+    trainees: Mapped[int] = mapped_column(Integer)
+    errors: Mapped[int] = mapped_column(Integer)

@@ -70,7 +70,12 @@ def test_the_summary_backfill_equals_the_kept_summaries(tmp_path, codeset_index)
     of a finished exam (counted). Runs on SQLite, and on PostgreSQL when TEST_DATABASE_URL is
     set (the week of a chart is computed in each dialect's SQL)."""
     from tests.conftest import PG_URL
-    from trainer.services.report_summaries import SUMMARY_MODELS, rebuild
+    from trainer.services.report_summaries import (
+        COHORT_MODELS,
+        SUMMARY_MODELS,
+        TRAINEE_MODELS,
+        rebuild,
+    )
 
     summaries_rev = "f2b8d4a6c1e9"
     uri = PG_URL or f"sqlite:///{tmp_path / 'backfill.sqlite'}"
@@ -96,6 +101,12 @@ def test_the_summary_backfill_equals_the_kept_summaries(tmp_path, codeset_index)
                 text(
                     "INSERT INTO cohorts (id, name, supervisor_id, join_code, review_sample, "
                     "created_at) VALUES (1, 'C', 2, 'JOIN1', 10, '2026-11-01')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO cohort_members (id, cohort_id, user_id, targets, joined_at) "
+                    "VALUES (1, 1, 1, '{}', '2026-11-01')"
                 )
             )
             conn.execute(
@@ -181,9 +192,9 @@ def test_the_summary_backfill_equals_the_kept_summaries(tmp_path, codeset_index)
                     )
         upgrade(directory=MIGRATIONS, revision=summaries_rev)
 
-        def snapshot() -> dict[str, list[tuple[object, ...]]]:
+        def snapshot(models=SUMMARY_MODELS) -> dict[str, list[tuple[object, ...]]]:  # type: ignore[no-untyped-def]
             out = {}
-            for model in SUMMARY_MODELS:
+            for model in models:
                 keys = [c for c in model.__table__.primary_key.columns]
                 found = db.session.execute(select(model.__table__).order_by(*keys)).all()
                 out[model.__tablename__] = [tuple(r) for r in found]
@@ -192,9 +203,27 @@ def test_the_summary_backfill_equals_the_kept_summaries(tmp_path, codeset_index)
         from sqlalchemy import select
 
         backfilled = snapshot()
+        # The next migration sums those rows per trainee and per cohort, as rebuild() does.
+        db.session.remove()  # end the read transaction begun before the migration
+        upgrade(directory=MIGRATIONS)
+        every = (*TRAINEE_MODELS, *COHORT_MODELS)
+        migrated = snapshot(every)
         rebuild(db.session)
         db.session.commit()
+        assert snapshot(every) == migrated
         assert snapshot() == backfilled
+        assert migrated["trainee_total_summaries"] == [(1, 3, 11, 12, 2, 1, 6, 3623, 0)]
+        assert migrated["trainee_specialty_summaries"] == [(1, "orthopaedics", 3, 2, 11, 12, 180)]
+        # Knee: 1 of 2 charts right (x = 0.5), 4 of 4 codes on the hip (y = 1.0).
+        assert migrated["cohort_template_summaries"] == [
+            (1, "hip", 1, 1, 1, 4, 4, 1, 1.0, 0.875, 1.0, 0.765625, 0.875),
+            (1, "knee", 1, 2, 1, 7, 8, 1, 0.5, 1.0, 0.25, 1.0, 0.5),
+        ]
+        assert migrated["cohort_error_summaries"] == [(1, "laterality", 1, 1)]
+        assert migrated["cohort_em_summaries"] == [
+            (1, "99214", "99213", 1, 1),
+            (1, "99214", "99214", 1, 1),
+        ]
         # Charts 1, 2 and 5 count (the refresher and the open exam's chart do not).
         assert backfilled["trainee_template_summaries"] == [
             (1, "hip", "orthopaedics", 1, 1, 4, 4, 60, 1, 0, 2, 0, 0),

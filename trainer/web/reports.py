@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
@@ -10,6 +10,7 @@ from sqlalchemy import select
 from trainer.core.content.templates import SPECIALTIES
 from trainer.core.stats.mastery import STATUS_LABELS
 
+from ..core.integers import IntegerInputError, parse_int
 from ..extensions import db
 from ..models import Cohort, CohortMember, User
 from ..services.charts import em_levels_svg, trend_svg
@@ -32,17 +33,24 @@ def _cohort(cohort_id: int) -> Cohort:
     return cohort
 
 
-def _report(cohort: Cohort) -> CohortReport:
+def _report(cohort: Cohort, page: int = 1, every_trainee: bool = False) -> CohortReport:
+    """One page of trainees for the page; every trainee for a CSV export."""
     cfg = current_app.config
-    return cohort_report(
-        cohort, cohort_library(cohort, current_user), cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"]
-    )
+    library = cohort_library(cohort, current_user)
+    target, elite = cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"]
+    if every_trainee:
+        return cohort_report(cohort, library, target, elite, per_page=None)
+    return cohort_report(cohort, library, target, elite, page=page)
 
 
 @bp.get("/cohorts/<int:cohort_id>/report")
 @role_required("supervisor")
 def cohort(cohort_id: int) -> ResponseReturnValue:
-    report = _report(_cohort(cohort_id))
+    try:
+        page = parse_int(request.args.get("page") or "1", "page", 1, 1_000_000)
+    except IntegerInputError:
+        abort(400)
+    report = _report(_cohort(cohort_id), page)
     em = report.em
     em_svg = em_levels_svg(em.key_levels, em.given_levels) if em and em.key_levels else ""
     return render_template("supervise/report.html", report=report, em_svg=em_svg)
@@ -51,7 +59,7 @@ def cohort(cohort_id: int) -> ResponseReturnValue:
 @bp.get("/cohorts/<int:cohort_id>/report/<table>.csv")
 @role_required("supervisor")
 def table_csv(cohort_id: int, table: str) -> ResponseReturnValue:
-    report = _report(_cohort(cohort_id))
+    report = _report(_cohort(cohort_id), every_trainee=True)
     if table not in report.tables:
         abort(404)
     return csv_download(report.tables[table].csv(), report.cohort.name, f"-{table}.csv")

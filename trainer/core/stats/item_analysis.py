@@ -19,6 +19,9 @@ from typing import NamedTuple
 MIN_TRAINEES = 5  # below this a correlation says nothing
 SUSPECT_P = 0.5  # flag only items most trainees miss
 SUSPECT_DISCRIMINATION = 0.1
+# A variance within rounding of zero (per trainee) is zero: the shares are all equal, and a
+# correlation computed from rounding noise would be a random number (and might raise a flag).
+ZERO_VARIANCE = 1e-10
 
 
 class Cell(NamedTuple):
@@ -54,10 +57,69 @@ def pearson(xs: list[float], ys: list[float]) -> float | None:
     mx, my = sum(xs) / n, sum(ys) / n
     sxx = sum((x - mx) ** 2 for x in xs)
     syy = sum((y - my) ** 2 for y in ys)
-    if sxx == 0 or syy == 0:
+    if sxx <= ZERO_VARIANCE * n or syy <= ZERO_VARIANCE * n:
         return None
     sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
     return sxy / math.sqrt(sxx * syy)
+
+
+class Sums(NamedTuple):
+    """An item's sums over trainees, kept by a database as charts are graded: the counts,
+    and the moments of x (share of charts right) and y (accuracy on every other item) over
+    the ``n`` trainees who count in the discrimination."""
+
+    template_id: str
+    trainees: int
+    charts: int
+    charts_correct: int
+    codes_correct: int
+    codes_total: int
+    n: int
+    sum_x: float
+    sum_y: float
+    sum_xx: float
+    sum_yy: float
+    sum_xy: float
+
+
+def pearson_from_sums(
+    n: int, sx: float, sy: float, sxx: float, syy: float, sxy: float
+) -> float | None:
+    """``pearson`` from the sums (same None rules), for sums kept row by row."""
+    if n < 2:
+        return None
+    vx = sxx - sx * sx / n
+    vy = syy - sy * sy / n
+    if vx <= ZERO_VARIANCE * n or vy <= ZERO_VARIANCE * n:
+        return None
+    r = (sxy - sx * sy / n) / math.sqrt(vx * vy)
+    return max(-1.0, min(1.0, r))
+
+
+def analyse_sums(items: Iterable[Sums], disputed: set[str] | None = None) -> list[ItemStats]:
+    """``analyse`` from kept sums: the same statistics, hardest first."""
+    disputed = disputed or set()
+    stats = []
+    for s in items:
+        discrimination = (
+            pearson_from_sums(s.n, s.sum_x, s.sum_y, s.sum_xx, s.sum_yy, s.sum_xy)
+            if s.n >= MIN_TRAINEES
+            else None
+        )
+        p = s.charts_correct / s.charts if s.charts else 0.0
+        stats.append(
+            ItemStats(
+                s.template_id,
+                s.charts,
+                s.trainees,
+                p,
+                s.codes_correct / s.codes_total if s.codes_total else None,
+                discrimination,
+                _flag(p, discrimination, s.template_id in disputed),
+            )
+        )
+    stats.sort(key=lambda s: (s.p_correct, s.template_id))
+    return stats
 
 
 def analyse(cells: Iterable[Cell], disputed: set[str] | None = None) -> list[ItemStats]:
@@ -122,4 +184,4 @@ def _flag(p: float, discrimination: float | None, disputed: bool) -> str:
     return "; ".join(reasons)
 
 
-__all__ = ["Cell", "ItemStats", "analyse", "pearson"]
+__all__ = ["Cell", "ItemStats", "Sums", "analyse", "analyse_sums", "pearson", "pearson_from_sums"]

@@ -26,21 +26,25 @@ def overall(cells: dict[str, tuple[AccuracySummary, int]], target: float) -> Acc
     )
 
 
-def matrix_table(users: list[User], per: PerTrainee, specialties: list[str]) -> Table:
+def matrix_table(
+    users: list[User], per: PerTrainee, specialties: dict[str, tuple[int, int]]
+) -> Table:
+    """The listed trainees' cells; the columns and the cohort row come from every member
+    (``specialties``: codes right and codes per specialty, summed over the cohort)."""
     table = Table(
         "matrix",
         "Accuracy by specialty against target",
-        ["trainee", "username"] + [SPECIALTIES.get(s, s) for s in specialties],
+        ["trainee", "username"] + [SPECIALTIES.get(s, s) for s in sorted(specialties)],
         linked=True,
         note="Code-level accuracy % (charts); the status uses the 95% Wilson lower bound "
         "against the trainee's target for the specialty, after 30 charts.",
     )
     labels = {status: label.lower() for status, label in STATUS_LABELS.items()}
-    column_sums = {specialty: [0, 0] for specialty in specialties}
+    columns = sorted(specialties)
     for user in users:
         row: list[Any] = [user.display_name, user.username]
         css = ["", ""]
-        for specialty in specialties:
+        for specialty in columns:
             cell = per[user.id].get(specialty)
             if cell is None:
                 row.append("")
@@ -50,14 +54,11 @@ def matrix_table(users: list[User], per: PerTrainee, specialties: list[str]) -> 
             status = summary.status  # a Wilson interval each time: read once
             row.append(f"{pct(summary.code_accuracy)} ({summary.charts}) {labels[status]}")
             css.append(f"status-{status}")
-            sums = column_sums[specialty]
-            sums[0] += summary.codes_correct
-            sums[1] += summary.codes_total
         table.rows.append(row)
         table.classes.append(css)
     totals: list[Any] = ["Cohort", ""]
-    for specialty in specialties:
-        cc, ct = column_sums[specialty]
+    for specialty in columns:
+        cc, ct = specialties[specialty]
         totals.append(pct(cc / ct) if ct else "")
     table.rows.append(totals)
     table.classes.append([""] * len(totals))
@@ -125,7 +126,11 @@ def productivity_table(
     return table
 
 
-def peers_table(users: list[User], totals: dict[int, AccuracySummary]) -> Table:
+def peers_table(
+    users: list[User], totals: dict[int, AccuracySummary], values: list[float]
+) -> Table:
+    """The listed trainees against the whole cohort (``values``: every member's code
+    accuracy, sorted)."""
     table = Table(
         "peers",
         "Peer comparison",
@@ -140,7 +145,6 @@ def peers_table(users: list[User], totals: dict[int, AccuracySummary]) -> Table:
         ],
         note="Each trainee against the cohort's median; percentile = share of peers below.",
     )
-    values = sorted(acc for u in users if (acc := totals[u.id].code_accuracy) is not None)
     median = statistics.median(values) if values else None
     for user in users:
         acc = totals[user.id].code_accuracy

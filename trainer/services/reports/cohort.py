@@ -1,6 +1,15 @@
-"""`cohort_report`: every table of the cohort report, from the kept summary rows."""
+"""`cohort_report`: every table of the cohort report, from the kept summary rows.
+
+The per-trainee tables list one page of members (``PAGE_SIZE`` in name order; the CSV
+exports ask for every member); what describes the whole cohort (the matrix's columns and
+cohort row, the trend's weeks, the peers' median and percentiles, errors, items, revenue and
+E/M levels) is read from the cohort's kept sums, so a page costs the same whatever the
+cohort's size.
+"""
 
 from __future__ import annotations
+
+import math
 
 from trainer.core.content.templates import TemplateLibrary
 from trainer.core.stats.mastery import AccuracySummary
@@ -10,10 +19,19 @@ from .accuracy import matrix_table, overall, peers_table, productivity_table, re
 from .costs import cost_tables
 from .errors import errors_table
 from .items import items_table
-from .queries import members, specialty_cells, template_cells
+from .queries import (
+    cohort_specialties,
+    member_accuracies,
+    member_count,
+    member_ids,
+    members,
+    specialty_cells,
+)
 from .refreshers import refreshers_table
 from .tables import CohortReport, PerTrainee
 from .trend import trend_table
+
+PAGE_SIZE = 50
 
 
 def cohort_report(
@@ -23,28 +41,35 @@ def cohort_report(
     elite: float,
     *,
     from_attempts: bool = False,
+    page: int = 1,
+    per_page: int | None = PAGE_SIZE,
 ) -> CohortReport:
-    """Every table, from the kept summary rows; ``from_attempts`` computes the same sums from
-    the attempts on the spot (what the summaries must equal; the tests compare the two)."""
-    users, targets = members(cohort)
+    """Every table, from the kept summary rows, for one page of trainees (``per_page`` None:
+    every member); ``from_attempts`` computes the same from the attempts on the spot (what
+    the summaries must equal; the tests compare the two)."""
+    total = member_count(cohort)
+    pages = max(1, math.ceil(total / per_page)) if per_page else 1
+    page = min(max(1, page), pages)
+    offset = (page - 1) * per_page if per_page else 0
+    users, targets = members(cohort, offset, per_page)
     ids = [u.id for u in users]
+    # Every member's id only where the figures are computed from the attempts.
+    all_ids = member_ids(cohort) if from_attempts else []
     names = {u.id: u.display_name for u in users}
-    cells = template_cells(ids, from_attempts)  # the item analysis needs every one
     per: PerTrainee = {i: {} for i in ids}
     for user_id, specialty, n, ok, cc, ct, secs in specialty_cells(ids, from_attempts):
         own = float(targets[user_id].get(specialty, target))
         summary = AccuracySummary(int(n), int(ok), int(cc), int(ct), own, max(own, elite))
         per[user_id][specialty] = (summary, int(secs))
-    specialties = sorted({s for cells in per.values() for s in cells})
     totals = {user_id: overall(cells_of, target) for user_id, cells_of in per.items()}
     tables = {
-        "matrix": matrix_table(users, per, specialties),
+        "matrix": matrix_table(users, per, cohort_specialties(cohort, all_ids, from_attempts)),
         "ready": ready_table(users, per),
-        "trend": trend_table(users, ids, from_attempts),
-        "errors": errors_table(ids, from_attempts),
+        "trend": trend_table(users, ids, cohort, all_ids, from_attempts),
+        "errors": errors_table(cohort, all_ids, from_attempts),
         "productivity": productivity_table(users, per, totals),
-        "peers": peers_table(users, totals),
-        "items": items_table(ids, cells, library),
+        "peers": peers_table(users, totals, member_accuracies(cohort, all_ids, from_attempts)),
+        "items": items_table(cohort, all_ids, library, from_attempts),
         "refreshers": refreshers_table(cohort, names),
     }
     accuracy = {}
@@ -53,6 +78,6 @@ def cohort_report(
             totals[user_id].code_accuracy,
             sum(secs for _, secs in cells_of.values()),
         )
-    costs, em = cost_tables(users, ids, accuracy, from_attempts)
+    costs, em = cost_tables(users, ids, accuracy, from_attempts, cohort, all_ids)
     tables.update(costs)
-    return CohortReport(cohort, users, tables, em)
+    return CohortReport(cohort, users, tables, em, total, page, pages, offset)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -20,7 +21,15 @@ from trainer.core.content.templates import SPECIALTIES
 from trainer.core.pricing.costs import em_level_difference
 from trainer.core.stats.bias import bias_verdict, sign_test
 
-from ...models import TraineeEmSummary, TraineeWeekSummary, User, utcnow
+from ...models import (
+    Cohort,
+    CohortEmSummary,
+    CohortWeekSummary,
+    TraineeEmSummary,
+    TraineeWeekSummary,
+    User,
+    utcnow,
+)
 from .queries import plain_rows, summary, trainee_cost_sums
 from .tables import Table, pct
 from .trend import week_bounds, week_label
@@ -45,13 +54,32 @@ def cost_cells(ids: list[int], from_attempts: bool = False) -> CostCells:
     out = CostCells()
     for user_id, *sums in trainee_cost_sums(ids, from_attempts):
         out.per_user[user_id] = [int(v) for v in sums]
+    out.em = em_pairs(ids, from_attempts)
+    return out
+
+
+def em_pairs(ids: list[int], from_attempts: bool = False) -> dict[int, Counter[tuple[str, str]]]:
+    """Per trainee: charts per (key E/M code, coded E/M code) pair."""
+    out: dict[int, Counter[tuple[str, str]]] = {}
     if ids:
         pairs = summary(TraineeEmSummary, ids, from_attempts)
         statement = select(pairs.c.user_id, pairs.c.em_key, pairs.c.em_given, pairs.c.charts).where(
             pairs.c.user_id.in_(ids)
         )
         for user_id, key, given, n in plain_rows(statement)[0]:
-            out.em.setdefault(user_id, Counter())[(key, given)] += n
+            out.setdefault(user_id, Counter())[(key, given)] += n
+    return out
+
+
+def cohort_em_pairs(cohort: Cohort) -> Counter[tuple[str, str]]:
+    """The cohort's kept E/M pair counts (every member)."""
+    kept = CohortEmSummary
+    statement = select(kept.em_key, kept.em_given, kept.charts).where(
+        kept.cohort_id == cohort.id, kept.trainees > 0
+    )
+    out: Counter[tuple[str, str]] = Counter()
+    for key, given, n in plain_rows(statement)[0]:
+        out[(key, given)] += int(n)
     return out
 
 
@@ -59,8 +87,11 @@ def _dollars(cents: int) -> str:
     return f"{cents / 100:.2f}"
 
 
-def revenue_table(ids: list[int], from_attempts: bool = False) -> Table:
-    """Revenue lost to undercoding and at risk from overcoding, per specialty and ISO week."""
+def revenue_table(
+    ids: list[int], from_attempts: bool = False, cohort: Cohort | None = None
+) -> Table:
+    """Revenue lost to undercoding and at risk from overcoding, per specialty and ISO week:
+    of these trainees, or (``cohort``, not ``from_attempts``) from the cohort's kept sums."""
     table = Table(
         "revenue",
         "Revenue lost and at risk, per week",
@@ -68,10 +99,18 @@ def revenue_table(ids: list[int], from_attempts: bool = False) -> Table:
         note=ESTIMATE + " Lost: keyed services under-coded or missed; at risk: services "
         "over-coded or not supported (an audit would take them back).",
     )
-    if not ids:
-        return table
     starts, first, after = week_bounds(utcnow())
-    weeks = summary(TraineeWeekSummary, ids, from_attempts)
+    weeks: Any
+    if cohort is not None and not from_attempts:
+        weeks = CohortWeekSummary.__table__
+        scope = weeks.c.cohort_id == cohort.id
+    else:
+        if not ids:
+            return table
+        weeks = summary(TraineeWeekSummary, ids, from_attempts)
+        scope = weeks.c.user_id.in_(ids)
+    # A cohort row sums its members' rows, money_charts > 0 or not: the rows without money
+    # errors add 0 to every sum (the cost figures are never negative).
     statement = (
         select(
             weeks.c.week_start,
@@ -81,7 +120,7 @@ def revenue_table(ids: list[int], from_attempts: bool = False) -> Table:
             func.sum(weeks.c.over_cents),
         )
         .where(
-            weeks.c.user_id.in_(ids),
+            scope,
             weeks.c.money_charts > 0,
             weeks.c.week_start >= first,
             weeks.c.week_start < after,
@@ -249,15 +288,24 @@ def cost_tables(
     ids: list[int],
     accuracy: dict[int, tuple[float | None, int]],
     from_attempts: bool = False,
+    cohort: Cohort | None = None,
+    all_ids: list[int] | None = None,
 ) -> tuple[dict[str, Table], EmDistribution]:
-    """Every cost table, and the E/M distribution the page draws."""
+    """Every cost table, and the E/M distribution the page draws. The claims table lists
+    ``users``; revenue and the E/M levels are theirs, or the whole ``cohort``'s (its kept
+    sums; ``from_attempts``: every member, ``all_ids``, computed from the attempts)."""
     sums = cost_cells(ids, from_attempts)
     merged: Counter[tuple[str, str]] = Counter()
-    for pairs in sums.em.values():
-        merged.update(pairs)
+    if cohort is not None and not from_attempts:
+        merged = cohort_em_pairs(cohort)
+    else:
+        scope = sums.em if cohort is None else em_pairs(all_ids or [], from_attempts)
+        for pairs in scope.values():
+            merged.update(pairs)
     dist = em_distribution(merged)
+    wide = ids if cohort is None else (all_ids or [])
     return {
-        "revenue": revenue_table(ids, from_attempts),
+        "revenue": revenue_table(wide, from_attempts, cohort),
         "claims": claims_table(users, sums, accuracy),
         "em_levels": em_table(dist),
     }, dist

@@ -36,6 +36,10 @@ class CohortReport:
     trainees: list[User]
     tables: dict[str, Table]
     em: Any = None  # the cohort's E/M level distribution (costs.EmDistribution), for the chart
+    total_trainees: int = 0  # every member; ``trainees`` is the page listed
+    page: int = 1
+    pages: int = 1
+    offset: int = 0  # members before this page
 
     @property
     def user_ids(self) -> dict[str, int]:

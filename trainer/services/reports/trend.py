@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from ...models import TraineeWeekSummary, User, utcnow
+from ...models import Cohort, CohortWeekSummary, TraineeWeekSummary, User, utcnow
 from .queries import plain_rows, summary
 from .tables import Table, pct
 
@@ -42,8 +42,49 @@ def week_label(week_start: Any) -> str:
     return f"{year}-W{week:02d}"
 
 
-def trend_table(users: list[User], ids: list[int], from_attempts: bool = False) -> Table:
-    """Code accuracy per trainee per ISO week, from the per-trainee-week summary rows."""
+def cohort_weeks(
+    cohort: Cohort, all_ids: list[int], first: str, after: str, from_attempts: bool = False
+) -> set[str]:
+    """The weeks (labels) between ``first`` and ``after`` in which any member has a chart:
+    the trend's columns, the same on every page of the report."""
+    statement: Any
+    if from_attempts:
+        if not all_ids:
+            return set()
+        weeks = summary(TraineeWeekSummary, all_ids, True)
+        statement = (
+            select(weeks.c.week_start)
+            .where(
+                weeks.c.user_id.in_(all_ids),
+                weeks.c.week_start >= first,
+                weeks.c.week_start < after,
+            )
+            .distinct()
+        )
+    else:
+        kept = CohortWeekSummary
+        statement = (
+            select(kept.week_start)
+            .where(
+                kept.cohort_id == cohort.id,
+                kept.trainees > 0,
+                kept.week_start >= first,
+                kept.week_start < after,
+            )
+            .distinct()
+        )
+    return {week_label(week_start) for (week_start,) in plain_rows(statement)[0]}
+
+
+def trend_table(
+    users: list[User],
+    ids: list[int],
+    cohort: Cohort,
+    all_ids: list[int],
+    from_attempts: bool = False,
+) -> Table:
+    """Code accuracy per listed trainee per ISO week, from the per-trainee-week summary rows;
+    the columns are the weeks any member of the cohort coded in."""
     starts, first, after = week_bounds(utcnow())
     labels = [f"{d.isocalendar()[0]}-W{d.isocalendar()[1]:02d}" for d in starts]
     sums: dict[tuple[int, str], tuple[int, int]] = {}
@@ -65,7 +106,8 @@ def trend_table(users: list[User], ids: list[int], from_attempts: bool = False) 
         )
         for user_id, week_start, cc, ct in plain_rows(statement)[0]:
             sums[(user_id, week_label(week_start))] = (int(cc), int(ct))
-    used = [w for w in labels if any(key[1] == w for key in sums)]
+    active = cohort_weeks(cohort, all_ids, first, after, from_attempts)
+    used = [w for w in labels if w in active]
     table = Table(
         "trend",
         f"Weekly trend (last {TREND_WEEKS} weeks)",

@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import combinations
 
 from trainer.core.claims import KeyedDiagnosis, NotCoded
 from trainer.core.grading.explanations import (
@@ -44,7 +45,9 @@ _INVALID_SLUG = {
 }
 
 
-_REJECTED = frozenset({"invalid_code", "header_code", "not_valid_on_dos", "seventh_character"})
+def _rejected(check: Check) -> str:
+    """The error type of a code the catalog rejects, from the catalog's reason."""
+    return _INVALID_SLUG.get(check.reason or "unknown", "invalid_code")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +59,6 @@ class DxOutcome:
     partner: dict[int, int]  # answer index -> key index, for diagnosis pointers
     keyed: frozenset[int]  # key indices that hold a code (pointers may refer to these)
     entered: frozenset[int]  # answer indices that hold a code
-    extras: int
     key_codes: tuple[str, ...]  # normalised keyed codes, by key index
     codes: tuple[str, ...]  # normalised entered codes, by answer index
 
@@ -85,7 +87,7 @@ def classify_pair(given: str, key: str, check: Check, lk: Lookups) -> str:
     if not check.valid:
         # A code expanded by this year's update (Z91.011 in FY2026) stays not_valid_on_dos:
         # the catalog's message names the update and the new codes (a refresher's lesson).
-        return _INVALID_SLUG.get(check.reason or "unknown", "invalid_code")
+        return _rejected(check)
     if seventh and len(g) == 7 and g[:6] == k[:6]:
         return "seventh_character"
     if g[:3] != k[:3]:
@@ -231,26 +233,22 @@ def _pair_order_errors(
     check, which names the same note.
     """
     found: dict[int, GradeError] = {}
-    placed = sorted(by_key.items())
-    for a, (j1, i1) in enumerate(placed):
-        for j2, i2 in placed[a + 1 :]:
-            if i2 > i1 or j1 == 0 or j2 in found:
-                continue
-            note = order_note(keys[j1], keys[j2], lk)
-            if note is None:
-                continue
-            kind = "manifestation" if is_manifestation(keys[j2], lk) else "order_note"
-            if keys[j1][:1] == "C" and keys[j2] == "D63.0":
-                kind = "neoplasm_anaemia"
-            rule_text = SEQUENCE_RULES[kind]
-            text = (
-                f"You listed {keys[j2]} in position {i2 + 1}, before {keys[j1]} in position "
-                f"{i1 + 1}; {note.quoted()}: {keys[j1]} goes first. "
-                f"Rule: {rule_text[:1].upper()}{rule_text[1:]}"
-            )
-            found[j2] = GradeError(
-                "sequencing", keys[j1], keys[j2], text, "diagnosis", i2, "sequence"
-            )
+    for (j1, i1), (j2, i2) in combinations(sorted(by_key.items()), 2):
+        if i2 > i1 or j1 == 0 or j2 in found:
+            continue
+        note = order_note(keys[j1], keys[j2], lk)
+        if note is None:
+            continue
+        kind = "manifestation" if is_manifestation(keys[j2], lk) else "order_note"
+        if keys[j1][:1] == "C" and keys[j2] == "D63.0":
+            kind = "neoplasm_anaemia"
+        rule_text = SEQUENCE_RULES[kind]
+        text = (
+            f"You listed {keys[j2]} in position {i2 + 1}, before {keys[j1]} in position "
+            f"{i1 + 1}; {note.quoted()}: {keys[j1]} goes first. "
+            f"Rule: {rule_text[:1].upper()}{rule_text[1:]}"
+        )
+        found[j2] = GradeError("sequencing", keys[j1], keys[j2], text, "diagnosis", i2, "sequence")
     return found
 
 
@@ -307,7 +305,7 @@ def grade_diagnoses(
     not_coded: Sequence[NotCoded] = (),
 ) -> DxOutcome:
     """Align and judge the diagnosis list; ``not_coded`` are the key's named decoys."""
-    codes = [lk.norm_dx(c) if c and c.strip() else "" for c in entered]
+    codes = [lk.norm_dx(c) for c in entered]  # a blank entry normalises to ""
     keys = [lk.norm_dx(d.code) for d in keyed]
     used_a: set[int] = set()
     used_k: set[int] = set()
@@ -320,7 +318,7 @@ def grade_diagnoses(
         near = _near(codes, keys, used_a, used_k, 3)
         near.update(_near(codes, keys, used_a, used_k, 1, lk))
     by_key = {j: i for i, j in (*exact.items(), *near.items())}
-    pair_order = _pair_order_errors(keys, by_key, lk) if len(by_key) > 2 else {}
+    pair_order = _pair_order_errors(keys, by_key, lk)
     verdicts: list[LineVerdict] = []
     errors: list[GradeError] = []
     for j, d in enumerate(keyed):
@@ -372,20 +370,14 @@ def grade_diagnoses(
     matched = {codes[i] for i in by_key.values()}
     decoys = {lk.norm_dx(n.code): n for n in not_coded}
     seen: set[str] = set()
-    extras = 0
     for i, code in enumerate(codes):
         if i in used_a or not code:
             continue
-        extras += 1
         twice = code in matched or code in seen
         seen.add(code)
         check = lk.check(code, ICD, dos)
-        kind = (
-            "extra_code"
-            if twice or check.valid
-            else _INVALID_SLUG.get(check.reason or "", "invalid_code")
-        )
-        others = [c for n, c in enumerate(codes) if c and n != i and c != code]
+        kind = "extra_code" if twice or check.valid else _rejected(check)
+        others = [c for c in codes if c and c != code]
         kind, text = _explain_extra(kind, code, check, lk, twice, decoys.get(code), others)
         direction: Direction = "over" if kind in ("extra_code", "excludes1_conflict") else "neutral"
         err = GradeError(kind, None, code, text, "diagnosis", i, "code", direction)
@@ -411,7 +403,6 @@ def grade_diagnoses(
         partner,
         keyed_ix,
         entered_ix,
-        extras,
         tuple(keys),
         tuple(codes),
     )

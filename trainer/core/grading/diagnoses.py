@@ -6,8 +6,8 @@ passes: (1) the keyed code itself, (2) a keyed alternate, (3) the same 3-charact
 wrong-code error), (4) the same chapter letter and the same condition by title (a wrong code,
 e.g. I10 where the combination code I12.9 is required); an unrelated code is never paired
 with a keyed one, so it is graded extra (with the reason that applies) and the keyed one
-missing. Order is graded where a rule fixes it: the first-listed diagnosis, and every pair a
-code-first or use-additional note orders, wherever the pair sits in the list.
+missing. Order is graded where a rule fixes it (``sequencing``): the first-listed diagnosis,
+and every pair a code-first or use-additional note orders, wherever the pair sits in the list.
 """
 
 from __future__ import annotations
@@ -16,18 +16,17 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from itertools import combinations
 
 from trainer.core.claims import KeyedDiagnosis, NotCoded
 from trainer.core.grading.explanations import (
-    SEQUENCE_RULES,
     named,
     not_coded_rule,
     rule,
     sentence,
 )
 from trainer.core.grading.lookups import Check, Lookups
-from trainer.core.grading.notes import excludes1, is_manifestation, order_note
+from trainer.core.grading.notes import excludes1
+from trainer.core.grading.sequencing import pair_order_errors, sequencing_error
 from trainer.core.grading.types import Direction, ElementVerdict, GradeError, LineVerdict
 
 ICD = "icd10cm"
@@ -179,79 +178,6 @@ def _related(given: str, key: str, lk: Lookups) -> bool:
     return bool(_stems(lk.title(given, ICD)) & _stems(lk.title(key, ICD)))
 
 
-def _first_listed_rule(keys: Sequence[str], lead: str, lk: Lookups) -> tuple[str, str]:
-    """(why keys[0] goes first, the rule) for the rule the grader can show applies."""
-    first = keys[0]
-    if lead and lead[:1] in "VWXY":
-        return f"{lead} is an external cause code", SEQUENCE_RULES["external_cause"]
-    if lead and lead in keys:
-        note = order_note(first, lead, lk)
-        if note is not None:
-            if first[:1] == "C" and lead == "D63.0":
-                return note.quoted(), SEQUENCE_RULES["neoplasm_anaemia"]
-            if is_manifestation(lead, lk):
-                return note.quoted(), SEQUENCE_RULES["manifestation"]
-            return note.quoted(), SEQUENCE_RULES["order_note"]
-        if is_manifestation(lead, lk):
-            return f"{lead} is a manifestation code", SEQUENCE_RULES["manifestation"]
-    if first.startswith(("Z12", "Z13", "Z11")):
-        return f"{first} is the screening the encounter was for", SEQUENCE_RULES["screening"]
-    if first[:1] in "ST" and lead[:1] not in "ST":
-        return f"{first} is the injury treated", SEQUENCE_RULES["injury"]
-    return "", ""
-
-
-def _sequencing_error(
-    keys: Sequence[str],
-    key_ix: int,
-    lead: str,
-    given: str | None,
-    at: int,
-    lk: Lookups,
-    rationale: str,
-) -> GradeError:
-    why, rule_text = _first_listed_rule(keys, lead, lk)
-    supported = f"{keys[0]} is the first-listed diagnosis"
-    if why:
-        supported += f": {why}"
-    entered = f"You listed {lead or 'nothing'} first and {given} in position {at + 1}"
-    if rule_text:
-        text = f"{entered}; {supported}. Rule: {rule_text[:1].upper()}{rule_text[1:]}"
-    else:
-        text = sentence(entered, supported, "sequencing", rationale)
-    return GradeError("sequencing", keys[key_ix], lead, text, "diagnosis", at, "sequence")
-
-
-def _pair_order_errors(
-    keys: Sequence[str], by_key: dict[int, int], lk: Lookups
-) -> dict[int, GradeError]:
-    """Pairs a code-first / use-additional note orders, entered the other way round.
-
-    Graded wherever they sit (not only in first position); the key is the authority, so a
-    pair is enforced only when the key itself lists it in the note's order. The error sits
-    on the keyed item entered too early. The first-listed pair is left to the first-listed
-    check, which names the same note.
-    """
-    found: dict[int, GradeError] = {}
-    for (j1, i1), (j2, i2) in combinations(sorted(by_key.items()), 2):
-        if i2 > i1 or j1 == 0 or j2 in found:
-            continue
-        note = order_note(keys[j1], keys[j2], lk)
-        if note is None:
-            continue
-        kind = "manifestation" if is_manifestation(keys[j2], lk) else "order_note"
-        if keys[j1][:1] == "C" and keys[j2] == "D63.0":
-            kind = "neoplasm_anaemia"
-        rule_text = SEQUENCE_RULES[kind]
-        text = (
-            f"You listed {keys[j2]} in position {i2 + 1}, before {keys[j1]} in position "
-            f"{i1 + 1}; {note.quoted()}: {keys[j1]} goes first. "
-            f"Rule: {rule_text[:1].upper()}{rule_text[1:]}"
-        )
-        found[j2] = GradeError("sequencing", keys[j1], keys[j2], text, "diagnosis", i2, "sequence")
-    return found
-
-
 def _match(
     codes: Sequence[str], accepts: Sequence[tuple[str, ...]], used_a: set[int], used_k: set[int]
 ) -> dict[int, int]:
@@ -318,7 +244,7 @@ def grade_diagnoses(
         near = _near(codes, keys, used_a, used_k, 3)
         near.update(_near(codes, keys, used_a, used_k, 1, lk))
     by_key = {j: i for i, j in (*exact.items(), *near.items())}
-    pair_order = _pair_order_errors(keys, by_key, lk)
+    pair_order = pair_order_errors(keys, by_key, lk)
     verdicts: list[LineVerdict] = []
     errors: list[GradeError] = []
     for j, d in enumerate(keyed):
@@ -353,7 +279,7 @@ def grade_diagnoses(
             elements.append(ElementVerdict("sequence", "1", str(i + 1), first))
             if not first:
                 ok = False
-                errs.append(_sequencing_error(keys, 0, codes[0], given, i, lk, d.rationale))
+                errs.append(sequencing_error(keys, 0, codes[0], given, i, lk, d.rationale))
         elif j in pair_order:
             ok = False
             late = pair_order[j]

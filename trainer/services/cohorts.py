@@ -42,9 +42,9 @@ def visible_cohorts(viewer: User) -> list[Cohort]:
     return list(db.session.scalars(query))
 
 
-def cohort_rows(cohort: Cohort, target: float, elite: float) -> list[TraineeRow]:
-    """Each member's accuracy per specialty and overall, from one grouped query."""
-    members = list(
+def members_of(cohort: Cohort) -> list[User]:
+    """The cohort's trainees, by display name (the order every roster and table shows)."""
+    return list(
         db.session.scalars(
             select(User)
             .join(CohortMember, CohortMember.user_id == User.id)
@@ -52,6 +52,11 @@ def cohort_rows(cohort: Cohort, target: float, elite: float) -> list[TraineeRow]
             .order_by(User.display_name)
         )
     )
+
+
+def cohort_rows(cohort: Cohort, target: float, elite: float) -> list[TraineeRow]:
+    """Each member's accuracy per specialty and overall, from one grouped query."""
+    members = members_of(cohort)
     counts = specialty_counts([m.id for m in members])
     stats = {
         user_id: {sp: c.summary(target, elite) for sp, c in per.items()}

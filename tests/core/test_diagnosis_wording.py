@@ -791,3 +791,19 @@ def test_every_diagnosis_verdict_and_error_is_about_the_diagnosis_list(catalog):
     ]
     assert {e.target for e in result.errors} == {"diagnosis"}
     assert {e.target for v in result.diagnoses for e in v.errors} == {"diagnosis"}
+
+
+def test_a_first_listed_error_with_no_rule_of_its_own_cites_the_keys_reason(catalog):
+    """Two injuries, no guideline the grader can show: the key's own reason for the first-listed
+    code is the rule the trainee reads (mutation testing: it was never checked)."""
+    key = {
+        "diagnoses": [
+            {"code": "S52.531A", "rationale": "The fracture is what the visit treated"},
+            "S60.511A",
+        ]
+    }
+    (error,) = dx_errors(key, ["S60.511A", "S52.531A"], catalog)
+    assert error[3] == (
+        "You listed S60.511A first and S52.531A in position 2; S52.531A is the first-listed "
+        "diagnosis. Rule: The fracture is what the visit treated."
+    )

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from trainer.core.codesets.cms_rows import FAR_FUTURE, AddOn, Mue, NcciEdit
-from trainer.core.codesets.cms_tables import CLAIM_TYPES, EPOCH, ptp_key
+from trainer.core.codesets.cms_schema import CLAIM_TYPES, EPOCH, ptp_key
 
 
 def claim_type(setting: str) -> str:

@@ -224,7 +224,6 @@ OVERSIZED: dict[str, tuple[int, str]] = {
     "services/practice.py": (410, "split pending: start, save, submit"),
     "services/disputes.py": (385, "split pending: raise, resolve, list"),
     "services/assignments.py": (385, "split pending: assignments and exam runs"),
-    "core/content/templates.py": (370, "split pending: the template schema and its loader"),
 }
 
 

@@ -270,36 +270,6 @@ def bench_command(as_json: bool, quick: bool, report_1m_db: str) -> None:
     click.echo(result.json() if as_json else result.table())
 
 
-@click.command("backup")
-@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
-@with_appcontext
-def backup_command(target: Path) -> None:
-    """Copy the SQLite database to TARGET while the app keeps running."""
-    from .backup import BackupError, backup
-
-    try:
-        backup(current_app.config["SQLALCHEMY_DATABASE_URI"], target)
-    except BackupError as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(f"Backed up to {target}")
-
-
-@click.command("restore")
-@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
-@click.confirmation_option(prompt="Replace the current database with this backup?")
-@with_appcontext
-def restore_command(source: Path) -> None:
-    """Replace the SQLite database with SOURCE (stop the app servers first)."""
-    from .backup import BackupError, restore
-
-    db.engine.dispose()
-    try:
-        restore(current_app.config["SQLALCHEMY_DATABASE_URI"], source)
-    except BackupError as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(f"Restored from {source}")
-
-
 @click.command("loadtest")
 @click.option("--users", default=50, show_default=True)
 @click.option("--seconds", default=60, show_default=True)
@@ -321,68 +291,6 @@ def loadtest_command(users: int, seconds: int, database_url: str | None) -> None
         sys.exit(1)
 
 
-def _user_named(username: str) -> User:
-    user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
-    if user is None:
-        raise click.ClickException(f"No user {username!r}.")
-    return user
-
-
-@click.command("create-token")
-@click.argument("username")
-@click.option("--name", default="client", help="What the token is for (e.g. the LMS).")
-@click.option(
-    "--expires-days", type=click.IntRange(1, 3650), default=None, help="Expire after N days."
-)
-@with_appcontext
-def create_token_command(username: str, name: str, expires_days: int | None) -> None:
-    """Create an API token for USERNAME; it is printed once and stored only as a hash."""
-    from .services.tokens import TokenError, create_token
-
-    try:
-        click.echo(create_token(_user_named(username), name, expires_days))
-    except TokenError as exc:
-        raise click.ClickException(str(exc)) from exc
-
-
-@click.command("list-tokens")
-@click.argument("username", required=False)
-@with_appcontext
-def list_tokens_command(username: str | None) -> None:
-    """List API tokens (all, or USERNAME's): id, owner, name, created, expiry, status."""
-    from .models import ApiToken
-    from .services.tokens import token_status
-
-    query = select(ApiToken).order_by(ApiToken.id)
-    if username:
-        query = query.where(ApiToken.user_id == _user_named(username).id)
-    rows = list(db.session.scalars(query))
-    if not rows:
-        click.echo("No API tokens.")
-    for row in rows:
-        expires = row.expires_at.strftime("%Y-%m-%d") if row.expires_at else "never"
-        click.echo(
-            f"{row.id:>5}  {row.user.username:<16} {row.name:<20} "
-            f"{row.created_at:%Y-%m-%d}  expires {expires:<10}  {token_status(row)}"
-        )
-
-
-@click.command("revoke-token")
-@click.argument("token_id", type=int)
-@with_appcontext
-def revoke_token_command(token_id: int) -> None:
-    """Revoke the API token with TOKEN_ID (see list-tokens); clients using it get 401."""
-    from .models import ApiToken
-    from .services.tokens import revoke_token
-
-    row = db.session.get(ApiToken, token_id)
-    if row is None:
-        raise click.ClickException(f"No token {token_id}.")
-    # Whoever runs the CLI holds the server: they act with the owner's own authority.
-    revoke_token(row.user, token_id)
-    click.echo(f"Token {token_id} ({row.name!r} of {row.user.username}) revoked.")
-
-
 @click.command("lti-send-grades")
 @with_appcontext
 def lti_send_grades_command() -> None:
@@ -397,12 +305,7 @@ def lti_send_grades_command() -> None:
 
 COMMANDS = (
     lti_send_grades_command,
-    create_token_command,
-    list_tokens_command,
-    revoke_token_command,
     loadtest_command,
-    backup_command,
-    restore_command,
     bench_command,
     init_db_command,
     build_index_command,
@@ -415,9 +318,10 @@ COMMANDS = (
 
 
 def init_app(app: Flask) -> None:
+    from .cli_backup import COMMANDS as BACKUP_COMMANDS
     from .cli_users import COMMANDS as USER_COMMANDS
 
-    for command in (*COMMANDS, *USER_COMMANDS):
+    for command in (*COMMANDS, *USER_COMMANDS, *BACKUP_COMMANDS):
         app.cli.add_command(command)
 
 

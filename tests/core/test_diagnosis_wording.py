@@ -519,3 +519,291 @@ def test_a_decoy_names_the_keys_reason_in_its_own_words(catalog):
             "over",
         ]
     ]
+
+
+# --- Sequencing: which rule the first-listed error cites, and order notes anywhere in the list.
+# Mutation testing left these branches unexecuted or their wording unchecked.
+
+_IA13_NOTE = (
+    "Rule: A code-first or use-additional-code note fixes the order: the code the note asks to "
+    "be sequenced first goes before the other (ICD-10-CM I.A.13)."
+)
+_IA13_MANIFESTATION = (
+    "Rule: Etiology/manifestation convention: the underlying condition is sequenced first and "
+    "the manifestation ('in diseases classified elsewhere') after it; a manifestation code is "
+    "never first-listed (ICD-10-CM I.A.13)."
+)
+_IVG = (
+    "Rule: The first-listed diagnosis is the condition, problem or other reason shown in the "
+    "record to be chiefly responsible for the services of this encounter (ICD-10-CM IV.G)."
+)
+_SCREENING = (
+    "Rule: For a screening encounter the screening Z code is first-listed and a condition the "
+    "screening finds is an additional code (ICD-10-CM I.C.21.c.5)."
+)
+
+FIRST_LISTED = [
+    pytest.param(
+        ["E11.22", "N18.30"],
+        ["N18.30", "E11.22"],
+        "You listed N18.30 first and E11.22 in position 2; E11.22 is the first-listed "
+        'diagnosis: Code first note at N18: "diabetic chronic kidney disease (E08.22, E09.22, '
+        f'E10.22, E11.22, E13.22)". {_IA13_NOTE}',
+        id="code-first-note",
+    ),
+    pytest.param(
+        # H42's code-first list ("such as") does not name Marfan's syndrome: no note links
+        # the two, but a manifestation code is never first-listed.
+        ["Q87.40", "H42"],
+        ["H42", "Q87.40"],
+        "You listed H42 first and Q87.40 in position 2; Q87.40 is the first-listed diagnosis: "
+        f"H42 is a manifestation code. {_IA13_MANIFESTATION}",
+        id="manifestation-without-note",
+    ),
+    pytest.param(
+        # D46.9 (myelodysplastic syndrome) is in D63.0's code-first range (C00-D49) but is
+        # not a malignancy: the note's rule, not the malignancy-anaemia guideline.
+        ["D46.9", "D63.0"],
+        ["D63.0", "D46.9"],
+        "You listed D63.0 first and D46.9 in position 2; D46.9 is the first-listed diagnosis: "
+        f'Code first note at D63.0: "neoplasm (C00-D49)". {_IA13_NOTE}',
+        id="anaemia-in-non-malignant-neoplasm",
+    ),
+    pytest.param(
+        # The entered first code is not keyed (N18.4 for N18.30): the grader cannot show a
+        # note applies to what the key holds, so it claims only the general rule.
+        ["E11.22", "N18.30"],
+        ["N18.4", "E11.22"],
+        "You listed N18.4 first and E11.22 in position 2; E11.22 is the first-listed "
+        f"diagnosis. {_IVG}",
+        id="unkeyed-lead",
+    ),
+    pytest.param(
+        ["Z13.1", "R73.03"],
+        ["R73.03", "Z13.1"],
+        "You listed R73.03 first and Z13.1 in position 2; Z13.1 is the first-listed diagnosis: "
+        f"Z13.1 is the screening the encounter was for. {_SCREENING}",
+        id="screening-Z13",
+    ),
+    pytest.param(
+        ["Z11.3", "A54.00"],
+        ["A54.00", "Z11.3"],
+        "You listed A54.00 first and Z11.3 in position 2; Z11.3 is the first-listed diagnosis: "
+        f"Z11.3 is the screening the encounter was for. {_SCREENING}",
+        id="screening-Z11",
+    ),
+    pytest.param(
+        # Two injuries: which is the most serious is the record's call, not a rule the grader
+        # can show, so the injury guideline is not claimed.
+        ["S52.531A", "S60.511A"],
+        ["S60.511A", "S52.531A"],
+        "You listed S60.511A first and S52.531A in position 2; S52.531A is the first-listed "
+        f"diagnosis. {_IVG}",
+        id="injury-after-injury",
+    ),
+]
+
+
+@pytest.mark.parametrize(("key", "entered", "explanation"), FIRST_LISTED)
+def test_a_first_listed_error_cites_the_rule_that_applies(catalog, key, entered, explanation):  # type: ignore[no-untyped-def]
+    (error,) = [e for e in dx_errors(key, entered, catalog) if e[0] == "sequencing"]
+    assert error == ["sequencing", key[0], entered[0], explanation, 1, "sequence", "neutral"]
+
+
+PAIR_ORDER = [
+    pytest.param(
+        ["J45.41", "G30.9", "F02.80"],
+        ["J45.41", "F02.80", "G30.9"],
+        ["G30.9", "F02.80", 1],
+        "You listed F02.80 in position 2, before G30.9 in position 3; Code first note at F02: "
+        f'"Alzheimer\'s (G30.-)": G30.9 goes first. {_IA13_MANIFESTATION}',
+        id="manifestation",
+    ),
+    pytest.param(
+        ["E86.0", "C61", "D63.0"],
+        ["E86.0", "D63.0", "C61"],
+        ["C61", "D63.0", 1],
+        "You listed D63.0 in position 2, before C61 in position 3; Code first note at D63.0: "
+        '"neoplasm (C00-D49)": C61 goes first. Rule: When the encounter is for anaemia '
+        "associated with a malignancy, the malignancy is sequenced first, followed by D63.0 "
+        "(ICD-10-CM I.C.2.c.1).",
+        id="malignancy-anaemia",
+    ),
+    pytest.param(
+        # A malignancy ordered by another note (Z17 code first C50) is no anaemia case.
+        ["J45.41", "C50.911", "Z17.0"],
+        ["J45.41", "Z17.0", "C50.911"],
+        ["C50.911", "Z17.0", 1],
+        "You listed Z17.0 in position 2, before C50.911 in position 3; Code first note at Z17: "
+        f'"malignant neoplasm of breast (C50.-)": C50.911 goes first. {_IA13_NOTE}',
+        id="malignancy-other-note",
+    ),
+    pytest.param(
+        # Z79.4 after E11.22 is in order and Z87.891 has no note with E11.22: neither stops
+        # the search for the pair entered the wrong way round (N18.30 before E11.22).
+        ["J45.41", "E11.22", "Z79.4", "Z87.891", "N18.30"],
+        ["J45.41", "Z87.891", "N18.30", "E11.22", "Z79.4"],
+        ["E11.22", "N18.30", 2],
+        "You listed N18.30 in position 3, before E11.22 in position 4; Code first note at N18: "
+        '"diabetic chronic kidney disease (E08.22, E09.22, E10.22, E11.22, E13.22)": E11.22 '
+        f"goes first. {_IA13_NOTE}",
+        id="past-pairs-in-order",
+    ),
+]
+
+
+@pytest.mark.parametrize(("key", "entered", "where", "explanation"), PAIR_ORDER)
+def test_an_order_note_pair_reversed_after_the_first_is_marked(  # type: ignore[no-untyped-def]
+    catalog, key, entered, where, explanation
+):
+    errors = [e for e in graded(key, entered, catalog).errors if e.type == "sequencing"]
+    assert [
+        [e.expected, e.given, e.index, e.explanation, e.element, e.target, e.direction]
+        for e in errors
+    ] == [[*where, explanation, "sequence", "diagnosis", "neutral"]]
+
+
+def test_the_first_listed_pair_is_judged_once(catalog):
+    """N18.30 entered before E11.22, which the key lists first: one first-listed error (which
+    names the note), not a second pair error on N18.30 as well."""
+    result = graded(["E11.22", "N18.30", "Z79.4"], ["N18.30", "E11.22", "Z79.4"], catalog)
+    assert [(e.type, e.expected, e.given, e.index) for e in result.errors] == [
+        ("sequencing", "E11.22", "N18.30", 1)
+    ]
+
+
+def test_an_order_note_pair_is_graded_when_the_first_listed_code_is_missing(catalog):
+    """The key's J45.41 left off, E11.22 and N18.30 entered the wrong way round: the code-first
+    note still orders them (it used to be skipped when only two keyed codes were placed)."""
+    key = ["J45.41", "E11.22", "N18.30"]
+    assert verdicts(key, ["N18.30", "E11.22"], catalog) == [
+        (0, None, "J45.41", None, False, [("code", "J45.41", None, False)], ["missing_code"]),
+        (1, 1, "E11.22", "E11.22", True, [("code", "E11.22", "E11.22", True)], []),
+        (
+            2,
+            0,
+            "N18.30",
+            "N18.30",
+            False,
+            [("code", "N18.30", "N18.30", True), ("sequence", "after E11.22", "1", False)],
+            ["sequencing"],
+        ),
+    ]
+    sequencing = [e for e in graded(key, ["N18.30", "E11.22"], catalog).errors][-1]
+    assert (sequencing.expected, sequencing.given, sequencing.index) == ("E11.22", "N18.30", 0)
+    assert sequencing.explanation.startswith(
+        "You listed N18.30 in position 1, before E11.22 in position 2; Code first note at N18"
+    )
+
+
+# --- Pairing: the category pass and the same-condition pass.
+
+
+def test_a_three_character_code_extended_is_paired_with_it(catalog):
+    """I10 is complete at three characters; I10.9 does not exist. Paired (same category), it
+    is one invalid-code error on the keyed I10, not a missing I10 plus an extra code."""
+    assert dx_errors(["I10"], ["I10.9"], catalog) == [
+        [
+            "invalid_code",
+            "I10",
+            "I10.9",
+            "You entered I10.9: I10.9 is not an ICD-10-CM code; the note supports I10 (Essential "
+            "(primary) hypertension). Rule: Only codes that exist in the code set can be reported.",
+            0,
+            "code",
+            "under",
+        ]
+    ]
+
+
+def test_the_same_condition_in_another_block_of_the_chapter_is_a_wrong_code(catalog):
+    """E09.9 (drug-induced diabetes) for E11.9 (type 2): same chapter, other block, same
+    condition by title: one wrong-code error, not a missing and an extra code."""
+    assert dx_errors(["E11.9"], ["E09.9"], catalog) == [
+        [
+            "wrong_code",
+            "E11.9",
+            "E09.9",
+            "You coded E09.9 (Drug or chemical induced diabetes mellitus without complications); "
+            "the note supports E11.9 (Type 2 diabetes mellitus without complications). Rule: The "
+            "code must describe what the note documents.",
+            0,
+            "code",
+            "neutral",
+        ]
+    ]
+
+
+# --- Items: blank and optional keyed entries, missing codes, and what each verdict is about.
+
+
+def test_a_blank_keyed_entry_is_skipped_and_the_rest_still_graded(catalog):
+    result = graded(["M17.11", "", "Z79.899"], ["M17.11", "Z79.899"], catalog)
+    assert [(v.key_index, v.answer_index, v.correct) for v in result.diagnoses] == [
+        (0, 0, True),
+        (2, 1, True),
+    ]
+    assert result.score == 1.0
+
+
+def test_an_optional_code_left_off_does_not_hide_the_codes_after_it(catalog):
+    key = {"diagnoses": ["S52.531A", {"code": "Y92.000", "optional": True}, "W01.0XXA"]}
+    result = graded(key, ["S52.531A", "W01.0XXA"], catalog)
+    assert [(v.key_index, v.answer_index, v.correct) for v in result.diagnoses] == [
+        (0, 0, True),
+        (2, 1, True),
+    ]
+    missed = graded(key, ["S52.531A"], catalog)
+    assert [(v.key_index, [e.type for e in v.errors]) for v in missed.diagnoses] == [
+        (0, []),
+        (2, ["missing_code"]),
+    ]
+
+
+def test_a_missing_code_cites_the_keys_own_reason(catalog):
+    key = {
+        "diagnoses": [
+            "M17.11",
+            {"code": "Z79.899", "rationale": "The note lists daily meloxicam for the knee"},
+        ]
+    }
+    assert dx_errors(key, ["M17.11", " ", ""], catalog) == [
+        [
+            "missing_code",
+            "Z79.899",
+            None,
+            "You did not report Z79.899 (Other long term (current) drug therapy); the note "
+            "documents it. Rule: The note lists daily meloxicam for the knee.",
+            1,
+            "code",
+            "under",
+        ]
+    ]
+
+
+def test_every_diagnosis_verdict_and_error_is_about_the_diagnosis_list(catalog):
+    result = graded(["M17.11", "Z79.899"], ["M17.12", "E11.9", "S52.531"], catalog)
+    assert [(v.target, v.key_index, v.answer_index) for v in result.diagnoses] == [
+        ("diagnosis", 0, 0),
+        ("diagnosis", 1, None),
+        ("diagnosis", None, 1),
+        ("diagnosis", None, 2),
+    ]
+    assert {e.target for e in result.errors} == {"diagnosis"}
+    assert {e.target for v in result.diagnoses for e in v.errors} == {"diagnosis"}
+
+
+def test_a_first_listed_error_with_no_rule_of_its_own_cites_the_keys_reason(catalog):
+    """Two injuries, no guideline the grader can show: the key's own reason for the first-listed
+    code is the rule the trainee reads (mutation testing: it was never checked)."""
+    key = {
+        "diagnoses": [
+            {"code": "S52.531A", "rationale": "The fracture is what the visit treated"},
+            "S60.511A",
+        ]
+    }
+    (error,) = dx_errors(key, ["S60.511A", "S52.531A"], catalog)
+    assert error[3] == (
+        "You listed S60.511A first and S52.531A in position 2; S52.531A is the first-listed "
+        "diagnosis. Rule: The fracture is what the visit treated."
+    )

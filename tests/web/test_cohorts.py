@@ -178,10 +178,10 @@ def test_a_repeated_email_within_one_csv_is_refused(app, client, auth, users):
 
 def test_an_import_is_one_transaction(app, client, auth, users, monkeypatch):
     """A failure while writing row 3 leaves no account from rows 1 and 2."""
-    from trainer.services import cohorts
+    from trainer.services import cohort_import
     from trainer.services.accounts import AccountError
 
-    real_add_user, calls = getattr(cohorts, "add_user", None), []
+    real_add_user, calls = cohort_import.add_user, []
 
     def failing_on_third(*args, **kwargs):  # type: ignore[no-untyped-def]
         calls.append(args[1])
@@ -189,7 +189,7 @@ def test_an_import_is_one_transaction(app, client, auth, users, monkeypatch):
             raise AccountError("The database refused row 3.")
         return real_add_user(*args, **kwargs)
 
-    monkeypatch.setattr(cohorts, "add_user", failing_on_third, raising=False)
+    monkeypatch.setattr(cohort_import, "add_user", failing_on_third)
     auth.login("supervisor")
     client.post("/supervise/cohorts", data={"name": "Atomic"})
     cohort = _cohort_named(app, "Atomic")

@@ -21,7 +21,7 @@ from ..database import write_transaction
 from ..extensions import db
 from ..models import Attempt, Certificate, Cohort, CohortMember, Review, User, utcnow
 from . import audit
-from .cohorts import can_manage, supervises
+from .cohorts import can_manage, members_of, supervises
 from .figures import practice_figures
 from .progress import specialty_summaries
 
@@ -191,14 +191,7 @@ def readiness(viewer: User, cohort: Cohort, default_target: float) -> Readiness:
     is not there yet, per specialty they have charts in."""
     if not can_manage(viewer, cohort):
         raise CertificationError("Reports are for your own cohorts.")
-    members = list(
-        db.session.scalars(
-            select(User)
-            .join(CohortMember, CohortMember.user_id == User.id)
-            .where(CohortMember.cohort_id == cohort.id)
-            .order_by(User.display_name)
-        )
-    )
+    members = members_of(cohort)
     active = {
         (c.user_id, c.specialty): c
         for c in db.session.scalars(

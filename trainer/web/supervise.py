@@ -40,12 +40,12 @@ from ..extensions import db
 from ..models import Assignment, Attempt, Cohort, Dispute
 from ..services.access import may_see_key
 from ..services.assignments import AssignmentError, completion, create_assignment
+from ..services.cohort_import import import_csv
 from ..services.cohorts import (
     CohortError,
     can_manage,
     cohort_rows,
     create_cohort,
-    import_csv,
     move_trainee,
     visible_cohorts,
 )

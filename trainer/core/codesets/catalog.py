@@ -14,35 +14,21 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from trainer.core.claims import CodeKind
-from trainer.core.codesets.cms_catalog import (
-    AddOn,
-    CmsCatalog,
-    Gpci,
-    Mue,
-    NcciEdit,
-    PfsFacts,
-    PfsRvu,
-)
+from trainer.core.codesets.cms_catalog import CmsCatalog
 from trainer.core.codesets.codes import guess_kind, normalize
-from trainer.core.codesets.curated import CuratedSets, Entry, load_curated
+from trainer.core.codesets.curated import CuratedSets, load_curated
+from trainer.core.codesets.edit_tables import EditTables
 from trainer.core.codesets.icd10cm_catalog import IcdCatalog
-from trainer.core.codesets.index_terms import source_label
 from trainer.core.codesets.pcs_catalog import PcsCatalog
-from trainer.core.codesets.procedure_hits import (
-    PCS_EXTRA,
-    looks_like_procedure,
-    names_pcs,
-    pcs_after_cpt,
-    pcs_words,
-    with_pcs,
-)
+from trainer.core.codesets.pcs_search import PcsSearch
+from trainer.core.codesets.procedure_catalog import ProcedureCatalog
+from trainer.core.codesets.procedure_hits import names_pcs, pcs_after_cpt, pcs_words
 from trainer.core.codesets.results import (
     KIND_NAMES,
     REASONS,
@@ -52,7 +38,6 @@ from trainer.core.codesets.results import (
     CodeYearError,
     Validation,
     fiscal_year,
-    unknown_code,
 )
 from trainer.core.codesets.search import SearchEngine, SearchHit
 from trainer.core.codesets.shorthand import load_shorthand
@@ -63,8 +48,13 @@ def _other_year(note: str) -> bool:
     return "not valid on this date" in note or ", deleted in FY" in note
 
 
-class Catalog:
-    """Read-only code sets; safe to share between threads of one process."""
+class Catalog(EditTables, PcsSearch):
+    """Read-only code sets; safe to share between threads of one process.
+
+    ICD-10-CM questions go to ``icd`` (``icd10cm_catalog``), ICD-10-PCS to ``pcs``, CPT, HCPCS
+    and the curated sets to ``procedures`` (``procedure_catalog``), word search to ``engine``;
+    the claim-edit and pricing look-ups are inherited from ``EditTables``.
+    """
 
     _opened: dict[str, Catalog] = {}
     _open_lock = threading.Lock()
@@ -78,6 +68,8 @@ class Catalog:
         # CPT, HCPCS Level II, PFS and NCCI tables (see cms_catalog), on the same connection.
         self.icd = IcdCatalog(self._db, self.icd_years)
         self.cms = CmsCatalog(self._db)
+        # CPT, HCPCS and the curated sets: the CMS files and our CSVs together.
+        self.procedures = ProcedureCatalog(curated, self.cms)
         # ICD-10-PCS FY2026 (inpatient procedures), on the same connection.
         self.pcs = PcsCatalog(self._db)
         self.engine = SearchEngine(self, self._db, load_shorthand())
@@ -166,7 +158,8 @@ class Catalog:
             )
         if kind == "icd10cm":
             return self.icd.validate(text, self.year_for("icd10cm", dos), dos)
-        return self._validate_curated(text, kind, dos)
+        self.year_for(kind, dos)
+        return self.procedures.validate(text, kind, dos)
 
     def _validate_pcs(self, code: str, dos: date) -> Validation:
         """ICD-10-PCS on the discharge date: only a valid 7-character code is billable."""
@@ -193,93 +186,6 @@ class Catalog:
             found.title,
         )
 
-    def _validate_cms(self, text: str, kind: CodeKind, dos: date) -> Validation | None:
-        """CPT numbers from the PFS years, HCPCS codes and modifiers from the CMS file."""
-        entry = self.curated.entry(text, kind)
-        if kind == "cpt":
-            check = self.cms.check_cpt(text, dos)
-        elif kind == "hcpcs":
-            check = self.cms.check_hcpcs(text, dos)
-        elif kind == "modifier" and entry is None:
-            check = self.cms.check_hcpcs(text, dos, "modifier")
-        else:
-            return None
-        if check is None:
-            return None
-        title = self._procedure_title(text, kind, entry) or check.title
-        message = f"{text}: {title}" if check.valid else check.message
-        successor = entry.replaced_by if entry and not check.valid else ""
-        if successor:
-            message = f"{message.rstrip('.')}; use {successor}."
-        return Validation(
-            check.valid,
-            text,
-            kind,
-            check.reason,
-            message,
-            (successor,) if successor else (),
-            title,
-            successor or None,
-            check.note,
-        )
-
-    def _procedure_title(self, text: str, kind: CodeKind, entry: Entry | None) -> str:
-        """Our wording (or the licensed descriptor file's) for CPT; CMS's words for HCPCS."""
-        if kind == "cpt":
-            override = self.curated.cpt_overrides.get(text)
-            if override:
-                return override
-            return entry.title if entry else self.cms.cpt_title(text)
-        if kind == "hcpcs":
-            row = self.cms.hcpcs(text)
-            if row is not None and row.record_type == "procedure":
-                return row.long_description
-        return entry.title if entry else ""
-
-    def _validate_curated(self, text: str, kind: CodeKind, dos: date) -> Validation:
-        self.year_for(kind, dos)
-        from_cms = self._validate_cms(text, kind, dos)
-        if from_cms is not None:
-            return from_cms
-        entry = self.curated.entry(text, kind)
-        if entry is None:
-            others = [k for k in self.curated.kinds_of(text) if k != kind]
-            if others:
-                other = others[0]
-                return Validation(
-                    False,
-                    text,
-                    kind,
-                    "wrong_kind",
-                    f"{text} is {KIND_NAMES[other]}, not {KIND_NAMES[kind]}.",
-                    (),
-                )
-            return unknown_code(text, kind)
-        if entry.active_on(dos):
-            return Validation(True, text, kind, None, f"{text}: {entry.title}", (), entry.title)
-        if dos < entry.effective:
-            return Validation(
-                False,
-                text,
-                kind,
-                "not_effective",
-                f"{text} takes effect on {entry.effective}; it is not valid on {dos}.",
-                (),
-                entry.title,
-            )
-        repl = (entry.replaced_by,) if entry.replaced_by else ()
-        tail = f"; use {entry.replaced_by}" if entry.replaced_by else ""
-        return Validation(
-            False,
-            text,
-            kind,
-            "deleted",
-            f"{text} was deleted after {entry.terminated} and is not valid on {dos}{tail}.",
-            repl,
-            entry.title,
-            entry.replaced_by or None,
-        )
-
     def is_billable(self, code: str, kind: CodeKind, dos: date) -> bool:
         return self.validate(code, kind, dos).valid
 
@@ -294,69 +200,15 @@ class Catalog:
                 if row:
                     return row[0]
             return None
-        entry = self.curated.entry(text, kind)
-        known = entry is not None or (
-            self.cms.cpt_numbers(text) if kind == "cpt" else self.cms.hcpcs(text) is not None
-        )
-        if kind in ("cpt", "hcpcs") and known:
-            return self._procedure_title(text, kind, entry) or None
-        return self.curated.title(text, kind)
+        return self.procedures.title(text, kind)
 
     def detail(self, code: str, kind: CodeKind) -> CodeDetail | None:
         if kind == "icd10pcs":
             return self._pcs_detail("".join(str(code).split()).upper())
         text = normalize(code, kind)
         if kind != "icd10cm":
-            entry = self.curated.entry(text, kind)
-            if entry is None and kind in ("cpt", "hcpcs"):
-                return self._cms_detail(text, kind)
-            if entry is None:
-                return None
-            notes = dict(entry.notes)
-            if kind in ("cpt", "hcpcs") and self.cms.loaded:
-                notes.update(self._cms_notes(kind, text))
-                if kind == "cpt":
-                    notes["source"] = "Description in the trainer's own words. " + str(
-                        notes["source"]
-                    )
-            return CodeDetail(
-                text,
-                kind,
-                self._procedure_title(text, kind, entry)
-                if kind in ("cpt", "hcpcs")
-                else entry.title,
-                True,
-                "",
-                (),
-                notes,
-                {},
-                entry.years(self.years(kind)),
-            )
-        years = self.icd.years_of(text)
-        if not years:
-            return None
-        year = years[-1]
-        row = (
-            self._db()
-            .execute(
-                "SELECT title, billable, parent, notes FROM icd WHERE year = ? AND code = ?",
-                (year, text),
-            )
-            .fetchone()
-        )
-        return CodeDetail(
-            text,
-            "icd10cm",
-            row[0],
-            bool(row[1]),
-            row[2],
-            tuple(c for c, _ in self.icd.children(text, year)),
-            json.loads(row[3]) if row[3] else {},
-            self.icd.seventh(text, year),
-            years,
-            self.index_entries(text, year),
-            self.status_note(text, self.icd_years[-1]),
-        )
+            return self.procedures.detail(text, kind, self.years(kind))
+        return self.icd.detail(text)
 
     @lru_cache(maxsize=65536)  # noqa: B019 - the catalog lives as long as the process
     def tabular(self, code: str) -> tuple[str, dict[str, Any], dict[str, str]] | None:
@@ -365,41 +217,7 @@ class Catalog:
         The grader reads notes up the hierarchy for every code it explains; ``detail`` also
         lists children (a scan by parent), which this skips.
         """
-        text = normalize(code, "icd10cm")
-        years = self.icd.years_of(text)
-        if not years:
-            return None
-        row = (
-            self._db()
-            .execute(
-                "SELECT parent, notes FROM icd WHERE year = ? AND code = ?",
-                (years[-1], text),
-            )
-            .fetchone()
-        )
-        if row is None:
-            return None
-        return (
-            row[0] or "",
-            json.loads(row[1]) if row[1] else {},
-            self.icd.seventh(text, years[-1]),
-        )
-
-    def index_entries(self, code: str, year: int) -> tuple[tuple[str, str, str], ...]:
-        """Index and table lines (not titles) that lead to the code or the codes above it
-        (an Index entry often stops at "S52.50-" and leaves the rest to the Tabular List)."""
-        found: list[tuple[str, str, str]] = []
-        at = code
-        while at and len(found) < 40:
-            for source, text in self._db().execute(
-                "SELECT source, text FROM terms WHERE code = ? AND source != 'title' "
-                "ORDER BY id LIMIT 20",
-                (at,),
-            ):
-                found.append((source_label(source), text, at))
-            row = self.icd.row(at, year)
-            at = row[2] if row else ""
-        return tuple(found)
+        return self.icd.tabular(normalize(code, "icd10cm"))
 
     # ------------------------------------------------------------------ search
 
@@ -436,43 +254,8 @@ class Catalog:
         cut = next((i for i, h in enumerate(hits) if _other_year(h.note)), len(hits))
         return (exact + hits[:cut] + more + hits[cut:])[:limit]
 
-    def _search_pcs(self, query: str, dos: date | None, limit: int) -> list[SearchHit]:
-        """Our PCS lay terms ("hip replacement"), then PCS titles (FTS5) or a code prefix;
-        codes not valid on the date come last."""
-        hits = self.engine.search(query, "icd10pcs", dos, limit)
-        seen = {h.code for h in hits}
-        for code, title, ok in self.pcs.search(pcs_words(query) or query, dos, limit):
-            if code not in seen:
-                note = "" if ok else "not valid on this date"
-                hits.append(SearchHit(code, "icd10pcs", title, True, 1.0, note))
-        hits.sort(key=lambda h: bool(h.note))  # valid on the date first, in rank order
-        return hits[:limit]
-
-    def _with_pcs_titles(
-        self, query: str, hits: list[SearchHit], dos: date | None, limit: int
-    ) -> list[SearchHit]:
-        """A procedure named without a code set also gets its PCS codes (``procedure_hits``)
-        when no curated term gave one."""
-        if any(h.kind == "icd10pcs" for h in hits[:5]) or not looks_like_procedure(query):
-            return hits
-        words = pcs_words(query)
-        if not words:
-            return hits
-        found = [
-            SearchHit(code, "icd10pcs", title, True, 1.0)
-            for code, title, ok in self.pcs.search(words, dos, PCS_EXTRA)
-            if ok
-        ]
-        return with_pcs(hits, found, limit)
-
-    def pcs_term(self, code: str, dos: date | None) -> tuple[str, bool] | None:
-        """(title, valid on ``dos``) of a PCS code one of our lay terms names."""
-        row = self.pcs.row(code)
-        if row is None or not row[1]:
-            return None
-        return row[0], dos is None or self.pcs.check(code, dos).valid
-
     # ------------------------------------------------------------------ rows for the engine
+    # (``search.CodeRows``: the engine reads ICD-10-CM rows through these)
 
     def icd_row(self, code: str, year: int) -> tuple[str, int, str] | None:
         """(title, billable, parent) of an ICD-10-CM code in a fiscal year, None if absent."""
@@ -486,29 +269,8 @@ class Catalog:
         return self.icd.seventh(code, year)
 
     def status_note(self, code: str, year: int) -> str:
-        """Why a code is not billable in ``year``, in a coder's words: "billable until
-        2025-09-30, expanded into E78.010, E78.011, E78.019", "new on 2025-10-01", "deleted"."""
-        row = self.icd.row(code, year)
-        before = self.icd.row(code, year - 1) if (year - 1) in self.icd_years else None
-        later = [y for y in self.icd_years if y > year and self.icd.row(code, y)]
-        if row is not None:
-            if row[1]:
-                return ""
-            children = self.icd.billable_descendants(code, year, 6)
-            if before is not None and before[1]:
-                return (
-                    f"billable until {year - 1}-09-30, expanded into {', '.join(children)}"
-                    f" (FY{year})"
-                )
-            return f"header in FY{year}: code to a child ({', '.join(children[:4])}...)"
-        if later:
-            return f"new on {later[0] - 1}-10-01 (FY{later[0]}): not valid on this date"
-        earlier = [y for y in self.icd_years if y < year and self.icd.row(code, y)]
-        if earlier:
-            repl = self.icd.replacement(code, year)
-            tail = f"; replaced by {', '.join(repl)}" if repl else ""
-            return f"billable until {earlier[-1]}-09-30, deleted in FY{year}{tail}"
-        return ""
+        """Why a code is not billable in ``year`` (see ``IcdCatalog.status_note``)."""
+        return self.icd.status_note(code, year)
 
     # ------------------------------------------------------------------ diff
 
@@ -516,39 +278,16 @@ class Catalog:
     def diff(self, kind: CodeKind, from_year: int, to_year: int) -> CodeSetDiff:
         """Added, deleted and title-revised billable codes between two loaded years (cached:
         the ICD-10-CM join takes a few hundred milliseconds and the index never changes)."""
-        if kind in ("cpt", "hcpcs") and self.cms.loaded:
-            return self._cms_diff(kind, from_year, to_year)
         if kind == "icd10pcs":  # one loaded year: its April update (CMS addenda) is the diff
             if not self.pcs.loaded or to_year not in self.years("icd10pcs"):
                 return CodeSetDiff(kind, from_year, to_year, (), ())
             added, deleted = self.pcs.april_changes()
             return CodeSetDiff(kind, from_year, to_year, added, deleted)
         if kind != "icd10cm":
-            return self.curated.diff(kind, from_year, to_year, CodeSetDiff)
-        rows = (
-            self._db()
-            .execute(
-                "SELECT a.code, a.title, b.title FROM icd a LEFT JOIN icd b "
-                "ON b.code = a.code AND b.year = ? WHERE a.year = ? AND a.billable = 1",
-                (from_year, to_year),
-            )
-            .fetchall()
-        )
-        added = tuple((c, t) for c, t, old in rows if old is None)
-        revised = tuple((c, old, t) for c, t, old in rows if old is not None and old != t)
-        gone = (
-            self._db()
-            .execute(
-                "SELECT a.code, a.title FROM icd a WHERE a.year = ? AND a.billable = 1 "
-                "AND NOT EXISTS "
-                "(SELECT 1 FROM icd b WHERE b.code = a.code AND b.year = ? AND b.billable = 1)",
-                (from_year, to_year),
-            )
-            .fetchall()
-        )
-        return CodeSetDiff(kind, from_year, to_year, added, tuple((c, t) for c, t in gone), revised)
+            return self.procedures.diff(kind, from_year, to_year)
+        return self.icd.diff(from_year, to_year)
 
-    # ------------------------------------------------------------------ CPT / HCPCS (CMS)
+    # ------------------------------------------------------------------ ICD-10-PCS
 
     def _pcs_detail(self, text: str) -> CodeDetail | None:
         """A PCS code or table: its axes (what each character means) and root operation."""
@@ -583,151 +322,6 @@ class Catalog:
             (),
             status,
         )
-
-    def _cms_detail(self, text: str, kind: CodeKind) -> CodeDetail | None:
-        if kind == "cpt":
-            years = self.cms.cpt_numbers(text)
-        else:
-            row = self.cms.hcpcs(text)
-            if row is None or row.record_type != "procedure":
-                return None
-            years = tuple(
-                y
-                for y in self.cms.years
-                if row.added <= date(y, 12, 31) and row.terminated >= date(y, 1, 1)
-            )
-        if not years:
-            return None
-        return CodeDetail(
-            text,
-            kind,
-            self._procedure_title(text, kind, None),
-            True,
-            "",
-            (),
-            self._cms_notes(kind, text),
-            {},
-            self._with_carried(years),
-        )
-
-    def _with_carried(self, years: tuple[int, ...]) -> tuple[int, ...]:
-        """Add the years answered from an earlier file (2026 from 2025) to a code's years."""
-        extra = tuple(y for y, src in sorted(self.cms.carried.items()) if src in years)
-        return tuple(sorted(set(years) | set(extra)))
-
-    def _cms_notes(self, kind: CodeKind, code: str = "") -> dict[str, list[str] | str]:
-        """Where a CPT/HCPCS look-up comes from, and the carried-forward year, for the UI."""
-        source = (
-            f"Source: {self.cms.release_label('hcpcs')} (CMS)."
-            if kind == "hcpcs"
-            else f"Code numbers: {self.cms.release_label('cpt_numbers')}; facts from "
-            f"{self.cms.release_label('pfs')}. CPT descriptors are the AMA's (not included)."
-        )
-        notes: dict[str, list[str] | str] = {"source": source}
-        if code and kind == "hcpcs":
-            row = self.cms.hcpcs(code)
-            if row is not None:
-                notes["short_description"] = row.short_description
-                if self.drug_unit(code):
-                    notes["billing_unit"] = str(self.drug_unit(code))
-        carried = " ".join(self.cms.carried_note(kind, y) for y in sorted(self.cms.carried))
-        if carried:
-            notes["year_note"] = carried
-        return notes
-
-    def _cms_diff(self, kind: CodeKind, from_year: int, to_year: int) -> CodeSetDiff:
-        """CPT: numbers added/deleted between PFS years; HCPCS: the CMS transaction report."""
-        if kind == "cpt":
-            old, new = self.cms.data_year(from_year), self.cms.data_year(to_year)
-            added, deleted = self.cms.cpt_added_deleted(old, new)
-            return CodeSetDiff(
-                kind,
-                from_year,
-                to_year,
-                tuple(
-                    (c, self._procedure_title(c, kind, self.curated.entry(c, kind))) for c in added
-                ),
-                tuple(
-                    (c, self._procedure_title(c, kind, self.curated.entry(c, kind)))
-                    for c in deleted
-                ),
-            )
-        release = int(self.cms.manifest.get("hcpcs", {}).get("release_year", 0))
-        if not (from_year < release <= to_year and self.cms.data_year(to_year) == release):
-            return CodeSetDiff(kind, from_year, to_year, (), ())
-        changes = self.cms.hcpcs_changes()
-        return CodeSetDiff(
-            kind,
-            from_year,
-            to_year,
-            tuple((c, t) for c, a, t in changes if a == "ADD"),
-            tuple((c, t) for c, a, t in changes if a.lower().startswith("discontinued")),
-            tuple((c, "", t) for c, a, t in changes if a.lower().startswith("long")),
-        )
-
-    def pfs(self, code: str) -> PfsFacts | None:
-        """The fee schedule's indicators for a code (global days, PC/TC, multiple/bilateral)."""
-        return self.cms.pfs(normalize(code))
-
-    def pfs_rvu(self, code: str, modifier: str = "") -> PfsRvu | None:
-        """The PFS relative value row of a code (modifier "", "26" or "TC"), for pricing."""
-        return self.cms.pfs_rvu(normalize(code), modifier)
-
-    def gpci(self, locality: str) -> Gpci | None:
-        """A Medicare locality's GPCIs ("national": all 1.0)."""
-        return self.cms.gpci(locality)
-
-    def localities(self) -> tuple[Gpci, ...]:
-        return self.cms.localities()
-
-    def add_on(self, code: str) -> AddOn | None:
-        """The NCCI add-on code edit of a code, or None when it is no add-on code."""
-        return self.cms.add_on(normalize(code))
-
-    def ncci_release(self) -> str:
-        """The NCCI release the claim-edit replay applies (shown beside every edit)."""
-        return self.cms.release_label("ncci")
-
-    # ------------------------------------------------------------------ edits
-
-    def ncci_edit(
-        self, column1: str, column2: str, dos: date, setting: str = "professional"
-    ) -> NcciEdit | None:
-        """The PTP edit in force on ``dos`` (practitioner table, or hospital for facility)."""
-        return self.cms.ncci_edit(normalize(column1), normalize(column2), dos, setting)
-
-    def ncci_edits_for(
-        self, codes: Iterable[str], dos: date, setting: str = "professional"
-    ) -> list[NcciEdit]:
-        unique = list(dict.fromkeys(normalize(c) for c in codes))
-        found = []
-        for a in unique:
-            for b in unique:
-                if a != b:
-                    edit = self.cms.ncci_edit(a, b, dos, setting)
-                    if edit:
-                        found.append(edit)
-        return found
-
-    def mue_edit(self, code: str, dos: date, setting: str = "professional") -> Mue | None:
-        """The MUE of a code for the claim type (practitioner, or hospital for facility)."""
-        return self.cms.mue(normalize(code), setting)
-
-    def mue(self, code: str, dos: date, setting: str = "professional") -> int | None:
-        found = self.mue_edit(code, dos, setting)
-        return found.value if found else None
-
-    def drug_unit(self, hcpcs: str) -> str | None:
-        """The billing unit: ours where it was checked, else parsed from the CMS descriptor."""
-        code = normalize(hcpcs)
-        entry = self.curated.entry(code, "hcpcs")
-        if entry and entry.unit:
-            return entry.unit
-        row = self.cms.hcpcs(code)
-        return row.unit if row and row.unit else None
-
-    def revenue_codes_for(self, code: str) -> tuple[str, ...]:
-        return self.curated.revenue_codes_for(normalize(code))
 
 
 # The result types moved to ``results``; importing them from here keeps working.

@@ -8,7 +8,8 @@ The NCCI PTP tables are 4.3 million rows, so the build is shaped for speed: rows
 the gzip file straight into ``executemany`` in large batches, the tables are ``WITHOUT ROWID``
 with the look-up key as their primary key (the files are sorted by that key, so inserts append),
 and the caller turns the journal and fsync off while the file is written (the file is written
-to a temporary name and renamed, so a crash leaves no half-built index in place).
+to a temporary name and renamed, so a crash leaves no half-built index in place). The schema
+and the PTP key encoding are in ``cms_schema``.
 """
 
 from __future__ import annotations
@@ -21,64 +22,15 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from trainer.core.codesets.cms_schema import CLAIM_TYPES, EPOCH, SCHEMA, code_number, days, ptp_key
+
 CMS_DIR = Path(__file__).resolve().parents[2] / "data" / "cms"
 BATCH = 200_000
 ACTIVE = 99991231  # an HCPCS code with no termination date
-EPOCH = date(1990, 1, 1)  # PTP deletion dates are stored as days since this date (2 bytes)
-# Claim types of the NCCI tables, stored as small integers to keep the PTP table compact.
-CLAIM_TYPES: dict[str, int] = {"practitioner": 1, "outpatient_hospital": 2, "dme": 3}
-
-SCHEMA = """
-CREATE TABLE ptp (
-    id INTEGER PRIMARY KEY, indicator INTEGER NOT NULL, rationale INTEGER NOT NULL,
-    deleted INTEGER
-);
-CREATE TABLE ptp_rationale (id INTEGER PRIMARY KEY, label TEXT NOT NULL);
-CREATE TABLE mue (
-    claim INTEGER NOT NULL, code TEXT NOT NULL, value INTEGER NOT NULL, mai INTEGER NOT NULL,
-    rationale TEXT NOT NULL, PRIMARY KEY (claim, code)
-) WITHOUT ROWID;
-CREATE TABLE aoc (
-    add_on TEXT NOT NULL, primary_code TEXT NOT NULL, edit_type INTEGER NOT NULL,
-    PRIMARY KEY (add_on, primary_code)
-) WITHOUT ROWID;
-CREATE TABLE hcpcs (
-    code TEXT PRIMARY KEY, record_type TEXT NOT NULL, long_description TEXT NOT NULL,
-    short_description TEXT NOT NULL, added INTEGER NOT NULL, terminated INTEGER NOT NULL,
-    action TEXT NOT NULL, unit TEXT NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE hcpcs_changes (
-    code TEXT NOT NULL, action TEXT NOT NULL, short_description TEXT NOT NULL,
-    long_description TEXT NOT NULL
-);
-CREATE TABLE pfs (
-    code TEXT NOT NULL, modifier TEXT NOT NULL, status TEXT NOT NULL, global_days TEXT NOT NULL,
-    pctc TEXT NOT NULL, mult_proc TEXT NOT NULL, bilateral TEXT NOT NULL,
-    endo_base TEXT NOT NULL, imaging_family TEXT NOT NULL, work_rvu REAL NOT NULL,
-    nonfacility_total REAL NOT NULL, facility_total REAL NOT NULL,
-    nonfacility_pe_rvu REAL NOT NULL, facility_pe_rvu REAL NOT NULL, mp_rvu REAL NOT NULL,
-    nonfacility_na INTEGER NOT NULL, facility_na INTEGER NOT NULL, assistant TEXT NOT NULL,
-    co_surgeons TEXT NOT NULL, team_surgery TEXT NOT NULL, conversion_factor REAL NOT NULL,
-    PRIMARY KEY (code, modifier)
-) WITHOUT ROWID;
-CREATE TABLE gpci (
-    locality TEXT PRIMARY KEY, mac TEXT NOT NULL, state TEXT NOT NULL, name TEXT NOT NULL,
-    work REAL NOT NULL, pe REAL NOT NULL, mp REAL NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE cpt_year (
-    year INTEGER NOT NULL, code TEXT NOT NULL, category TEXT NOT NULL, status TEXT NOT NULL,
-    PRIMARY KEY (code, year)
-) WITHOUT ROWID;
-CREATE VIRTUAL TABLE hcpcs_words USING fts5(
-    code UNINDEXED, title, tokenize='porter unicode61'
-);
-"""
-
 # "Injection, triamcinolone acetonide, not otherwise specified, 10 mg" -> "10 mg": the billing
 # unit of a drug code is the dose at the end of its CMS long descriptor.
 _UNIT = re.compile(
@@ -137,27 +89,6 @@ def _batched_insert(conn: sqlite3.Connection, sql: str, rows: Iterator[tuple[Any
 
 def _ymd(text: str, default: int) -> int:
     return int(text) if text and text.isdigit() and len(text) == 8 else default
-
-
-def code_number(code: str) -> int:
-    """A 5-character CPT/HCPCS code as a base-36 number (ordered like the text: 0-9 < A-Z)."""
-    if len(code) != 5 or not code.isalnum() or not code.isascii():
-        raise ValueError(f"not a 5-character procedure code: {code!r}")
-    return int(code, 36)
-
-
-def ptp_key(claim: int, column1: str, column2: str) -> int:
-    """The PTP row id of a pair without its 2-bit sequence number (up to 4 rows per pair).
-
-    One integer key instead of three text columns keeps the 4 million rows small (rowid
-    tables appended in key order fill their pages) and a look-up a single range scan.
-    """
-    return ((claim << 26 | code_number(column1)) << 26 | code_number(column2)) << 2
-
-
-def days(ymd: int) -> int:
-    """YYYYMMDD as days since EPOCH (stored compactly)."""
-    return (date(ymd // 10000, ymd // 100 % 100, ymd % 100) - EPOCH).days
 
 
 def _load_ptp(

@@ -1,4 +1,5 @@
-"""ICD-10-CM in the code-set index: rows by fiscal year, the tree, 7th characters, validation.
+"""ICD-10-CM in the code-set index: rows by fiscal year, the tree, 7th characters, validation,
+a code's detail (notes, Index entries, status) and the year-to-year diff.
 
 Kept apart from the ``Catalog`` facade, which picks the year from the date of service and
 hands ICD-10-CM questions here, as it hands CPT/HCPCS and the CMS edits to ``cms_catalog``.
@@ -11,9 +12,11 @@ import sqlite3
 from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 from trainer.core.codesets.codes import normalize
-from trainer.core.codesets.results import Validation, unknown_code
+from trainer.core.codesets.index_terms import source_label
+from trainer.core.codesets.results import CodeDetail, CodeSetDiff, Validation, unknown_code
 
 
 class IcdCatalog:
@@ -185,3 +188,123 @@ class IcdCatalog:
         return tuple(
             c for c in self.billable_descendants(parent, year, 40) if self.row(c, old_year) is None
         )[:8] or (tuple(self.billable_descendants(code, year)) if self.row(code, year) else ())
+
+    # ------------------------------------------------------------------ detail and status
+
+    def detail(self, text: str) -> CodeDetail | None:
+        """A code in its latest loaded year: title, notes, children, 7th characters, the
+        Index lines that lead to it, and why it is not billable now (if it is not)."""
+        years = self.years_of(text)
+        if not years:
+            return None
+        year = years[-1]
+        row = (
+            self._db()
+            .execute(
+                "SELECT title, billable, parent, notes FROM icd WHERE year = ? AND code = ?",
+                (year, text),
+            )
+            .fetchone()
+        )
+        return CodeDetail(
+            text,
+            "icd10cm",
+            row[0],
+            bool(row[1]),
+            row[2],
+            tuple(c for c, _ in self.children(text, year)),
+            json.loads(row[3]) if row[3] else {},
+            self.seventh(text, year),
+            years,
+            self.index_entries(text, year),
+            self.status_note(text, self.years[-1]),
+        )
+
+    def tabular(self, text: str) -> tuple[str, dict[str, Any], dict[str, str]] | None:
+        """(parent, notes, 7th characters) in the latest loaded year: ``detail`` without the
+        children (a scan by parent) the grader does not need."""
+        years = self.years_of(text)
+        if not years:
+            return None
+        row = (
+            self._db()
+            .execute(
+                "SELECT parent, notes FROM icd WHERE year = ? AND code = ?",
+                (years[-1], text),
+            )
+            .fetchone()
+        )
+        if row is None:
+            return None
+        return (
+            row[0] or "",
+            json.loads(row[1]) if row[1] else {},
+            self.seventh(text, years[-1]),
+        )
+
+    def index_entries(self, code: str, year: int) -> tuple[tuple[str, str, str], ...]:
+        """Index and table lines (not titles) that lead to the code or the codes above it
+        (an Index entry often stops at "S52.50-" and leaves the rest to the Tabular List)."""
+        found: list[tuple[str, str, str]] = []
+        at = code
+        while at and len(found) < 40:
+            for source, text in self._db().execute(
+                "SELECT source, text FROM terms WHERE code = ? AND source != 'title' "
+                "ORDER BY id LIMIT 20",
+                (at,),
+            ):
+                found.append((source_label(source), text, at))
+            row = self.row(at, year)
+            at = row[2] if row else ""
+        return tuple(found)
+
+    def status_note(self, code: str, year: int) -> str:
+        """Why a code is not billable in ``year``, in a coder's words: "billable until
+        2025-09-30, expanded into E78.010, E78.011, E78.019", "new on 2025-10-01", "deleted"."""
+        row = self.row(code, year)
+        before = self.row(code, year - 1) if (year - 1) in self.years else None
+        later = [y for y in self.years if y > year and self.row(code, y)]
+        if row is not None:
+            if row[1]:
+                return ""
+            children = self.billable_descendants(code, year, 6)
+            if before is not None and before[1]:
+                return (
+                    f"billable until {year - 1}-09-30, expanded into {', '.join(children)}"
+                    f" (FY{year})"
+                )
+            return f"header in FY{year}: code to a child ({', '.join(children[:4])}...)"
+        if later:
+            return f"new on {later[0] - 1}-10-01 (FY{later[0]}): not valid on this date"
+        earlier = [y for y in self.years if y < year and self.row(code, y)]
+        if earlier:
+            repl = self.replacement(code, year)
+            tail = f"; replaced by {', '.join(repl)}" if repl else ""
+            return f"billable until {earlier[-1]}-09-30, deleted in FY{year}{tail}"
+        return ""
+
+    def diff(self, from_year: int, to_year: int) -> CodeSetDiff:
+        """Added, deleted and title-revised billable codes between two loaded years."""
+        rows = (
+            self._db()
+            .execute(
+                "SELECT a.code, a.title, b.title FROM icd a LEFT JOIN icd b "
+                "ON b.code = a.code AND b.year = ? WHERE a.year = ? AND a.billable = 1",
+                (from_year, to_year),
+            )
+            .fetchall()
+        )
+        added = tuple((c, t) for c, t, old in rows if old is None)
+        revised = tuple((c, old, t) for c, t, old in rows if old is not None and old != t)
+        gone = (
+            self._db()
+            .execute(
+                "SELECT a.code, a.title FROM icd a WHERE a.year = ? AND a.billable = 1 "
+                "AND NOT EXISTS "
+                "(SELECT 1 FROM icd b WHERE b.code = a.code AND b.year = ? AND b.billable = 1)",
+                (from_year, to_year),
+            )
+            .fetchall()
+        )
+        gone_pairs = tuple((c, t) for c, t in gone)
+        return CodeSetDiff("icd10cm", from_year, to_year, added, gone_pairs, revised)

@@ -10,9 +10,11 @@ diagnosis the words also describe keeps its place.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import date
 
-from trainer.core.codesets.search import SearchHit
+from trainer.core.codesets.results import SearchHit
+from trainer.core.codesets.search_query import Line, line_label
 
 #: Word endings and nouns that name an operation or a procedure rather than a condition.
 _PROCEDURE_WORD = re.compile(
@@ -74,3 +76,21 @@ def with_pcs(hits: Sequence[SearchHit], pcs: Sequence[SearchHit], limit: int) ->
         at = max(at, first_icd + 1)
     at = min(at, len(hits))
     return [*hits[:at], *extra, *hits[at:]][:limit]
+
+
+def pcs_term_hit(
+    pcs_term: Callable[[str, date | None], tuple[str, bool] | None],
+    line: Line,
+    score: float,
+    dos: date | None,
+) -> SearchHit | None:
+    """A lay term that names an ICD-10-PCS code ("hip replacement" -> 0SR90JZ): the
+    inpatient procedure code a coder reaches for next to the CPT code."""
+    found = pcs_term(line.code, dos)
+    if found is None:
+        return None
+    title, valid = found
+    note = "" if valid else f"not valid on {dos}"
+    return SearchHit(
+        line.code, "icd10pcs", title, True, score - (0 if valid else 40), note, line_label(line)
+    )

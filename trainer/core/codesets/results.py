@@ -120,3 +120,14 @@ def fiscal_year(dos: date) -> int:
 
 def unknown_code(code: str, kind: CodeKind) -> Validation:
     return Validation(False, code, kind, "unknown", f"{code} is not {KIND_NAMES[kind]}.", ())
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    code: str
+    kind: CodeKind
+    title: str
+    billable: bool
+    score: float
+    note: str = ""  # date of service, 7th character, billing units
+    matched: str = ""  # the Index line or term the hit was found by

@@ -6,8 +6,8 @@ passes: (1) the keyed code itself, (2) a keyed alternate, (3) the same 3-charact
 wrong-code error), (4) the same chapter letter and the same condition by title (a wrong code,
 e.g. I10 where the combination code I12.9 is required); an unrelated code is never paired
 with a keyed one, so it is graded extra (with the reason that applies) and the keyed one
-missing. Order is graded where a rule fixes it: the first-listed diagnosis, and every pair a
-code-first or use-additional note orders, wherever the pair sits in the list.
+missing. Order is graded where a rule fixes it (``sequencing``): the first-listed diagnosis,
+and every pair a code-first or use-additional note orders, wherever the pair sits in the list.
 """
 
 from __future__ import annotations
@@ -19,14 +19,14 @@ from datetime import date
 
 from trainer.core.claims import KeyedDiagnosis, NotCoded
 from trainer.core.grading.explanations import (
-    SEQUENCE_RULES,
     named,
     not_coded_rule,
     rule,
     sentence,
 )
 from trainer.core.grading.lookups import Check, Lookups
-from trainer.core.grading.notes import excludes1, is_manifestation, order_note
+from trainer.core.grading.notes import excludes1
+from trainer.core.grading.sequencing import pair_order_errors, sequencing_error
 from trainer.core.grading.types import Direction, ElementVerdict, GradeError, LineVerdict
 
 ICD = "icd10cm"
@@ -44,7 +44,9 @@ _INVALID_SLUG = {
 }
 
 
-_REJECTED = frozenset({"invalid_code", "header_code", "not_valid_on_dos", "seventh_character"})
+def _rejected(check: Check) -> str:
+    """The error type of a code the catalog rejects, from the catalog's reason."""
+    return _INVALID_SLUG.get(check.reason or "unknown", "invalid_code")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +58,6 @@ class DxOutcome:
     partner: dict[int, int]  # answer index -> key index, for diagnosis pointers
     keyed: frozenset[int]  # key indices that hold a code (pointers may refer to these)
     entered: frozenset[int]  # answer indices that hold a code
-    extras: int
     key_codes: tuple[str, ...]  # normalised keyed codes, by key index
     codes: tuple[str, ...]  # normalised entered codes, by answer index
 
@@ -85,7 +86,7 @@ def classify_pair(given: str, key: str, check: Check, lk: Lookups) -> str:
     if not check.valid:
         # A code expanded by this year's update (Z91.011 in FY2026) stays not_valid_on_dos:
         # the catalog's message names the update and the new codes (a refresher's lesson).
-        return _INVALID_SLUG.get(check.reason or "unknown", "invalid_code")
+        return _rejected(check)
     if seventh and len(g) == 7 and g[:6] == k[:6]:
         return "seventh_character"
     if g[:3] != k[:3]:
@@ -177,83 +178,6 @@ def _related(given: str, key: str, lk: Lookups) -> bool:
     return bool(_stems(lk.title(given, ICD)) & _stems(lk.title(key, ICD)))
 
 
-def _first_listed_rule(keys: Sequence[str], lead: str, lk: Lookups) -> tuple[str, str]:
-    """(why keys[0] goes first, the rule) for the rule the grader can show applies."""
-    first = keys[0]
-    if lead and lead[:1] in "VWXY":
-        return f"{lead} is an external cause code", SEQUENCE_RULES["external_cause"]
-    if lead and lead in keys:
-        note = order_note(first, lead, lk)
-        if note is not None:
-            if first[:1] == "C" and lead == "D63.0":
-                return note.quoted(), SEQUENCE_RULES["neoplasm_anaemia"]
-            if is_manifestation(lead, lk):
-                return note.quoted(), SEQUENCE_RULES["manifestation"]
-            return note.quoted(), SEQUENCE_RULES["order_note"]
-        if is_manifestation(lead, lk):
-            return f"{lead} is a manifestation code", SEQUENCE_RULES["manifestation"]
-    if first.startswith(("Z12", "Z13", "Z11")):
-        return f"{first} is the screening the encounter was for", SEQUENCE_RULES["screening"]
-    if first[:1] in "ST" and lead[:1] not in "ST":
-        return f"{first} is the injury treated", SEQUENCE_RULES["injury"]
-    return "", ""
-
-
-def _sequencing_error(
-    keys: Sequence[str],
-    key_ix: int,
-    lead: str,
-    given: str | None,
-    at: int,
-    lk: Lookups,
-    rationale: str,
-) -> GradeError:
-    why, rule_text = _first_listed_rule(keys, lead, lk)
-    supported = f"{keys[0]} is the first-listed diagnosis"
-    if why:
-        supported += f": {why}"
-    entered = f"You listed {lead or 'nothing'} first and {given} in position {at + 1}"
-    if rule_text:
-        text = f"{entered}; {supported}. Rule: {rule_text[:1].upper()}{rule_text[1:]}"
-    else:
-        text = sentence(entered, supported, "sequencing", rationale)
-    return GradeError("sequencing", keys[key_ix], lead, text, "diagnosis", at, "sequence")
-
-
-def _pair_order_errors(
-    keys: Sequence[str], by_key: dict[int, int], lk: Lookups
-) -> dict[int, GradeError]:
-    """Pairs a code-first / use-additional note orders, entered the other way round.
-
-    Graded wherever they sit (not only in first position); the key is the authority, so a
-    pair is enforced only when the key itself lists it in the note's order. The error sits
-    on the keyed item entered too early. The first-listed pair is left to the first-listed
-    check, which names the same note.
-    """
-    found: dict[int, GradeError] = {}
-    placed = sorted(by_key.items())
-    for a, (j1, i1) in enumerate(placed):
-        for j2, i2 in placed[a + 1 :]:
-            if i2 > i1 or j1 == 0 or j2 in found:
-                continue
-            note = order_note(keys[j1], keys[j2], lk)
-            if note is None:
-                continue
-            kind = "manifestation" if is_manifestation(keys[j2], lk) else "order_note"
-            if keys[j1][:1] == "C" and keys[j2] == "D63.0":
-                kind = "neoplasm_anaemia"
-            rule_text = SEQUENCE_RULES[kind]
-            text = (
-                f"You listed {keys[j2]} in position {i2 + 1}, before {keys[j1]} in position "
-                f"{i1 + 1}; {note.quoted()}: {keys[j1]} goes first. "
-                f"Rule: {rule_text[:1].upper()}{rule_text[1:]}"
-            )
-            found[j2] = GradeError(
-                "sequencing", keys[j1], keys[j2], text, "diagnosis", i2, "sequence"
-            )
-    return found
-
-
 def _match(
     codes: Sequence[str], accepts: Sequence[tuple[str, ...]], used_a: set[int], used_k: set[int]
 ) -> dict[int, int]:
@@ -307,7 +231,7 @@ def grade_diagnoses(
     not_coded: Sequence[NotCoded] = (),
 ) -> DxOutcome:
     """Align and judge the diagnosis list; ``not_coded`` are the key's named decoys."""
-    codes = [lk.norm_dx(c) if c and c.strip() else "" for c in entered]
+    codes = [lk.norm_dx(c) for c in entered]  # a blank entry normalises to ""
     keys = [lk.norm_dx(d.code) for d in keyed]
     used_a: set[int] = set()
     used_k: set[int] = set()
@@ -320,7 +244,7 @@ def grade_diagnoses(
         near = _near(codes, keys, used_a, used_k, 3)
         near.update(_near(codes, keys, used_a, used_k, 1, lk))
     by_key = {j: i for i, j in (*exact.items(), *near.items())}
-    pair_order = _pair_order_errors(keys, by_key, lk) if len(by_key) > 2 else {}
+    pair_order = pair_order_errors(keys, by_key, lk)
     verdicts: list[LineVerdict] = []
     errors: list[GradeError] = []
     for j, d in enumerate(keyed):
@@ -355,7 +279,7 @@ def grade_diagnoses(
             elements.append(ElementVerdict("sequence", "1", str(i + 1), first))
             if not first:
                 ok = False
-                errs.append(_sequencing_error(keys, 0, codes[0], given, i, lk, d.rationale))
+                errs.append(sequencing_error(keys, 0, codes[0], given, i, lk, d.rationale))
         elif j in pair_order:
             ok = False
             late = pair_order[j]
@@ -372,20 +296,14 @@ def grade_diagnoses(
     matched = {codes[i] for i in by_key.values()}
     decoys = {lk.norm_dx(n.code): n for n in not_coded}
     seen: set[str] = set()
-    extras = 0
     for i, code in enumerate(codes):
         if i in used_a or not code:
             continue
-        extras += 1
         twice = code in matched or code in seen
         seen.add(code)
         check = lk.check(code, ICD, dos)
-        kind = (
-            "extra_code"
-            if twice or check.valid
-            else _INVALID_SLUG.get(check.reason or "", "invalid_code")
-        )
-        others = [c for n, c in enumerate(codes) if c and n != i and c != code]
+        kind = "extra_code" if twice or check.valid else _rejected(check)
+        others = [c for c in codes if c and c != code]
         kind, text = _explain_extra(kind, code, check, lk, twice, decoys.get(code), others)
         direction: Direction = "over" if kind in ("extra_code", "excludes1_conflict") else "neutral"
         err = GradeError(kind, None, code, text, "diagnosis", i, "code", direction)
@@ -411,7 +329,6 @@ def grade_diagnoses(
         partner,
         keyed_ix,
         entered_ix,
-        extras,
         tuple(keys),
         tuple(codes),
     )

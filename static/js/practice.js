@@ -371,4 +371,34 @@
       schedule();
     });
   }
+  // Inpatient: another FL74 procedure row (code and date), up to the 837I's 25 (data-max).
+  const addProcedure = document.getElementById("add-procedure");
+  if (addProcedure) {
+    const table = document.getElementById("procedures");
+    const body = table.tBodies[0];
+    const full = () => body.rows.length >= Number(table.dataset.max);
+    addProcedure.hidden = full();
+    addProcedure.addEventListener("click", () => {
+      if (full()) return;
+      const n = body.rows.length;
+      const row = body.rows[n - 1].cloneNode(true);
+      freshCopy(row);
+      row.cells[0].textContent = String(n + 1);
+      const [code, day] = row.querySelectorAll("input");
+      code.name = "procedures-" + n + "-code";
+      code.id = code.name;
+      code.value = "";
+      code.classList.remove("invalid");
+      code.setAttribute("aria-label", "Procedure " + (n + 1) + " code");
+      day.name = "procedures-" + n + "-date";
+      day.id = day.name;
+      day.value = "";
+      day.setAttribute("aria-label", "Procedure " + (n + 1) + " date");
+      body.appendChild(row);
+      asCombobox(code);
+      addProcedure.hidden = full();
+      code.focus();
+      schedule();
+    });
+  }
 })();

@@ -61,6 +61,20 @@ def test_trainee_codes_an_inpatient_stay_end_to_end(live_app, page):  # type: ig
     assert page.input_value("#diagnoses-0") == key.diagnoses[0].code
     assert page.input_value("#poa-0") == key.diagnoses[0].poa
     assert page.locator("#dx-rows li").count() == rows + 1
+    # "Add procedure" adds an FL 74 row (code and date) past the four shown; saved with the draft.
+    procs = page.locator("#procedures tbody tr").count()
+
+    def saved_with_the_added_procedure(response) -> bool:  # type: ignore[no-untyped-def]
+        if not response.url.endswith("/draft"):
+            return False
+        return len(response.request.post_data_json["procedures"]) == procs + 1
+
+    with page.expect_response(saved_with_the_added_procedure):
+        page.click("#add-procedure")
+    assert page.get_attribute(f"#procedures-{procs}-code", "name") == f"procedures-{procs}-code"
+    assert page.get_attribute(f"#procedures-{procs}-date", "name") == f"procedures-{procs}-date"
+    assert page.input_value(f"#procedures-{procs}-code") == ""
+    page.keyboard.press("Escape")
     screenshot(page, "inpatient-chart")
 
     page.click("#submit-answer")

@@ -14,8 +14,13 @@ def test_seed_demo_fills_the_pages(app):
     with app.app_context():
         assert db.session.scalar(select(func.count(User.id))) == 8
         assert db.session.scalar(select(func.count(Attempt.id))) >= 100
-        assert db.session.scalar(select(func.count(Assignment.id))) == 3
-        assert db.session.scalar(select(Assignment.refresher).where(Assignment.refresher != ""))
+        # Two practice/exam sets, and one refresher per code update that has a drill (the
+        # ICD-10-CM FY2026 update and, since the gallbladder drainage stay, April 2026 PCS).
+        refreshers = set(
+            db.session.scalars(select(Assignment.refresher).where(Assignment.refresher != ""))
+        )
+        assert {"icd10cm-2026", "icd10pcs-2026"} <= refreshers
+        assert db.session.scalar(select(func.count(Assignment.id))) == 2 + len(refreshers)
         assert db.session.scalar(select(func.count(Dispute.id))) == 1
     client = app.test_client()
     client.post("/auth/login", data={"username": "supervisor", "password": "supervisor-demo-2026"})

@@ -245,3 +245,51 @@ def test_the_draft_keeps_diagnoses_past_the_twelfth(app, client, auth):
         assert saved["diagnoses"] == LONG_STAY[:20] and saved["poa"][19] == "N"
     page = client.get(f"/practice/attempt/{attempt_id}").get_data(as_text=True)
     assert 'name="diagnoses-19" value="Z87.891"' in page
+
+
+SIX_PROCEDURES = ["0DJ08ZZ", "30233N1", "5A1955Z", "0BH17EZ", "02HV33Z", "0W9930Z"]
+
+
+def _procedure_form(codes: list[str]) -> dict[str, str]:
+    data = {"seconds": "60", "diagnoses-0": "J18.9", "poa-0": "Y"}
+    for n, code in enumerate(codes):
+        data[f"procedures-{n}-code"] = code
+        data[f"procedures-{n}-date"] = "2026-05-02"
+    return data
+
+
+def test_the_panel_has_an_add_procedure_button_capped_at_25(client, auth):
+    auth.login()
+    attempt_id = start_chart(client, "inpatient")
+    page = client.get(f"/practice/attempt/{attempt_id}").get_data(as_text=True)
+    assert 'id="add-procedure"' in page
+    assert '<table class="lines" id="procedures" data-max="25">' in page
+    assert 'name="procedures-3-code"' in page and 'name="procedures-4-code"' not in page
+
+
+def test_procedures_past_the_fourth_row_are_graded_not_dropped(app, client, auth):
+    """The page shows four FL 74 rows and the button adds more: a fifth and sixth row posted
+    are stored and graded in the order typed."""
+    auth.login()
+    attempt_id = start_chart(client, "inpatient")
+    response = client.post(
+        f"/practice/attempt/{attempt_id}/submit", data=_procedure_form(SIX_PROCEDURES)
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        stored = db.session.get(Attempt, attempt_id).answer["procedures"]
+    codes = [p["code"] if isinstance(p, dict) else p for p in stored]
+    assert codes == SIX_PROCEDURES
+
+
+def test_26_procedures_are_refused_with_a_400_that_names_the_cap(app, client, auth):
+    auth.login()
+    attempt_id = start_chart(client, "inpatient")
+    codes = (SIX_PROCEDURES * 5)[:26]
+    response = client.post(f"/practice/attempt/{attempt_id}/submit", data=_procedure_form(codes))
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "at most 25 ICD-10-PCS procedures" in text and "you entered 26" in text
+    assert 'name="procedures-25-code" value="30233N1"' in text  # shown back, not dropped
+    with app.app_context():
+        assert db.session.get(Attempt, attempt_id).status == "in_progress"

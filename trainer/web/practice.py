@@ -57,6 +57,7 @@ from ..core.claims import (
     MAX_INPATIENT_DIAGNOSES,
     MAX_LINES,
     MAX_MODIFIERS,
+    MAX_PROCEDURES,
     MAX_REASONS_FOR_VISIT,
 )
 from ..core.integers import IntegerInputError, parse_int
@@ -208,6 +209,7 @@ def _render_chart(
             max_modifiers=MAX_MODIFIERS,
             max_diagnoses=MAX_FACILITY_DIAGNOSES if facility else MAX_DIAGNOSES,
             max_inpatient_diagnoses=MAX_INPATIENT_DIAGNOSES,
+            max_procedures=MAX_PROCEDURES,
             inpatient_dx_labels=INPATIENT_DX_LABELS,
             ub04_dx_labels=UB04_DX_LABELS,
             type_of_bill=ub04.type_of_bill,

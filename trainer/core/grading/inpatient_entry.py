@@ -24,6 +24,7 @@ from trainer.core.grading.entry import UB04_DX_LABELS, EntryProblems, _icd
 
 PCS_ENTRY = re.compile(r"^[0-9A-HJ-NP-Z]{1,7}$")  # ICD-10-PCS has no I or O; 7 characters
 DIAGNOSIS_FIELD = re.compile(r"^diagnoses-([0-9]{1,3})$")  # the page never numbers past 999
+PROCEDURE_FIELD = re.compile(r"^procedures-([0-9]{1,3})-code$")
 #: The label of each diagnosis position: FL 67 (principal) and 67A-Q on the paper UB-04, then
 #: the positions only the 837I carries (19-25).
 INPATIENT_DX_LABELS: tuple[str, ...] = UB04_DX_LABELS[:UB04_PAPER_DIAGNOSES] + tuple(
@@ -33,6 +34,11 @@ TOO_MANY_DIAGNOSES = (
     f"An inpatient claim carries at most {MAX_INPATIENT_DIAGNOSES} diagnoses (the 837I: the "
     f"principal and {MAX_INPATIENT_DIAGNOSES - 1} others); you entered {{count}}. Keep the ones "
     "that affect this stay's care (UHDDS other diagnoses)."
+)
+TOO_MANY_PROCEDURES = (
+    f"An inpatient claim carries at most {MAX_PROCEDURES} ICD-10-PCS procedures (the 837I; the "
+    "paper UB-04 shows FL 74 and 74a-e); you entered {count}. Keep the significant ones (UHDDS "
+    "significant procedures: surgical, anesthetic or procedural risk, or specialized training)."
 )
 
 
@@ -96,9 +102,10 @@ def rows_from_mapping(data: Mapping[str, object]) -> InpatientRows:
 def rows_from_form(form: Mapping[str, str]) -> InpatientRows:
     """The panel's fields: ``diagnoses-N``, ``poa-N``, ``procedures-N-code/-date``.
 
-    Every ``diagnoses-N`` row posted is read (the page adds rows up to the cap), and a row past
-    the cap is kept, not dropped, so ``parse_inpatient_entry`` can refuse the list with a 400
-    that says so instead of grading a claim the trainee did not write."""
+    Every ``diagnoses-N`` and ``procedures-N-code`` row posted is read (the page adds rows up
+    to the caps), and a row past a cap is kept, not dropped, so ``parse_inpatient_entry`` can
+    refuse the list with a 400 that says so instead of grading a claim the trainee did not
+    write."""
     positions = [
         int(m.group(1)) for name in form if (m := DIAGNOSIS_FIELD.match(str(name))) is not None
     ]
@@ -106,13 +113,15 @@ def rows_from_form(form: Mapping[str, str]) -> InpatientRows:
     while dx and not dx[-1].strip():
         dx.pop()
     poa = [str(form.get(f"poa-{i}", ""))[:4] for i in range(len(dx))]
+    numbered = [
+        int(m.group(1)) for name in form if (m := PROCEDURE_FIELD.match(str(name))) is not None
+    ]
     procs = [
         ProcedureRow(
             str(form.get(f"procedures-{n}-code", ""))[:32],
             str(form.get(f"procedures-{n}-date", ""))[:16],
         )
-        for n in range(MAX_PROCEDURES)
-        if f"procedures-{n}-code" in form
+        for n in range(max(numbered, default=-1) + 1)
     ]
     return InpatientRows(dx, poa, procs)
 
@@ -139,7 +148,14 @@ def parse_inpatient_entry(rows: InpatientRows) -> tuple[Claim | None, EntryProbl
             dx.append(code)
             poa.append(flag)
     procedures: list[ProcedureEntry] = []
-    for n, row in enumerate(rows.procedures[:MAX_PROCEDURES]):
+    typed = [n for n, row in enumerate(rows.procedures) if row.code.strip()]
+    if len(typed) > MAX_PROCEDURES:
+        problems.add(
+            f"procedures-{typed[MAX_PROCEDURES]}-code",
+            TOO_MANY_PROCEDURES.format(count=len(typed)),
+        )
+        return None, problems
+    for n, row in enumerate(rows.procedures):
         text = "".join(row.code.split()).upper()
         label = "Principal procedure" if n == 0 else f"Procedure {n + 1}"
         day = row.date.strip()

@@ -4,9 +4,13 @@ Each test renders the shipped template (both ICD-10-CM years where the key diffe
 fails on the key as it was before the fix.
 """
 
+import functools
+import gzip
 import re
+import xml.etree.ElementTree as ET
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -255,3 +259,157 @@ def test_the_malnutrition_chart_keys_the_tobacco_history(library, catalog):
         old = replace(claim, diagnoses=tuple(c for c in claim.diagnoses if c != "Z87.891"))
         result = grade(v.key, old, date_of_service=FY2026, catalog=catalog)
         assert "Z87.891" in {e.expected for e in result.errors if e.type == "missing_code"}
+
+
+# --------------------------------------------------------------------------- inpatient audit
+# Issue 17, second pass: the inpatient keys left out codes the chart documents and the
+# Tabular asks for. The code-set index keeps category notes only, so the chapter-level
+# "use additional code" notes are read from the shipped Tabular itself.
+
+_TABULAR = (
+    Path(__file__).resolve().parents[2] / "trainer/data/icd10cm/icd10cm_tabular_2026_apr.xml.gz"
+)
+
+
+@functools.cache
+def _chapter_use_additional() -> list[tuple[str, str, list[str]]]:
+    """(first code, last code, use-additional notes) of every Tabular chapter."""
+    root = ET.fromstring(gzip.open(_TABULAR, "rt", encoding="utf-8").read())
+    chapters = []
+    for chapter in root.iter("chapter"):
+        span = re.search(r"\(([A-Z]\d\d)-([A-Z]\d[\dA-Z])\)", chapter.findtext("desc") or "")
+        notes = [n.text or "" for e in chapter.findall("useAdditionalCode") for n in e]
+        if span:
+            chapters.append((span.group(1), span.group(2), notes))
+    return chapters
+
+
+def _use_additional(catalog, code):
+    """Every use-additional note that binds ``code``: its own, its categories', its chapter's."""
+    notes = [
+        n
+        for found in _lineage_notes(catalog, code, "icd10cm")
+        for n in found.get("use_additional", [])
+    ]
+    for first, last, chapter_notes in _chapter_use_additional():
+        if first <= code[:3] <= last:
+            notes.extend(chapter_notes)
+    return notes
+
+
+def _inpatient_variants(library):
+    for t in library.templates.values():
+        if t.specialty == "inpatient":
+            for choice in t.choices():
+                yield t, choice, generate(t, 0, choices=choice)
+
+
+def test_the_respiratory_chapter_note_for_tobacco_history_is_followed(library, catalog):
+    """Chapter 10 (J00-J99) asks for Z87.891; the COPD stay documented a former smoker
+    who quit eight years ago and keyed neither Z87.891 nor a reason not to."""
+    checked = []
+    for t, choice, v in _inpatient_variants(library):
+        if not _FORMER_SMOKER.search(v.chart_markdown):
+            continue
+        asking = [
+            d.code
+            for d in v.key.diagnoses
+            if any("(Z87.891)" in n for n in _use_additional(catalog, d.code))
+        ]
+        if asking:
+            checked.append(t.slug)
+            assert _decided(v, "Z87.891"), (t.slug, choice, asking)
+    assert "copd-acute-respiratory-failure" in checked
+
+
+def test_a_gangrenous_gallbladder_is_keyed_where_the_cholecystitis_code_asks(library, catalog):
+    """K80.0-, K80.1- and K81 ask for K82.A1 for associated gangrene; the cholecystectomy
+    operative note found a gangrenous gallbladder and the key had K80.00 alone."""
+    checked = []
+    for t, choice, v in _inpatient_variants(library):
+        if "gangren" not in v.chart_markdown.lower():
+            continue
+        codes = [d.code for d in v.key.diagnoses]
+        asking = [c for c in codes if any("(K82.A1)" in n for n in _use_additional(catalog, c))]
+        if asking:
+            checked.append(t.slug)
+            assert "K82.A1" in codes, (t.slug, choice)
+            assert codes.index("K82.A1") > codes.index(asking[0])  # K82.A: code first
+    assert "laparoscopic-cholecystectomy" in checked
+
+
+_NIHSS = re.compile(r"\bNIHSS (\d{1,2})\b")
+
+
+def test_an_nihss_score_documented_with_an_acute_infarct_is_keyed_after_it(library, catalog):
+    """I63 asks for the NIHSS score (R29.7-, code first I63); the thrombolysis stay
+    documented NIHSS 9 and keyed no score, nor the facial droop and slurred speech."""
+    checked = []
+    for t, choice, v in _inpatient_variants(library):
+        codes = [d.code for d in v.key.diagnoses]
+        scores = _NIHSS.findall(v.chart_markdown)
+        infarct = [c for c in codes if c.startswith("I63")]
+        if not (scores and infarct):
+            continue
+        checked.append(t.slug)
+        assert any("(R29.7-)" in n for n in _use_additional(catalog, infarct[0]))
+        nihss = f"R29.7{int(scores[0]):02d}"
+        assert nihss in codes, (t.slug, choice)
+        assert codes.index(nihss) > codes.index(infarct[0])
+        chart = v.chart_markdown.lower()
+        if "facial droop" in chart:
+            assert "R29.810" in codes, (t.slug, choice)
+        if "slurred speech" in chart:
+            assert "R47.81" in codes, (t.slug, choice)
+    assert "ischaemic-stroke-thrombolysis" in checked
+
+
+def test_the_nsaid_ulcer_keys_the_adverse_effect_after_the_ulcer(library, catalog):
+    """The discharge diagnosis says the bleeding ulcer is due to ibuprofen taken as
+    directed: K25.4 first, then T39.315A (I.C.19.e.5.a), POA Y; the old key had no T code."""
+    t = template(library, "gi-bleed-gastric-ulcer")
+    for choice in t.choices():
+        v = generate(t, 0, choices=choice)
+        assert "due to the daily ibuprofen" in v.chart_markdown
+        assert "takes no regular medicines" not in v.chart_markdown
+        codes = [d.code for d in v.key.diagnoses]
+        assert codes[:2] == ["K25.4", "T39.315A"], choice
+        assert next(d for d in v.key.diagnoses if d.code == "T39.315A").poa == "Y"
+        assert "T39.311A" in {n.code for n in v.key.not_coded}
+        claim = v.key.as_claim()
+        old = replace(claim, diagnoses=tuple(c for c in claim.diagnoses if c != "T39.315A"))
+        result = grade(v.key, old, date_of_service=v.date_of_service, catalog=catalog)
+        assert "T39.315A" in {e.expected for e in result.errors if e.type == "missing_code"}
+
+
+def test_documented_spondylolisthesis_is_decided_on_every_inpatient_key(library):
+    """The fusion stay's attending documented grade 1 spondylolisthesis at L4-L5, the level
+    fused, and the key neither coded M43.16 nor said why not."""
+    checked = []
+    for t, choice, v in _inpatient_variants(library):
+        if "spondylolisthesis" not in v.chart_markdown.lower():
+            continue
+        checked.append(t.slug)
+        keyed = [d.code for d in v.key.diagnoses if d.code.startswith("M43.1")]
+        declined = [n.code for n in v.key.not_coded if n.code.startswith("M43.1")]
+        assert keyed or declined, (t.slug, choice)
+    assert "lumbar-interbody-fusion" in checked
+    v = generate(template(library, "lumbar-interbody-fusion"), 0)
+    assert [d.code for d in v.key.diagnoses][:2] == ["M48.062", "M43.16"]
+
+
+def test_a_uti_with_a_cultured_organism_keys_the_organism_code(library, catalog):
+    """N39.0 asks for the infectious agent (B95-B97). The septic shock template declined
+    B96.20 as a duplicate of A41.51, a rule no guideline states: A41.51 names the sepsis
+    organism, not the UTI's."""
+    assert any("(B95-B97)" in n for n in _use_additional(catalog, "N39.0"))
+    checked = []
+    for t, choice, v in _inpatient_variants(library):
+        codes = [d.code for d in v.key.diagnoses]
+        if "N39.0" not in codes or "coli" not in v.chart_markdown:
+            continue
+        checked.append(t.slug)
+        assert "B96.20" in codes, (t.slug, choice)
+        assert codes.index("B96.20") > codes.index("N39.0")
+        assert "B96.20" not in {n.code for n in v.key.not_coded}
+    assert {"severe-sepsis-septic-shock", "query-physician-urosepsis"} <= set(checked)

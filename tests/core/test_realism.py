@@ -158,6 +158,17 @@ def test_generated_facility_and_signer_fit_the_template(library):
     assert credentials_for("psychotherapy note", ("LCSW", "PhD")) == ("LCSW", "PhD")
 
 
+def test_an_inpatient_stay_is_signed_by_a_physician_as_attending(library):
+    """The discharge summary says "attending physician": an NP or PA never signs it as one
+    (the visit mix did, for templates that declare no credentials)."""
+    assert credentials_for("inpatient record", ()) == ("MD", "DO")
+    for template in library.templates.values():
+        if template.setting == "inpatient":
+            for seed in range(6):
+                signer = generate(template, seed).provider
+                assert signer.endswith((", MD", ", DO")), (template.slug, signer)
+
+
 def test_the_chart_heading_keeps_acronyms():
     # str.title() printed "Ed Record".
     assert chart_heading("ED record") == "ED record"

@@ -51,7 +51,9 @@ NON_EM_CREDENTIALS = frozenset({"LCSW", "LICSW", "LPC", "LMFT", "PhD", "PsyD", "
 ANESTHESIA_CREDENTIALS = frozenset({"MD", "DO", "CRNA", "CAA"})
 SURGEON_CREDENTIALS = frozenset({"MD", "DO", "DPM"})
 
-_PHYSICIAN_REPORTS = re.compile(r"operative|procedure|radiology|imaging|patholog|interpretation")
+_PHYSICIAN_REPORTS = re.compile(
+    r"operative|procedure|radiology|imaging|patholog|interpretation|inpatient record"
+)  # an inpatient record is signed by its attending physician (the discharge summary)
 
 HOSPITAL_KINDS = ("Medical Center", "Regional Hospital", "Memorial Hospital", "General Hospital")
 OFFICE_KINDS = ("Family Practice", "Medical Group", "Clinic", "Physicians")

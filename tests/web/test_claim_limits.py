@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from tests.web.test_api import KNEE_KEY, grade_body
-from trainer.core.claims import MAX_DIAGNOSES, MAX_LINES, MAX_UNITS, MIN_UNITS, SETTINGS
+from trainer.core.claims import (
+    MAX_DIAGNOSES,
+    MAX_INPATIENT_DIAGNOSES,
+    MAX_LINES,
+    MAX_PROCEDURES,
+    MAX_UNITS,
+    MIN_UNITS,
+    SETTINGS,
+)
 from trainer.core.grading.entry import EntryLine, parse_entry
 from trainer.core.grading.types import POLICIES
 
@@ -51,6 +59,10 @@ def test_the_openapi_contract_states_the_validators_limits(client):  # type: ign
     units = resolve(line["lines"]["items"])["properties"]["units"]
     assert (units["minimum"], units["maximum"]) == (MIN_UNITS, MAX_UNITS)
     assert line["lines"]["maxItems"] == MAX_LINES
-    assert line["diagnoses"]["maxItems"] == MAX_DIAGNOSES
+    assert line["diagnoses"]["maxItems"] == MAX_INPATIENT_DIAGNOSES  # 12 except inpatient
+    assert f"At most {MAX_DIAGNOSES} on a CMS-1500" in line["diagnoses"]["description"]
+    assert line["poa"]["items"]["enum"] == ["Y", "N", "U", "W", "1", ""]
+    procedure = resolve(line["procedures"]["items"])
+    assert line["procedures"]["maxItems"] == MAX_PROCEDURES and procedure["required"] == ["code"]
     assert props["policy"]["enum"] == list(POLICIES)
     assert props["setting"]["enum"] == list(SETTINGS)

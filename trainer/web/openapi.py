@@ -16,13 +16,16 @@ from trainer.core.claims import (
     MAX_ALTERNATES,
     MAX_CODE_LENGTH,
     MAX_DIAGNOSES,
+    MAX_INPATIENT_DIAGNOSES,
     MAX_LINES,
     MAX_MODIFIERS,
     MAX_POINTERS,
+    MAX_PROCEDURES,
     MAX_REASONS_FOR_VISIT,
     MAX_UNITS,
     MIN_UNITS,
     PLACE_OF_SERVICE_SHAPE,
+    POA_INDICATORS,
     SETTINGS,
     TYPE_OF_BILL_SHAPE,
 )
@@ -78,11 +81,37 @@ LINE: dict[str, Any] = obj(
         },
     },
 )
+PROCEDURE: dict[str, Any] = obj(
+    ["code"],
+    {
+        "code": {"type": "string", "pattern": "^[0-9A-HJ-NP-Z]{7}$"},
+        "date": {"type": "string", "format": "date", "description": "FL 74: the procedure date"},
+    },
+)
 CLAIM: dict[str, Any] = obj(
     [],
     {
-        "diagnoses": {"type": "array", "maxItems": MAX_DIAGNOSES, "items": CODE},
+        "diagnoses": {
+            "type": "array",
+            "maxItems": MAX_INPATIENT_DIAGNOSES,
+            "items": CODE,
+            "description": f"At most {MAX_DIAGNOSES} on a CMS-1500 or outpatient UB-04 (A-L); "
+            f"an inpatient claim (one with poa or procedures) carries {MAX_INPATIENT_DIAGNOSES} "
+            "(the 837I: the principal first, then 24 others)",
+        },
         "lines": {"type": "array", "maxItems": MAX_LINES, "items": ref("ServiceLine")},
+        # Inpatient only (UB-04 type of bill 111): a POA indicator per diagnosis, in the same
+        # order, and the ICD-10-PCS procedures of FL 74 with their dates (both graded).
+        "poa": {
+            "type": "array",
+            "maxItems": MAX_INPATIENT_DIAGNOSES,
+            "items": {"type": "string", "enum": [*POA_INDICATORS, ""]},
+        },
+        "procedures": {
+            "type": "array",
+            "maxItems": MAX_PROCEDURES,
+            "items": ref("Procedure"),
+        },
         # UB-04 only (facility claims): FL 4 and FL 70 a-c; FL 72's external cause codes
         # travel in "diagnoses" (chapter 20 codes). A UB-04 line's pointers are ignored.
         "type_of_bill": {"type": "string", "pattern": TYPE_OF_BILL_SHAPE.pattern},
@@ -358,6 +387,7 @@ SUBMIT_REQUEST = obj(
 SCHEMAS: dict[str, dict[str, Any]] = {
     "Error": ERROR,
     "ServiceLine": LINE,
+    "Procedure": PROCEDURE,
     "Claim": CLAIM,
     "AnswerKey": KEY,
     "Patient": PATIENT,

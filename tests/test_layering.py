@@ -219,7 +219,6 @@ OVERSIZED: dict[str, tuple[int, str]] = {
         600,
         "split pending: the per-trainee summaries and the per-cohort sums kept with them",
     ),
-    "core/pricing/costs.py": (400, "split pending: per-chart costs, PFS, DRG and risk-score"),
     "web/openapi.py": (620, "the OpenAPI document; split pending (edited in parallel, stop 26)"),
     "web/practice.py": (520, "practice views; split pending (edited in parallel, stop 26)"),
     "perf/benchmark.py": (410, "split pending (edited in parallel, stop 26)"),

@@ -1,5 +1,7 @@
 """What coding errors cost: PFS payment (``pfs``), CMS-HCC risk (``risk``), the inpatient DRG
-payment hook (``drg``) and the per-chart costing that joins them to a grade (``costs``)."""
+payment hook (``drg``) and the per-chart costing that joins them to a grade (``costs``, with
+the stay's DRG payments in ``stay_costs``, each error's amount in ``error_costs``, the scored
+key in ``scored_key`` and the result types in ``cost_results``)."""
 
 from trainer.core.pricing.costs import ChartCosts, ErrorCost, chart_costs, em_level_difference
 from trainer.core.pricing.drg import DEFAULT_BASE_RATE, drg_payment_difference

@@ -23,7 +23,7 @@ class TraineeTemplateSummary(TraineeRows, Model):
     __tablename__ = "trainee_template_summaries"
     # Clustered on the key (SQLite): each trainee's rows are one range, in specialty order, so
     # the per-specialty sums stream without a sort.
-    __table_args__ = (PrimaryKeyConstraint("user_id", "specialty", "template_id"), CLUSTERED)
+    __table_args__ = (PrimaryKeyConstraint("user_id", "specialty", "template_id"), dict(CLUSTERED))
 
     template_id: Mapped[str] = key(String(36))
     specialty: Mapped[str] = key(String(40))

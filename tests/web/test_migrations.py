@@ -241,3 +241,30 @@ def test_the_summary_backfill_equals_the_kept_summaries(tmp_path, codeset_index)
         assert backfilled["trainee_error_summaries"] == [(1, "laterality", 1)]
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.mark.skipif(bool(os.environ.get("TEST_DATABASE_URL")), reason="reads SQLite's schema")
+def test_the_models_declare_the_schema_the_migrations_build(app):
+    """The models and the migrations agree: Alembic finds nothing to autogenerate, the
+    clustered tables are WITHOUT ROWID, and each summary table's columns come in the model's
+    order. The order matters there: those tables are filled from SELECTs in their column
+    order, which their shared shape (``models.summary_shape``) must keep. (Elsewhere a column
+    added by a later migration comes last in the database, wherever the model declares it.)"""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import inspect
+
+    from trainer.services.report_summaries import COHORT_MODELS, TRAINEE_MODELS
+
+    with app.app_context(), db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert compare_metadata(context, db.Model.metadata) == []
+        created = dict(conn.execute(text("SELECT name, sql FROM sqlite_master")).all())
+        for table in db.Model.metadata.sorted_tables:
+            clustered = table.kwargs.get("sqlite_with_rowid") is False
+            assert ("WITHOUT ROWID" in created[table.name]) == clustered, table.name
+        built = inspect(conn)
+        for model in (*TRAINEE_MODELS, *COHORT_MODELS):
+            table = model.__table__
+            columns = [c["name"] for c in built.get_columns(table.name)]
+            assert columns == [c.name for c in table.columns], table.name

@@ -17,7 +17,14 @@ from typing import Any
 from sqlalchemy import func, or_, select
 
 from trainer.core.codesets.codes import guess_kind, normalize
-from trainer.core.grading.key_corrections import KeyChange, KeyChangeError, changes_from, key_codes
+from trainer.core.grading.key_corrections import (
+    KeyChange,
+    KeyChangeError,
+    apply_change,
+    changes_from,
+    diagnosis_problem,
+    key_codes,
+)
 
 from ..database import write_transaction
 from ..extensions import db
@@ -139,8 +146,11 @@ def _clean_change(change: KeyChange) -> KeyChange:
 def _check_changes(changes: tuple[KeyChange, ...], sample: Attempt, catalog: Any) -> None:
     """Each change must fit the key it edits (the newest key of a chart in scope): an added
     code is a real code on the chart's date of service and not keyed already; a removed,
-    changed or moved one is keyed; modifiers and revenue codes exist."""
+    changed or moved one is keyed; modifiers and revenue codes exist; no diagnosis goes past
+    the last one the key's claim carries (``diagnosis_problem``: 25 on an inpatient claim, 12
+    otherwise), counted after the changes before it."""
     key = current_key(sample)
+    after = key
     dos = variant_of(sample).date_of_service
     dx = {d.code for d in key.diagnoses}
     lines = {k.line.code for k in key.lines}
@@ -169,6 +179,10 @@ def _check_changes(changes: tuple[KeyChange, ...], sample: Attempt, catalog: Any
             raise DisputeError(f"{change.revenue_code} is not a revenue code.")
         if key.setting == "facility" and change.op == "add_line" and not change.revenue_code:
             raise DisputeError(f"{code}: a facility line needs a revenue code (UB-04 FL 42).")
+        problem = diagnosis_problem(after, change)
+        if problem:
+            raise DisputeError(problem)
+        after = apply_change(after, change)
 
 
 def correct_key(

@@ -205,8 +205,8 @@ def apply_change(key: AnswerKey, change: KeyChange, reason: str = "") -> AnswerK
         items.insert(at, KeyedDiagnosis(code, _note(change.rationale, reason)))
         old: list[int | None] = list(range(len(key.diagnoses)))
         old.insert(at, None)
-        kept = items[: diagnosis_limit(key.setting)]
-        return replace(_reorder(key, kept, old), not_coded=decoys)
+        within = items[: diagnosis_limit(key.setting)]
+        return replace(_reorder(key, within, old), not_coded=decoys)
     if op == "add_line" and _line_index(key, code) is None and len(key.lines) < MAX_LINES:
         line = ServiceLine(
             code,

@@ -128,3 +128,74 @@ def test_changes_round_trip_and_bad_ones_are_refused():
         changes_from([{"op": "change_line", "code": "J1756", "units": "0"}])
     with pytest.raises(KeyChangeError, match="position"):
         changes_from([{"op": "move_diagnosis", "code": "I10"}])
+
+
+# --- how far a correction reaches in the sequence: 25 on an inpatient claim, 12 otherwise ---
+
+from dataclasses import replace  # noqa: E402
+
+from trainer.core.grading.key_corrections import diagnosis_problem  # noqa: E402
+
+# Real FY2026 ICD-10-CM codes a long stay may carry as secondary diagnoses.
+SECONDARIES = (
+    "E78.5 I10 E66.9 Z79.4 Z87.891 K21.9 F32.A G47.33 M81.0 N40.0 E03.9 Z79.01 Z95.5 "
+    "I48.91 J45.909 F41.9 M19.90 E55.9 D64.9 G89.29 Z79.899 Z86.73 Z88.0 Z91.81 H40.9"
+).split()
+
+
+def _key(setting: str, count: int):  # type: ignore[no-untyped-def]
+    data = {"setting": setting, "diagnoses": SECONDARIES[:count]}
+    if setting == "inpatient":
+        data["diagnoses"] = [{"code": c, "poa": "Y"} for c in SECONDARIES[:count]]
+    return key_from_dict(data)
+
+
+def test_an_inpatient_key_keeps_every_diagnosis_up_to_the_25th():
+    """An add once cut the sequence at 12 on every key: an inpatient key of 14 lost its 13th
+    and 14th diagnoses, and the added one, without a word."""
+    key = _key("inpatient", 14)
+    added = apply_change(key, KeyChange("add_diagnosis", "E87.1", position=13))
+    assert [d.code for d in added.diagnoses] == [*SECONDARIES[:12], "E87.1", *SECONDARIES[12:14]]
+    moved = apply_change(_key("inpatient", 25), KeyChange("move_diagnosis", "E78.5", position=25))
+    assert [d.code for d in moved.diagnoses] == [*SECONDARIES[1:25], "E78.5"]
+    assert diagnosis_problem(key, KeyChange("add_diagnosis", "E87.1", position=25)) is None
+
+
+def test_a_change_is_read_up_to_position_25_and_held_to_its_claim():
+    assert changes_from([{"op": "move_diagnosis", "code": "I10", "position": "25"}]) == (
+        KeyChange("move_diagnosis", "I10", position=25),
+    )
+    with pytest.raises(KeyChangeError, match="position must be"):
+        changes_from([{"op": "move_diagnosis", "code": "I10", "position": "26"}])
+    move_13 = KeyChange("move_diagnosis", "I10", position=13)
+    assert diagnosis_problem(_key("inpatient", 14), move_13) is None
+    assert diagnosis_problem(_key("professional", 12), move_13) == (
+        "I10: position 13 is past the claim's last diagnosis: a CMS-1500 carries 12 "
+        "diagnoses (box 21, A-L)."
+    )
+    assert "outpatient UB-04 is keyed with at most 12" in str(
+        diagnosis_problem(_key("facility", 12), move_13)
+    )
+    assert diagnosis_problem(_key("professional", 12), replace(move_13, position=12)) is None
+
+
+def test_an_add_past_a_full_claim_is_a_problem_not_a_silent_drop():
+    add = KeyChange("add_diagnosis", "E87.1")
+    assert diagnosis_problem(_key("professional", 11), add) is None
+    assert diagnosis_problem(_key("professional", 12), add) == (
+        "E87.1 cannot be added: the key already holds 12 diagnoses and a CMS-1500 carries 12 "
+        "diagnoses (box 21, A-L); remove one first."
+    )
+    assert diagnosis_problem(_key("inpatient", 24), add) is None
+    assert "837I: the principal diagnosis and 24 others" in str(
+        diagnosis_problem(_key("inpatient", 25), add)
+    )
+    assert diagnosis_problem(_key("professional", 12), KeyChange("remove", "I10")) is None
+
+
+def test_a_correction_with_too_many_changes_is_refused_not_cut():
+    """Once the changes past the 20th were dropped without a word."""
+    adds = [{"op": "add_diagnosis", "code": c} for c in SECONDARIES]
+    assert len(changes_from(adds)) == len(SECONDARIES) == 25
+    with pytest.raises(KeyChangeError, match="at most 25 changes"):
+        changes_from([*adds, {"op": "remove", "code": "I10"}])

@@ -275,3 +275,145 @@ def test_wrong_role_and_wrong_cohort_cannot_change_a_key(app, client, auth, user
     with app.app_context():
         assert db.session.scalar(select(KeyCorrection)) is None
         assert db.session.get(Attempt, attempt_id).chart_correct is False
+
+
+# --- an inpatient key's correction reaches the 837I's 25th diagnosis (issue 15) ----------
+
+from tests.core.test_key_corrections import SECONDARIES  # noqa: E402
+from tests.web.test_inpatient import inpatient_form  # noqa: E402
+
+
+def _add_secondaries(app, users, attempt_id: int, count: int) -> None:  # type: ignore[no-untyped-def]
+    """The supervisor keys ``count`` more real secondary diagnoses in one correction."""
+    from trainer.domain import domain
+    from trainer.models import User
+    from trainer.services.disputes import correct_key
+    from trainer.services.keys import current_key
+
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        keyed = {d.code for d in current_key(attempt).diagnoses}
+        codes = [c for c in SECONDARIES if c not in keyed][:count]
+        assert len(codes) == count
+        correct_key(
+            attempt.template_id,
+            {},
+            {},
+            "The discharge summary documents these conditions, each treated or monitored.",
+            db.session.get(User, users["supervisor"]),
+            domain().catalog,
+            changes=[{"op": "add_diagnosis", "code": c} for c in codes],
+        )
+
+
+def _keyed_dx(app, attempt_id: int) -> list[str]:  # type: ignore[no-untyped-def]
+    from trainer.services.keys import current_key
+
+    with app.app_context():
+        return [d.code for d in current_key(db.session.get(Attempt, attempt_id)).diagnoses]
+
+
+def _disputed_stay(app, client, auth, users):  # type: ignore[no-untyped-def]
+    """A trainee submits a real inpatient stay (UB-04 type of bill 0111) and disputes it."""
+    _cohort(app, users)
+    auth.login()
+    attempt_id = start_chart(client, "inpatient")
+    key = key_of(app, attempt_id)
+    assert key.setting == "inpatient"
+    client.post(f"/practice/attempt/{attempt_id}/submit", data=inpatient_form(key))
+    client.post(
+        f"/practice/attempt/{attempt_id}/dispute",
+        data={"item": key.diagnoses[0].code, "citation": "The record documents more conditions."},
+    )
+    auth.logout()
+    with app.app_context():
+        dispute_id = db.session.scalar(select(Dispute.id))
+    return attempt_id, key, dispute_id
+
+
+def test_an_inpatient_key_correction_reaches_the_25th_diagnosis(app, client, auth, users):
+    """Once every correction stopped at 12 (the CMS-1500's box 21): adds past it were cut
+    off and a move to position 13 was a 400, though the 837I carries 25."""
+    attempt_id, key, dispute_id = _disputed_stay(app, client, auth, users)
+    _add_secondaries(app, users, attempt_id, 20 - len(key.diagnoses))
+    assert len(_keyed_dx(app, attempt_id)) == 20
+    auth.login("supervisor")
+    moved = key.diagnoses[1].code
+    response = client.post(
+        f"/supervise/disputes/{dispute_id}/accept",
+        data={
+            "change_op": "move_diagnosis",
+            "change_code": moved,
+            "change_position": "18",
+            "response": "Sequenced after the conditions treated first.",
+        },
+    )
+    assert response.status_code == 303
+    sequence = _keyed_dx(app, attempt_id)
+    assert len(sequence) == 20 and sequence.index(moved) == 17
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        newest = attempt.grades[-1]
+        assert newest.reason == "key_correction" and newest.key_version == 3
+        missed = {e["expected"] for e in newest.result["errors"] if e["type"] == "missing_code"}
+        assert set(sequence) - {d.code for d in key.diagnoses} <= missed
+        assert db.session.get(Dispute, dispute_id).status == "accepted"
+
+
+def test_an_inpatient_key_correction_stops_at_the_837i_limit(app, client, auth, users):
+    attempt_id, key, dispute_id = _disputed_stay(app, client, auth, users)
+    _add_secondaries(app, users, attempt_id, 25 - len(key.diagnoses))
+    assert len(_keyed_dx(app, attempt_id)) == 25
+    auth.login("supervisor")
+    cases = [
+        (
+            {"change_op": "move_diagnosis", "change_code": key.diagnoses[0].code},
+            "26",
+            "position must be a whole number from 1 to 25",
+        ),
+        (
+            {"new_code": "E87.1"},
+            "",
+            "E87.1 cannot be added: the key already holds 25 diagnoses and an inpatient claim "
+            "carries 25 diagnoses (the 837I: the principal diagnosis and 24 others)",
+        ),
+    ]
+    for data, position, message in cases:
+        response = client.post(
+            f"/supervise/disputes/{dispute_id}/accept",
+            data={**data, "change_position": position, "response": "x" * 12},
+        )
+        assert response.status_code == 400, data
+        assert message in response.get_data(as_text=True).replace("&#39;", "'"), data
+    assert len(_keyed_dx(app, attempt_id)) == 25
+    with app.app_context():
+        assert db.session.get(Dispute, dispute_id).status == "open"
+
+
+def test_a_professional_key_correction_stays_at_12(app, client, auth, users):
+    attempt_id, key, dispute_id = _disputed(app, client, auth, users)
+    auth.login("supervisor")
+    response = client.post(
+        f"/supervise/disputes/{dispute_id}/accept",
+        data={
+            "change_op": "move_diagnosis",
+            "change_code": key.diagnoses[0].code,
+            "change_position": "13",
+            "response": "x" * 12,
+        },
+    )
+    assert response.status_code == 400
+    assert (
+        f"{key.diagnoses[0].code}: position 13 is past the claim's last diagnosis: a CMS-1500 "
+        "carries 12 diagnoses (box 21, A-L)."
+    ) in response.get_data(as_text=True).replace("&#39;", "'")
+    _add_secondaries(app, users, attempt_id, 12 - len(key.diagnoses))
+    full = _keyed_dx(app, attempt_id)
+    assert len(full) == 12
+    response = client.post(
+        f"/supervise/disputes/{dispute_id}/accept",
+        data={"new_code": "E87.1", "response": "x" * 12},
+    )
+    assert response.status_code == 400  # once accepted, and the 12th diagnosis silently cut
+    assert "the key already holds 12 diagnoses" in response.get_data(as_text=True)
+    assert _keyed_dx(app, attempt_id) == full

@@ -248,13 +248,22 @@ def test_late_autosave_is_refused_and_keeps_the_pre_bell_draft(app, client, auth
 def _app_clock_behind(monkeypatch, hours: int = 2) -> None:  # type: ignore[no-untyped-def]
     """A worker whose clock is behind the database's (the clock an exam must not trust)."""
     import trainer.models
+    import trainer.services.assignment_sets
     import trainer.services.assignments
     import trainer.services.practice
+    import trainer.services.practice_submit
 
     def behind():  # type: ignore[no-untyped-def]
         return utcnow() - timedelta(hours=hours)
 
-    for module in (trainer.models, trainer.services.assignments, trainer.services.practice):
+    modules = (
+        trainer.models,
+        trainer.services.assignments,
+        trainer.services.assignment_sets,
+        trainer.services.practice,
+        trainer.services.practice_submit,
+    )
+    for module in modules:
         monkeypatch.setattr(module, "utcnow", behind, raising=False)
 
 

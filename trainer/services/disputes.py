@@ -5,44 +5,50 @@ same transaction, the submitted attempts it reaches; each attempt keeps its earl
 its reviewer's overrides. A supervisor's correction reaches the attempts of that supervisor's
 own cohorts (``cohorts.managed_cohort_ids``); one for every cohort is an administrator's
 decision, and the other cohorts' supervisors see it in their list of key corrections.
+
+This module holds the disputes and the checks and recording of a correction; the regrade and
+the list of corrections a supervisor sees are in ``corrections`` (re-exported here).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, or_, select
 
 from trainer.core.codesets.codes import guess_kind, normalize
-from trainer.core.grading.grader import grade
 from trainer.core.grading.key_corrections import (
     KeyChange,
     KeyChangeError,
-    apply_corrections,
+    apply_change,
     changes_from,
+    diagnosis_problem,
     key_codes,
 )
 
-from ..core.claims import claim_from_dict
 from ..database import write_transaction
 from ..extensions import db
-from ..models import (
-    Attempt,
-    AttemptGrade,
-    CohortMember,
-    Dispute,
-    KeyCorrection,
-    User,
-    utcnow,
-)
-from . import audit, report_summaries
+from ..models import Attempt, CohortMember, Dispute, KeyCorrection, User, utcnow
+from . import audit
 from .access import exam_is_open
 from .cohorts import managed_cohort_ids
-from .costs import attach_costs
-from .keys import EVERYONE, OWN_COHORTS, correction_of, current_key, reaches, variant_of
-from .practice import PracticeError, patient_facts, store_errors
-from .review import reapply
+from .corrections import CorrectionNotice, corrections_seen_by, regrade
+from .keys import EVERYONE, OWN_COHORTS, current_key, variant_of
+from .practice import PracticeError
+
+__all__ = [
+    "MAX_TEXT",
+    "MIN_CITATION",
+    "CorrectionNotice",
+    "DisputeError",
+    "accept_dispute",
+    "can_review",
+    "correct_key",
+    "corrections_seen_by",
+    "open_dispute",
+    "reject_dispute",
+    "visible_disputes",
+]
 
 MIN_CITATION = 10
 MAX_TEXT = 4000
@@ -140,8 +146,11 @@ def _clean_change(change: KeyChange) -> KeyChange:
 def _check_changes(changes: tuple[KeyChange, ...], sample: Attempt, catalog: Any) -> None:
     """Each change must fit the key it edits (the newest key of a chart in scope): an added
     code is a real code on the chart's date of service and not keyed already; a removed,
-    changed or moved one is keyed; modifiers and revenue codes exist."""
+    changed or moved one is keyed; modifiers and revenue codes exist; no diagnosis goes past
+    the last one the key's claim carries (``diagnosis_problem``: 25 on an inpatient claim, 12
+    otherwise), counted after the changes before it."""
     key = current_key(sample)
+    after = key
     dos = variant_of(sample).date_of_service
     dx = {d.code for d in key.diagnoses}
     lines = {k.line.code for k in key.lines}
@@ -170,6 +179,10 @@ def _check_changes(changes: tuple[KeyChange, ...], sample: Attempt, catalog: Any
             raise DisputeError(f"{change.revenue_code} is not a revenue code.")
         if key.setting == "facility" and change.op == "add_line" and not change.revenue_code:
             raise DisputeError(f"{code}: a facility line needs a revenue code (UB-04 FL 42).")
+        problem = diagnosis_problem(after, change)
+        if problem:
+            raise DisputeError(problem)
+        after = apply_change(after, change)
 
 
 def correct_key(
@@ -244,7 +257,7 @@ def correct_key(
         )
         session.add(correction)
         session.flush()
-        regraded = _regrade(session, correction, catalog)
+        regraded = regrade(session, correction, catalog)
         audit.record(
             session,
             author,
@@ -255,91 +268,6 @@ def correct_key(
             f"replace {replace or '-'}, accept {accept or '-'}; {regraded} regraded",
         )
     return correction, regraded
-
-
-def _regrade(session: Any, correction: KeyCorrection, catalog: Any) -> int:
-    """Regrade the submitted attempts the new correction reaches, each with the corrections
-    that reach its own cohort (so another cohort's corrections never leak into its key)."""
-    rows = list(
-        session.scalars(
-            select(KeyCorrection)
-            .where(KeyCorrection.template_id == correction.template_id)
-            .order_by(KeyCorrection.version)
-        )
-    )
-    query = select(Attempt).where(
-        Attempt.template_id == correction.template_id, Attempt.status == "submitted"
-    )
-    if correction.applies_to != EVERYONE:
-        query = query.where(Attempt.cohort_id.in_(list(correction.cohort_ids or [])))
-    count = 0
-    touched: set[int] = set()
-    for attempt in session.scalars(query):
-        fixes = [correction_of(r) for r in rows if reaches(r, attempt.cohort_id)]
-        version = correction.version
-        variant = variant_of(attempt)
-        key = apply_corrections(variant.key, fixes)
-        answer = claim_from_dict(attempt.answer or {})
-        result = grade(
-            key,
-            answer,
-            attempt.policy,
-            variant.date_of_service,
-            catalog=catalog,
-            patient=patient_facts(variant),
-        ).to_dict()
-        result = attach_costs(attempt, answer, result, catalog, key=key)
-        session.add(
-            AttemptGrade(
-                attempt_id=attempt.id, key_version=version, reason="key_correction", result=result
-            )
-        )
-        result = reapply(session, attempt, result, version)
-        attempt.score = float(result["score"])
-        attempt.code_correct = int(result["code_correct"])
-        attempt.code_total = int(result["code_total"])
-        attempt.chart_correct = bool(result["chart_correct"])
-        store_errors(session, attempt, result)
-        touched.add(attempt.user_id)
-        count += 1
-    report_summaries.refresh(session, touched)
-    return count
-
-
-@dataclass(frozen=True)
-class CorrectionNotice:
-    """A key correction as a supervisor sees it: what changed, why, by whom, how far."""
-
-    correction: KeyCorrection
-    author: str
-    everyone: bool
-    template_title: str
-
-
-def corrections_seen_by(viewer: User, limit: int = 50) -> list[CorrectionNotice]:
-    """Key corrections that reach any of the viewer's cohorts (all for an admin), newest
-    first: a supervisor sees the administrator's corrections for everyone, with the reason,
-    as well as their own."""
-    mine = set(managed_cohort_ids(viewer))
-    rows = db.session.scalars(select(KeyCorrection).order_by(KeyCorrection.id.desc()))
-    notices = []
-    for row in rows:
-        mine_too = any(reaches(row, c) for c in mine)
-        if not (viewer.is_admin or row.created_by == viewer.id or mine_too):
-            continue
-        author = db.session.get(User, row.created_by)
-        sample = db.session.scalar(
-            select(Attempt.variant).where(Attempt.template_id == row.template_id).limit(1)
-        )
-        title = str((sample or {}).get("title", "")) or row.template_id
-        notices.append(
-            CorrectionNotice(
-                row, author.display_name if author else "?", row.applies_to == EVERYONE, title
-            )
-        )
-        if len(notices) >= limit:
-            break
-    return notices
 
 
 def accept_dispute(

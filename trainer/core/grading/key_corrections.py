@@ -15,6 +15,7 @@ from typing import Any
 
 from trainer.core.claims import (
     MAX_DIAGNOSES,
+    MAX_INPATIENT_DIAGNOSES,
     MAX_LINES,
     MAX_MODIFIERS,
     MAX_POINTERS,
@@ -25,6 +26,7 @@ from trainer.core.claims import (
     KeyedDiagnosis,
     KeyedLine,
     ServiceLine,
+    diagnosis_limit,
 )
 from trainer.core.integers import IntegerInputError, parse_int
 
@@ -46,7 +48,9 @@ class KeyChange:
     """One edit of a key. ``None`` fields are left as they are (on ``change_line``).
 
     ``position`` is 1-based: where an added diagnosis goes, or where a moved one moves to
-    (None adds at the end). ``revenue_code`` "" clears it.
+    (None adds at the end); it is read up to the widest claim's last diagnosis (the 837I's
+    25th), and ``diagnosis_problem`` holds it to the corrected key's own claim. ``revenue_code``
+    "" clears it.
     """
 
     op: str
@@ -80,7 +84,7 @@ class KeyChange:
         if not code or len(code) > 8:
             raise KeyChangeError(f"{op}: name the code it is about")
         try:
-            position = _optional_int(data.get("position"), "position", 1, MAX_DIAGNOSES)
+            position = _optional_int(data.get("position"), "position", 1, MAX_INPATIENT_DIAGNOSES)
             units = _optional_int(data.get("units"), "units", MIN_UNITS, MAX_UNITS)
             pointers = data.get("pointers")
             pointer_list = (
@@ -201,7 +205,8 @@ def apply_change(key: AnswerKey, change: KeyChange, reason: str = "") -> AnswerK
         items.insert(at, KeyedDiagnosis(code, _note(change.rationale, reason)))
         old: list[int | None] = list(range(len(key.diagnoses)))
         old.insert(at, None)
-        return replace(_reorder(key, items[:MAX_DIAGNOSES], old), not_coded=decoys)
+        within = items[: diagnosis_limit(key.setting)]
+        return replace(_reorder(key, within, old), not_coded=decoys)
     if op == "add_line" and _line_index(key, code) is None and len(key.lines) < MAX_LINES:
         line = ServiceLine(
             code,
@@ -253,6 +258,38 @@ def apply_change(key: AnswerKey, change: KeyChange, reason: str = "") -> AnswerK
     return key
 
 
+def _claim_diagnoses(setting: str) -> str:
+    """How many diagnoses the key's claim carries, and why (for a supervisor to read)."""
+    if setting == "inpatient":
+        return (
+            f"an inpatient claim carries {MAX_INPATIENT_DIAGNOSES} diagnoses (the 837I: the "
+            f"principal diagnosis and {MAX_INPATIENT_DIAGNOSES - 1} others)"
+        )
+    if setting == "facility":
+        return f"an outpatient UB-04 is keyed with at most {MAX_DIAGNOSES} diagnoses"
+    return f"a CMS-1500 carries {MAX_DIAGNOSES} diagnoses (box 21, A-L)"
+
+
+def diagnosis_problem(key: AnswerKey, change: KeyChange) -> str | None:
+    """Why a change would put a diagnosis past the last one the key's claim carries (25 on an
+    inpatient claim, 12 otherwise), or None. ``apply_change`` would otherwise cut the
+    sequence at the limit, dropping the last keyed diagnosis."""
+    if change.op not in ("add_diagnosis", "move_diagnosis"):
+        return None
+    limit, claim = diagnosis_limit(key.setting), _claim_diagnoses(key.setting)
+    if change.position is not None and change.position > limit:
+        return (
+            f"{change.code}: position {change.position} is past the claim's last diagnosis: "
+            f"{claim}."
+        )
+    if change.op == "add_diagnosis" and len(key.diagnoses) >= limit:
+        return (
+            f"{change.code} cannot be added: the key already holds {len(key.diagnoses)} "
+            f"diagnoses and {claim}; remove one first."
+        )
+    return None
+
+
 def apply_corrections(key: AnswerKey, corrections: Iterable[Correction]) -> AnswerKey:
     """The key with every correction applied in order (later ones see earlier ones' codes)."""
     for fix in corrections:
@@ -266,15 +303,21 @@ def apply_corrections(key: AnswerKey, corrections: Iterable[Correction]) -> Answ
     return key
 
 
+#: Changes one correction makes (enough to key a long stay's secondaries in one go).
+MAX_CHANGES = 25
+
+
 def changes_from(raw: Any) -> tuple[KeyChange, ...]:
-    """Stored changes (a JSON list) read back; raises KeyChangeError on a bad one."""
+    """Stored changes (a JSON list) read back; raises KeyChangeError on a bad one, and on
+    more than ``MAX_CHANGES`` (once the ones past 20 were dropped without a word)."""
     if raw in (None, ""):
         return ()
     if not isinstance(raw, list | tuple):
         raise KeyChangeError("changes must be a list")
+    if len(raw) > MAX_CHANGES:
+        raise KeyChangeError(f"a correction makes at most {MAX_CHANGES} changes")
     return tuple(
-        KeyChange.from_dict(item) if isinstance(item, Mapping) else _not_a_change()
-        for item in raw[:20]
+        KeyChange.from_dict(item) if isinstance(item, Mapping) else _not_a_change() for item in raw
     )
 
 

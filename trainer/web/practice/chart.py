@@ -1,35 +1,22 @@
-"""Practice: pick a specialty, code a generated chart, submit once, read the feedback.
+"""Practice, the chart page: the chart and its entry panel (CMS-1500, UB-04 or inpatient),
+the autosaved draft and the submit.
 
-Over 350 lines because the practice views are being reworked for issue 14 (key visibility,
-exam clock); split the entry panel from the feedback views after that merge.
+Apart from choosing a chart (``start``) and reading the feedback (``feedback``) because this
+is where the trainee's typing is read: the form fields (names shared with
+static/js/practice.js), the exam clock's refusals (409) and the format problems sent back
+to the form (400) with nothing typed lost.
 """
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable
 from datetime import UTC
 from typing import Any
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
-from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
-from wtforms import SelectField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, NumberRange, Optional
 
 from trainer.core.content.templates import SPECIALTIES
 from trainer.core.grading.entry import (
@@ -51,7 +38,7 @@ from trainer.core.grading.inpatient_entry import (
     rows_from_mapping,
 )
 
-from ..core.claims import (
+from ...core.claims import (
     MAX_DIAGNOSES,
     MAX_EXTERNAL_CAUSES,
     MAX_INPATIENT_DIAGNOSES,
@@ -60,112 +47,21 @@ from ..core.claims import (
     MAX_PROCEDURES,
     MAX_REASONS_FOR_VISIT,
 )
-from ..core.integers import IntegerInputError, parse_int
-from ..domain import domain
-from ..extensions import db
-from ..models import AssignmentRun, Attempt, Dispute
-from ..services import practice as service
-from ..services.access import may_see_key
-from ..services.assignments import run_status
-from ..services.costs import locality_costs
-from ..services.disputes import DisputeError, open_dispute
-from ..services.keys import current_key
-from ..services.mastery import drill_target, next_chart
-from ..services.practice_pairs import pair_of, step_of
-from ..services.progress import specialty_summaries, specialty_summary
-from ..services.review import review_of
-from .assignments import run_page
-from .errors import json_error
-from .forms import WholeNumberField
-
-bp = Blueprint("practice", __name__)
+from ...core.integers import IntegerInputError, parse_int
+from ...domain import domain
+from ...extensions import db
+from ...models import AssignmentRun, Attempt
+from ...services import practice as service
+from ...services.access import may_see_key
+from ...services.assignments import run_status
+from ...services.practice_pairs import pair_of, step_of
+from ..assignments import run_page
+from ..errors import json_error
+from .blueprint import bp, own_attempt
 
 SHOWN_LINES = 6
 MAX_SECONDS = 24 * 3600
 SHOWN_DIAGNOSES = 6
-NOT_DISPUTABLE = (
-    "A key can be disputed once the chart is submitted (an exam chart once the exam is over)."
-)
-
-
-class StartForm(FlaskForm):
-    specialty = SelectField("Specialty", validators=[DataRequired()])
-    difficulty = WholeNumberField("Difficulty", validators=[Optional(), NumberRange(1, 5)])
-
-
-WEAKEST = "weakest"
-
-
-def _specialty_choices() -> list[SelectChoice]:
-    available = domain().library.by_specialty()
-    return [SelectChoice(WEAKEST, "My weakest area (recommended)")] + [
-        SelectChoice(slug, SPECIALTIES.get(slug, slug)) for slug in sorted(available)
-    ]
-
-
-def _own_attempt(attempt_id: int) -> Attempt:
-    """The current user's attempt; 404 otherwise (a 403 would confirm that it exists)."""
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None or attempt.user_id != current_user.id:
-        abort(404)
-    return attempt
-
-
-def _home(form: StartForm, status: int = 200) -> ResponseReturnValue:
-    cfg = current_app.config
-    summaries = specialty_summaries(current_user.id, cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"])
-    return render_template(
-        "practice/home.html", summaries=summaries, form=form, specialties=SPECIALTIES
-    ), status
-
-
-@bp.get("/")
-@login_required
-def home() -> ResponseReturnValue:
-    form = StartForm()
-    form.specialty.choices = _specialty_choices()
-    return _home(form)
-
-
-@bp.post("/practice/start")
-@login_required
-def start() -> ResponseReturnValue:
-    form = StartForm()
-    form.specialty.choices = _specialty_choices()
-    if not form.validate():
-        flash("Choose one of the listed specialties (and a difficulty from 1 to 5).", "error")
-        return _home(form, 400)
-    specialty = form.specialty.data or ""
-    library = domain().library
-    reason, template, review = "", None, None
-    if specialty == WEAKEST:
-        cfg = current_app.config
-        picked = next_chart(current_user.id, library, cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"])
-        if picked is None:
-            abort(404, description="No exercises are available yet.")
-        choice, review = picked
-        specialty, reason = choice.specialty, choice.reason
-        template = library.get(review.template_id) if review else None
-    resume = service.open_attempt(current_user.id, specialty)
-    if resume is not None:
-        return redirect(url_for("practice.attempt", attempt_id=resume.id), 303)
-    if template is None:
-        template = service.choose_template(
-            library, specialty, random.Random(), form.difficulty.data
-        )
-    choices = review.choices if review and template else None
-    attempt = service.start_attempt(current_user.id, template, reason=reason, choices=choices)
-    return redirect(url_for("practice.attempt", attempt_id=attempt.id), 303)
-
-
-@bp.post("/practice/attempt/<int:attempt_id>/skip")
-@login_required
-def skip(attempt_id: int) -> ResponseReturnValue:
-    attempt = _own_attempt(attempt_id)
-    if attempt.status == "in_progress" and attempt.mode == "practice" and attempt.run_id is None:
-        service.abandon_attempt(attempt)
-        flash("Chart skipped; it does not count toward your accuracy.", "info")
-    return redirect(url_for("practice.home"), 303)
 
 
 def _entry_rows(attempt: Attempt) -> tuple[list[str], list[EntryLine]]:
@@ -239,7 +135,7 @@ def _exam_deadline(attempt: Attempt) -> str | None:
 @bp.get("/practice/attempt/<int:attempt_id>")
 @login_required
 def attempt(attempt_id: int) -> ResponseReturnValue:
-    item = _own_attempt(attempt_id)
+    item = own_attempt(attempt_id)
     if item.run_id is not None:
         status = run_status(db.get_or_404(AssignmentRun, item.run_id), domain().catalog)
         if status.finished and item.mode == "exam":
@@ -300,7 +196,7 @@ def _seconds(form: MultiDict[str, str]) -> int:
 @bp.post("/practice/attempt/<int:attempt_id>/submit")
 @login_required
 def submit(attempt_id: int) -> ResponseReturnValue:
-    item = _own_attempt(attempt_id)
+    item = own_attempt(attempt_id)
     try:
         service.refuse_after_deadline(item)
         if item.status != "in_progress":
@@ -355,7 +251,7 @@ def _after_submit(item: Attempt) -> str:
 @login_required
 def draft(attempt_id: int) -> ResponseReturnValue:
     """Autosave: the page posts what is typed so a reload or lost connection keeps it."""
-    item = _own_attempt(attempt_id)
+    item = own_attempt(attempt_id)
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         return json_error(400, "Send the draft as a JSON object.", field="body")
@@ -386,107 +282,3 @@ def draft(attempt_id: int) -> ResponseReturnValue:
     if not stored:
         return json_error(409, "This chart is already submitted.")
     return jsonify({"saved": True})
-
-
-def _revenue_titles(item: Attempt) -> dict[str, str]:
-    """FL43 descriptions of the revenue codes the trainee entered (facility charts only)."""
-    catalog = domain().catalog
-    codes = {line.get("revenue_code") for line in (item.answer or {}).get("lines", [])}
-    return {c: catalog.title(c, "revenue") or "" for c in codes if c}
-
-
-def _costs(item: Attempt, grade: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The stored national cost estimate, or the one for ``?locality=`` (unknown: a 400)."""
-    if grade is None:
-        return None
-    locality = request.args.get("locality", "national")
-    if len(locality) > 16:
-        abort(400, "Unknown Medicare locality.")
-    if locality == "national" and isinstance(grade.get("costs"), dict):
-        return dict(grade["costs"])
-    found = locality_costs(item, grade, domain().catalog, locality)
-    if found is None:
-        abort(400, "Unknown Medicare locality.")
-    return found.to_dict()
-
-
-def _result_page(item: Attempt, status: int = 200) -> ResponseReturnValue:
-    """The feedback with the key: only ever rendered for a user who may see it now."""
-    if not may_see_key(current_user, item):
-        abort(404)
-    cfg = current_app.config
-    summary = specialty_summary(
-        item.user_id, item.specialty, cfg["ACCURACY_TARGET"], cfg["ACCURACY_ELITE"]
-    )
-    grade = service.current_grade(item)
-    return render_template(
-        "practice/result.html",
-        costs=_costs(item, grade),
-        localities=domain().catalog.localities(),
-        attempt=item,
-        variant=service.variant_of(item),
-        key=current_key(item),
-        disputes=db.session.scalars(
-            select(Dispute).where(Dispute.attempt_id == item.id).order_by(Dispute.id)
-        ).all(),
-        grade=grade,
-        review=review_of(item.id),
-        revenue_titles=_revenue_titles(item),
-        ncci_release=domain().catalog.ncci_release(),
-        summary=summary,
-        specialty_name=SPECIALTIES.get(item.specialty, item.specialty),
-    ), status
-
-
-@bp.get("/practice/attempt/<int:attempt_id>/result")
-@login_required
-def result(attempt_id: int) -> ResponseReturnValue:
-    item = _own_attempt(attempt_id)
-    if item.status != "submitted":
-        return redirect(url_for("practice.attempt", attempt_id=item.id))
-    if not may_see_key(current_user, item):
-        flash("Grades open when the whole exam is submitted.", "info")
-        return redirect(url_for("assignments.run", run_id=item.run_id))
-    return _result_page(item)
-
-
-@bp.post("/practice/attempt/<int:attempt_id>/dispute")
-@login_required
-def dispute(attempt_id: int) -> ResponseReturnValue:
-    """The trainee challenges the key with a citation; it reaches their supervisor's queue."""
-    item = _own_attempt(attempt_id)
-    if not may_see_key(current_user, item):
-        abort(409, description=NOT_DISPUTABLE)
-    try:
-        open_dispute(
-            item,
-            current_user.id,
-            request.form.get("item", "")[:64],
-            request.form.get("citation", "")[:10_000],
-        )
-    except DisputeError as exc:
-        flash(str(exc), "error")
-        return _result_page(item, 400)
-    flash("Dispute sent to your supervisor. You will see the answer here.", "info")
-    return redirect(url_for("practice.result", attempt_id=item.id), 303)
-
-
-@bp.post("/practice/drill")
-@login_required
-def drill() -> ResponseReturnValue:
-    """One click from an error type on the progress page to a chart that exercises it."""
-    error_type = request.form.get("error_type", "")[:32]
-    library = domain().library
-    target = drill_target(current_user.id, error_type, library)
-    if target is None:
-        abort(400, description="There is no error of that type in your history to drill.")
-    specialty, review, reason = target
-    resume = service.open_attempt(current_user.id, specialty)
-    if resume is not None:
-        service.abandon_attempt(resume)
-    template = library.get(review.template_id) if review else None
-    choices = review.choices if review and template else None
-    if template is None:
-        template = service.choose_template(library, specialty, random.Random())
-    attempt = service.start_attempt(current_user.id, template, reason=reason, choices=choices)
-    return redirect(url_for("practice.attempt", attempt_id=attempt.id), 303)

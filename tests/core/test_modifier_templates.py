@@ -156,3 +156,28 @@ def test_the_hospital_reports_c9600_per_major_vessel_with_its_devices(library, c
     assert [e.type for e in result.errors] == ["missing_code", "extra_code"]
     extra = next(e for e in result.errors if e.type == "extra_code")
     assert extra.given == "92928" and "C9600" in extra.explanation
+
+
+def test_cath_lab_revenue_codes_follow_the_map(library, catalog):
+    """A catheter under implants (0278) is accepted as well as sterile supplies (0272); the
+    stent code under the emergency room's revenue code is not."""
+    v = _variant(library, "pci-drug-eluting-stent-hospital", pci=_LAD)
+    claim = v.key.as_claim()
+    supplies_as_implants = replace(
+        claim,
+        lines=tuple(
+            replace(line, revenue_code="0278") if line.code == "C1725" else line
+            for line in claim.lines
+        ),
+    )
+    assert grade(v.key, supplies_as_implants, date_of_service=DOS, catalog=catalog).chart_correct
+    stent_in_er = replace(
+        claim,
+        lines=tuple(
+            replace(line, revenue_code="0450") if line.code == "C9600" else line
+            for line in claim.lines
+        ),
+    )
+    result = grade(v.key, stent_in_er, date_of_service=DOS, catalog=catalog)
+    assert not result.chart_correct
+    assert "0481" in " ".join(e.explanation for e in result.errors)

@@ -181,3 +181,23 @@ def test_cath_lab_revenue_codes_follow_the_map(library, catalog):
     result = grade(v.key, stent_in_er, date_of_service=DOS, catalog=catalog)
     assert not result.chart_correct
     assert "0481" in " ".join(e.explanation for e in result.errors)
+
+
+def test_a_medicare_consultant_reports_initial_hospital_care_without_ai(library, catalog):
+    v = _variant(
+        library,
+        "atrial-fibrillation-inpatient-consultation",
+        payer="Medicare",
+        level="rate controlled on oral drugs (moderate MDM)",
+    )
+    assert _lines(v) == [("99222", ())]
+    claim = v.key.as_claim()
+    with_ai = replace(
+        claim,
+        lines=tuple(
+            replace(line, modifiers=("AI",)) if line.code == "99222" else line
+            for line in claim.lines
+        ),
+    )
+    result = grade(v.key, with_ai, date_of_service=DOS, catalog=catalog)
+    assert [(e.type, e.given) for e in result.errors] == [("extra_modifier", "AI")]

@@ -509,6 +509,49 @@ def test_a_line_entered_twice_is_a_duplicate(catalog):
     ]
 
 
+def test_the_same_code_with_other_modifiers_is_not_called_a_duplicate(catalog):
+    """99213 and 99213-25 are two lines the trainee meant as two services: the second is an
+    extra line the key lacks, not "each code is reported once"."""
+    key = {"diagnoses": ["J06.9"], "lines": [{"code": "99213", "pointers": [1]}]}
+    given = {
+        "diagnoses": ["J06.9"],
+        "lines": [
+            {"code": "99213", "pointers": [1]},
+            {"code": "99213", "modifiers": ["25"], "pointers": [1]},
+        ],
+    }
+    assert line_errors(key, given, catalog) == [
+        error(
+            "extra_code",
+            None,
+            "99213",
+            f"You reported 99213 ({TITLE_99213}); the key does not report it for this "
+            "encounter. Rule: Report the conditions and services the note documents for this "
+            "encounter; compare your codes with the key's codes and their rationales.",
+            "code",
+            "over",
+            index=1,
+        )
+    ]
+
+
+def test_a_decoy_entered_twice_gives_the_decoys_reason_not_duplicate(catalog):
+    """The key's decoy says why the code is not reported at all; that wins over "once"."""
+    decoy = {"code": "99213", "reason": "global_package", "rationale": ""}
+    key = {
+        "diagnoses": ["S52.531D"],
+        "lines": [{"code": "99024", "pointers": [1]}],
+        "not_coded": [decoy],
+    }
+    extra = {"code": "99213", "pointers": [1]}
+    given = {"diagnoses": ["S52.531D"], "lines": [{"code": "99024", "pointers": [1]}, extra, extra]}
+    shown = (
+        f"You reported 99213 ({TITLE_99213}); the service is part of the global surgical "
+        f"package. Rule: {GLOBAL_RULE}"
+    )
+    assert [e["explanation"] for e in line_errors(key, given, catalog)] == [shown, shown]
+
+
 GLOBAL_RULE = (
     "Care included in a procedure's global period is paid with the procedure and not billed "
     "separately (CMS Claims Processing Manual ch. 12 \u00a740.1; CPT surgical package)."

@@ -245,14 +245,17 @@ def extra_error(
                 own or getattr(edit, "rationale", "") or "",
             )
             return GradeError("ncci_unbundled", other.code, a.code, text, "line", i, "code", "over")
-    again = sum(1 for other in entered if other.code == a.code) > 1
+    # A duplicate is the same code with the same modifiers: 92928-LD and 92928-RC are two
+    # vessels, not one service twice. The key's decoy, when it names a rule, says why the code
+    # is not reported at all, which matters more than how often it was entered.
+    again = sum(1 for o in entered if (o.code, o.modifiers) == (a.code, a.modifiers)) > 1
     reported = f"You reported {named(a.code, title_of(a.code, lk))}"
-    if again:
-        supported, why = not_coded_rule("duplicate")
-        text = f"{reported} on more than one line; {supported}. Rule: {why}"
-    elif decoy is not None and not_coded_rule(decoy.reason)[0]:
+    if decoy is not None and not_coded_rule(decoy.reason)[0]:
         supported, why = not_coded_rule(decoy.reason, decoy.rationale)
         text = f"{reported}; {supported}. Rule: {why}"
+    elif again:
+        supported, why = not_coded_rule("duplicate")
+        text = f"{reported} on more than one line; {supported}. Rule: {why}"
     else:
         text = sentence(reported, "the key does not report it for this encounter", "extra_code")
     return GradeError("extra_code", None, a.code, text, "line", i, "code", "over")

@@ -179,35 +179,93 @@ def _decided(v, code):
     return code in keyed or code in {n.code for n in v.key.not_coded}
 
 
-_FORMER_SMOKER = re.compile(r"\bformer smoker\b|\bquit smoking\b", re.I)
+# "Former smoker", "ex-smoker", "former cigarette smoker", "quit smoking", "non-smoker (quit 30
+# years ago, ...)": the Index sends "smoker" to Dependence, drug, nicotine, so each is a personal
+# history of nicotine dependence (Z87.891). "Never smoker" and "no smokers" at home are not.
+_FORMER_SMOKER = re.compile(
+    r"\b(?:former|ex-?) ?(?:cigarette |tobacco |pipe |cigar )?smoker\b"
+    r"|\bquit (?:smoking|tobacco|cigarettes)\b|\bstopped smoking\b|\bnon-?smoker \(quit\b",
+    re.I,
+)
 
 
-def test_a_use_additional_note_for_tobacco_history_is_followed_where_the_chart_documents_it(
-    library, catalog
-):
-    """C34 and Z85 ask for Z87.891 when a history of tobacco dependence is documented.
-
-    The malnutrition chart documented "former smoker, 40 pack-years" beside a lung cancer
-    (C34.11) or its history (Z85.118) and keyed neither Z87.891 nor a reason not to.
-    """
-    checked = []
+def _every_variant(library):
+    """Every variant of every template, rendered."""
     for t in library.templates.values():
         for choice in t.choices():
-            v = generate(t, 0, choices=choice)
-            if not _FORMER_SMOKER.search(v.chart_markdown):
-                continue
-            asking = [
-                d.code
-                for d in v.key.diagnoses
-                if any(
-                    "history of tobacco dependence (Z87.891)" in notes.get("use_additional", [])
-                    for notes in _lineage_notes(catalog, d.code, "icd10cm")
-                )
-            ]
-            if asking:
-                checked.append(t.slug)
-                assert _decided(v, "Z87.891"), (t.slug, choice, asking)
-    assert "malnutrition-severity-cancer-status" in checked
+            yield t, choice, generate(t, 0, choices=choice)
+
+
+def test_a_former_smoker_beside_a_code_that_asks_for_tobacco_history_keys_z87_891(library, catalog):
+    """A use-additional note naming Z87.891 binds the code (its own, its category's, or its
+    chapter's: chapter 10, J00-J99, "use additional code, where applicable, to identify ...
+    history of tobacco dependence (Z87.891)"; C34; Z85.1): where the chart documents a former
+    smoker, the key reports Z87.891, over the whole library, every variant.
+
+    Stop 26 found four outpatient keys without it: the anesthesia COPD record, the critical
+    care pneumonia (J18.9), the FQHC sinusitis (J01.00; its COPD variant had it optional on a
+    rule the Index contradicts) and the office COPD spirometry; before them the malnutrition
+    chart (C34.11, Z85.118) and the COPD stay.
+    """
+    checked = set()
+    for t, choice, v in _every_variant(library):
+        if not _FORMER_SMOKER.search(v.chart_markdown):
+            continue
+        asking = [
+            d.code
+            for d in v.key.diagnoses
+            if any("(Z87.891)" in n for n in _use_additional(catalog, d.code))
+        ]
+        if not asking:
+            continue
+        checked.add(t.slug)
+        keyed = {d.code for d in v.key.diagnoses} | {
+            a for d in v.key.diagnoses for a in d.alternates
+        }
+        assert "Z87.891" in keyed, (t.slug, choice, asking)
+        assert "Z87.891" not in {n.code for n in v.key.not_coded}, (t.slug, choice)
+    assert {
+        "malnutrition-severity-cancer-status",
+        "copd-acute-respiratory-failure",
+        "lap-cholecystectomy-general-anesthesia",
+        "critical-care-time-cpt-or-medicare",
+        "medical-visit-new-or-established-three-years",
+        "office-tests-and-injection-with-visit",
+    } <= checked
+
+
+def test_the_four_outpatient_keys_report_the_tobacco_history(library, catalog):
+    """The stop-26 audit's four: each variant with the former smoker and its chapter 10 code
+    now keys Z87.891 as a required code, so leaving it off is a missing code."""
+    cases = [
+        ("lap-cholecystectomy-general-anesthesia", {"status": "ASA 3"}, "J44.9"),
+        (
+            "critical-care-time-cpt-or-medicare",
+            {"case": "septic shock, Medicare, 82 minutes"},
+            "J18.9",
+        ),
+        (
+            "medical-visit-new-or-established-three-years",
+            {"problem": "acute maxillary sinusitis"},
+            "J01.00",
+        ),
+        ("medical-visit-new-or-established-three-years", {"problem": "COPD exacerbation"}, "J44.1"),
+        (
+            "office-tests-and-injection-with-visit",
+            {"case": "COPD check, spirometry without bronchodilator"},
+            "J44.9",
+        ),
+    ]
+    for slug, labels, chapter10 in cases:
+        v = variant(template(library, slug), FY2026, **labels)
+        assert _FORMER_SMOKER.search(v.chart_markdown), slug
+        required = [d.code for d in v.key.diagnoses if not d.optional]
+        assert chapter10 in required and "Z87.891" in required, (slug, required)
+        assert required.index("Z87.891") > required.index(chapter10)
+        claim = v.key.as_claim()
+        old = replace(claim, diagnoses=tuple(c for c in claim.diagnoses if c != "Z87.891"))
+        result = grade(v.key, old, date_of_service=v.date_of_service, catalog=catalog)
+        assert "Z87.891" in {e.expected for e in result.errors if e.type == "missing_code"}, slug
 
 
 _DIABETIC_NEUROPATHY = re.compile(r"\bdiabetes\b[^.]{0,60}\bneuropathy\b", re.I)
@@ -302,24 +360,6 @@ def _inpatient_variants(library):
         if t.specialty == "inpatient":
             for choice in t.choices():
                 yield t, choice, generate(t, 0, choices=choice)
-
-
-def test_the_respiratory_chapter_note_for_tobacco_history_is_followed(library, catalog):
-    """Chapter 10 (J00-J99) asks for Z87.891; the COPD stay documented a former smoker
-    who quit eight years ago and keyed neither Z87.891 nor a reason not to."""
-    checked = []
-    for t, choice, v in _inpatient_variants(library):
-        if not _FORMER_SMOKER.search(v.chart_markdown):
-            continue
-        asking = [
-            d.code
-            for d in v.key.diagnoses
-            if any("(Z87.891)" in n for n in _use_additional(catalog, d.code))
-        ]
-        if asking:
-            checked.append(t.slug)
-            assert _decided(v, "Z87.891"), (t.slug, choice, asking)
-    assert "copd-acute-respiratory-failure" in checked
 
 
 def test_a_gangrenous_gallbladder_is_keyed_where_the_cholecystitis_code_asks(library, catalog):

@@ -453,3 +453,36 @@ def test_a_uti_with_a_cultured_organism_keys_the_organism_code(library, catalog)
         assert codes.index("B96.20") > codes.index("N39.0")
         assert "B96.20" not in {n.code for n in v.key.not_coded}
     assert {"severe-sepsis-septic-shock", "query-physician-urosepsis"} <= set(checked)
+
+
+# --------------------------------------------------------------------------- underdosing
+_RAN_OUT = re.compile(r"\bran out of\b|\bmedication lapse\b", re.I)
+_UNDERDOSING = re.compile(r"^T(3[6-9]|4\d|50)\.[0-9A-Z]{2}6[A-Z]$")
+
+
+def test_a_drug_the_patient_ran_out_of_is_keyed_as_underdosing(library, catalog):
+    """ICD-10-CM I.C.19.e.5.c: taking less of a drug than prescribed is underdosing (T36-T50,
+    6th character 6), coded after the condition that relapsed. The heart failure admission
+    ("ran out of furosemide a week ago ... due to medication lapse") and the DKA stay ("ran
+    out of her insulin pen two days ago") keyed no underdosing code (stop-27 blind read)."""
+    checked = set()
+    for t, choice, v in _every_variant(library):
+        if not _RAN_OUT.search(v.chart_markdown):
+            continue
+        checked.add(t.slug)
+        codes = [d.code for d in v.key.diagnoses if not d.optional]
+        under = [c for c in codes if _UNDERDOSING.match(c)]
+        declined = [n.code for n in v.key.not_coded if _UNDERDOSING.match(n.code)]
+        assert under or declined, (t.slug, choice)
+        if under:
+            assert codes.index(under[0]) > 0, (t.slug, "underdosing is never first-listed")
+    assert {"heart-failure-admission-history-and-physical", "diabetic-ketoacidosis"} <= checked
+    v = variant(
+        template(library, "heart-failure-admission-history-and-physical"),
+        FY2026,
+        case="HFpEF, moderate MDM, 80 minutes documented",
+    )
+    claim = v.key.as_claim()
+    old = replace(claim, diagnoses=tuple(c for c in claim.diagnoses if c != "T50.1X6A"))
+    result = grade(v.key, old, date_of_service=FY2026, catalog=catalog)
+    assert "T50.1X6A" in {e.expected for e in result.errors if e.type == "missing_code"}

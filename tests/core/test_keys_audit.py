@@ -486,3 +486,24 @@ def test_a_drug_the_patient_ran_out_of_is_keyed_as_underdosing(library, catalog)
     old = replace(claim, diagnoses=tuple(c for c in claim.diagnoses if c != "T50.1X6A"))
     result = grade(v.key, old, date_of_service=FY2026, catalog=catalog)
     assert "T50.1X6A" in {e.expected for e in result.errors if e.type == "missing_code"}
+
+
+def test_a_fatty_liver_that_changed_the_operation_is_coded(library, catalog):
+    """The modifier-22 cholecystectomy's obesity variant: the surgeon blames the extra time on
+    the body habitus and the fatty liver (a fifth port for a second liver retractor); the key
+    had E66.01 and Z68.43 but neither K76.0 nor a reason to leave it off (IV.J)."""
+    for t, choice, v in _every_variant(library):
+        if re.search(r"\bfatty liver\b", v.chart_markdown, re.I) and t.setting != "inpatient":
+            keyed = {d.code for d in v.key.diagnoses} | {n.code for n in v.key.not_coded}
+            assert "K76.0" in keyed, (t.slug, choice)
+    t = template(library, "laparoscopic-cholecystectomy-increased-services")
+    v = variant(
+        t,
+        FY2026,
+        case="BMI 54 with a thick abdominal wall and fatty liver: extra ports and 165 minutes",
+    )
+    assert [d.code for d in v.key.diagnoses] == ["K80.10", "E66.01", "Z68.43", "K76.0"]
+    claim = v.key.as_claim()
+    old = replace(claim, diagnoses=claim.diagnoses[:3])
+    result = grade(v.key, old, date_of_service=FY2026, catalog=catalog)
+    assert "K76.0" in {e.expected for e in result.errors if e.type == "missing_code"}

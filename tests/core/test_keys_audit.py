@@ -507,3 +507,25 @@ def test_a_fatty_liver_that_changed_the_operation_is_coded(library, catalog):
     old = replace(claim, diagnoses=claim.diagnoses[:3])
     result = grade(v.key, old, date_of_service=FY2026, catalog=catalog)
     assert "K76.0" in {e.expected for e in result.errors if e.type == "missing_code"}
+
+
+def test_hypotension_beside_atrial_fibrillation_is_accepted_not_called_integral(library, catalog):
+    """The AF consultation declined I95.9 as integral to the arrhythmia, claiming the note
+    blames the rapid rate; it does not, and hypotension is not routinely part of atrial
+    fibrillation (I.B.5). Reporting it (it changed the plan) and leaving it off both score."""
+    t = template(library, "atrial-fibrillation-inpatient-consultation")
+    v = variant(
+        t,
+        FY2026,
+        level="rapid rate with hypotension, amiodarone infusion (high MDM)",
+        payer="Medicare",
+    )
+    assert "hypotension" in v.chart_markdown.lower()
+    assert "I95.9" not in {n.code for n in v.key.not_coded}
+    (hypotension,) = [d for d in v.key.diagnoses if d.code == "I95.9"]
+    assert hypotension.optional
+    claim = v.key.as_claim()
+    without = replace(claim, diagnoses=tuple(c for c in claim.diagnoses if c != "I95.9"))
+    for answer in (claim, without):
+        result = grade(v.key, answer, date_of_service=FY2026, catalog=catalog)
+        assert result.chart_correct, result.error_types()

@@ -529,3 +529,27 @@ def test_hypotension_beside_atrial_fibrillation_is_accepted_not_called_integral(
     for answer in (claim, without):
         result = grade(v.key, answer, date_of_service=FY2026, catalog=catalog)
         assert result.chart_correct, result.error_types()
+
+
+_ALLOWED = re.compile(r"\bmay (?:also )?be (?:coded|reported|added)\b|\bis allowed\b", re.I)
+
+
+def test_no_decoy_says_its_own_code_may_be_reported(library, catalog):
+    """A decoy (``[[key.not_coded]]``) is graded as an extra code: one whose own rationale
+    says the code "may be coded" marks a trainee down for what the key calls allowed. The
+    interscalene block's Z87.891 and the two-month visit's cradle cap did; an allowed code
+    is keyed ``optional`` instead (or, for the cradle cap, required: I.C.21.c.13)."""
+    for t, _choice, v in _every_variant(library):
+        for n in v.key.not_coded:
+            assert not _ALLOWED.search(n.rationale), (t.slug, n.code, n.rationale)
+    v = generate(template(library, "two-month-vaccines-oral-rotavirus"), 0)
+    codes = [d.code for d in v.key.diagnoses if not d.optional]
+    assert codes[0] == "Z00.121" and "L21.0" in codes
+    assert "Z00.129" in {n.code for n in v.key.not_coded}
+    assert "cradle cap" in v.chart_markdown.lower()
+    shoulder = generate(template(library, "shoulder-surgery-interscalene-block"), 0)
+    claim = shoulder.key.as_claim()
+    if "Z87.891" not in claim.diagnoses:
+        claim = replace(claim, diagnoses=claim.diagnoses + ("Z87.891",))
+    result = grade(shoulder.key, claim, date_of_service=shoulder.date_of_service, catalog=catalog)
+    assert result.chart_correct, result.error_types()

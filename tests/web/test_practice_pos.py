@@ -229,3 +229,37 @@ def test_the_chart_page_and_the_api_chart_do_not_show_the_keyed_pos(app, client,
     assert done.status_code == 200
     after = done.get_json()
     assert after["title"] and after["grade"]["score"] == 1.0  # shown with the feedback
+
+
+def test_the_issue_17_slugs_reach_the_progress_page_from_a_real_chart(app, client, auth, users):
+    """Done-when of issue 17: excludes1_conflict and addon_without_primary are graded on a
+    shipped chart and counted on the progress page by their labels (the API contract lists
+    them: test_keys_audit.test_the_api_contract_lists_the_error_types)."""
+    from trainer.services.practice import start_attempt
+
+    with app.app_context():
+        library = domain().library
+        template = next(
+            t
+            for t in library.templates.values()
+            if t.slug == "heart-failure-admission-history-and-physical"
+        )
+        attempt_id = start_attempt(users["trainee"], template, seed=3).id
+    auth.login()
+    key = key_of(app, attempt_id)
+    assert "E11.9" in [d.code for d in key.diagnoses]
+    data = form_for(key)
+    n = len(key.diagnoses)
+    data[f"diagnoses-{n}"] = "E10.9"  # E10 Excludes1 type 2 diabetes (E11.-)
+    row = len(key.lines)
+    data.update(
+        {f"lines-{row}-code": "99292", f"lines-{row}-units": "1", f"lines-{row}-pointers": "A"}
+    )
+    assert client.post(f"/practice/attempt/{attempt_id}/submit", data=data).status_code == 303
+    with app.app_context():
+        grade = db.session.get(Attempt, attempt_id).grades[-1].result
+    types = {e["type"] for e in grade["errors"]}
+    assert {"excludes1_conflict", "addon_without_primary"} <= types
+    progress = client.get("/progress/").get_data(as_text=True)
+    assert "Excludes1 conflict: 1" in progress
+    assert "Add-on code without its primary: 1" in progress

@@ -553,3 +553,13 @@ def test_no_decoy_says_its_own_code_may_be_reported(library, catalog):
         claim = replace(claim, diagnoses=claim.diagnoses + ("Z87.891",))
     result = grade(shoulder.key, claim, date_of_service=shoulder.date_of_service, catalog=catalog)
     assert result.chart_correct, result.error_types()
+
+
+def test_the_how_we_grade_page_names_every_error_type():
+    """Done-when of issue 17: one page says, per error type, what it means and which rule
+    backs it. addon_without_primary was graded and in the taxonomy but not on the page."""
+    page = (Path(__file__).resolve().parents[2] / "docs/how-we-grade.md").read_text()
+    rows = {t: line for line in page.splitlines() for t in ERROR_TYPES if f"`{t}`" in line}
+    assert set(rows) == set(ERROR_TYPES), set(ERROR_TYPES) - set(rows)
+    for error_type, row in rows.items():
+        assert row.startswith("|") and row.count("|") >= 5, error_type  # meaning, rule, direction

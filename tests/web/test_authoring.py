@@ -6,8 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import PASSWORD, cohort_of
+from tests.web.entry_forms import form_for
+from trainer.core.content.generation import Variant
 from trainer.extensions import db
-from trainer.models import Assignment, AuthoredTemplate
+from trainer.models import Assignment, Attempt, AuthoredTemplate
 from trainer.services.accounts import create_user
 from trainer.services.library import STARTER_BODY, starter_toml
 
@@ -58,7 +60,16 @@ def test_a_valid_template_is_checked_previewed_and_assignable(app, client, auth,
     started = client.post(f"/assignments/{assignment_id}/start")
     assert started.status_code == 303
     run = client.get(started.headers["Location"]).get_data(as_text=True)
-    assert "My template" in run
+    with app.app_context():
+        drawn = db.session.scalars(select(Attempt).where(Attempt.run_id.is_not(None))).all()
+        assert drawn and {a.template_id for a in drawn} == {row.template_id}
+        first = drawn[0].id
+        key = Variant.from_dict(drawn[0].variant).key
+    # Its title is shown once the chart is graded: before, it could hint at the codes.
+    assert "My template" not in run and "Chart 1 (" in run
+    submitted = client.post(f"/practice/attempt/{first}/submit", data=form_for(key))
+    assert submitted.status_code == 303
+    assert "My template" in client.get(started.headers["Location"]).get_data(as_text=True)
 
 
 def test_problems_are_listed_and_block_assignment(app, client, auth, users):
@@ -131,10 +142,12 @@ def test_place_of_service_can_follow_a_variable():
     text = text.replace(LOW, LOW[:-2] + ', pos = "11" }')
     text = text.replace(MODERATE, MODERATE[:-2] + ', pos = "22" }')
     template = parse_template(text, STARTER_BODY, Path("x/primary_care/t"))
-    for level, pos in (("low", "11"), ("moderate", "22")):
+    for level, pos, where in (("low", "11", "Office"), ("moderate", "22", "Hospital outpatient")):
         variant = generate(template, 3, choices={"condition": "type 2 diabetes", "level": level})
         assert variant.place_of_service == pos
-        assert f"| **Place of service** | {pos} |" in variant.chart_markdown
+        # The header says where in words; the code is box 24B's answer.
+        assert f"| **Location** | {where}" in variant.chart_markdown
+        assert "Place of service" not in variant.chart_markdown
 
 
 @pytest.mark.parametrize(

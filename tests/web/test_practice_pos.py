@@ -192,3 +192,74 @@ def test_the_closing_bell_grades_the_drafts_24b(app, client, auth):
         db.session.commit()
         claim = draft_claim(db.session.get(Attempt, attempt_id))
     assert (claim.diagnoses, claim.lines, claim.place_of_service) == (("M17.11",), (), "11")
+
+
+def _chart_body(page: str) -> str:
+    start = page.index('<div class="chart-body">')
+    return page[start : page.index("</article>", start)]
+
+
+def test_the_chart_page_and_the_api_chart_do_not_show_the_keyed_pos(app, client, auth):
+    """Box 24B is graded: before submission the chart says "Emergency department" in its
+    header, never "Place of service | 23" (stop 26 printed the code). The API's chart and its
+    summary do not carry the POS or the template title (which names what the chart teaches)."""
+    auth.login()
+    attempt_id = start_chart(client, "emergency_professional")
+    key = key_of(app, attempt_id)
+    assert key.place_of_service == "23"
+    body = _chart_body(client.get(f"/practice/attempt/{attempt_id}").get_data(as_text=True))
+    assert "Place of service" not in body
+    assert "<td>23</td>" not in body
+    assert "<td><strong>Location</strong></td>\n<td>Emergency department</td>" in body
+    client.post(f"/practice/attempt/{attempt_id}/skip")
+
+    started = client.post("/api/v1/exercises/start", json={"specialty": "emergency_professional"})
+    assert started.status_code == 201
+    data = started.get_json()
+    assert "Place of service" not in data["chart_html"]
+    assert "<td>23</td>" not in data["chart_html"]
+    assert "Emergency department" in data["chart_html"]
+    assert "title" not in data and "grade" not in data
+    assert "23" not in str({k: v for k, v in data.items() if k != "chart_html"})
+    api_key = key_of(app, data["attempt_id"])
+    before = client.get(f"/api/v1/attempts/{data['attempt_id']}").get_json()
+    assert "title" not in before
+    answer = api_key.as_claim().to_dict()
+    done = client.post(f"/api/v1/attempts/{data['attempt_id']}/submit", json={"answer": answer})
+    assert done.status_code == 200
+    after = done.get_json()
+    assert after["title"] and after["grade"]["score"] == 1.0  # shown with the feedback
+
+
+def test_the_issue_17_slugs_reach_the_progress_page_from_a_real_chart(app, client, auth, users):
+    """Done-when of issue 17: excludes1_conflict and addon_without_primary are graded on a
+    shipped chart and counted on the progress page by their labels (the API contract lists
+    them: test_keys_audit.test_the_api_contract_lists_the_error_types)."""
+    from trainer.services.practice import start_attempt
+
+    with app.app_context():
+        library = domain().library
+        template = next(
+            t
+            for t in library.templates.values()
+            if t.slug == "heart-failure-admission-history-and-physical"
+        )
+        attempt_id = start_attempt(users["trainee"], template, seed=3).id
+    auth.login()
+    key = key_of(app, attempt_id)
+    assert "E11.9" in [d.code for d in key.diagnoses]
+    data = form_for(key)
+    n = len(key.diagnoses)
+    data[f"diagnoses-{n}"] = "E10.9"  # E10 Excludes1 type 2 diabetes (E11.-)
+    row = len(key.lines)
+    data.update(
+        {f"lines-{row}-code": "99292", f"lines-{row}-units": "1", f"lines-{row}-pointers": "A"}
+    )
+    assert client.post(f"/practice/attempt/{attempt_id}/submit", data=data).status_code == 303
+    with app.app_context():
+        grade = db.session.get(Attempt, attempt_id).grades[-1].result
+    types = {e["type"] for e in grade["errors"]}
+    assert {"excludes1_conflict", "addon_without_primary"} <= types
+    progress = client.get("/progress/").get_data(as_text=True)
+    assert "Excludes1 conflict: 1" in progress
+    assert "Add-on code without its primary: 1" in progress

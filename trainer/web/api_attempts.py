@@ -40,13 +40,15 @@ def _summary(attempt: Attempt) -> dict[str, object]:
         "attempt_id": attempt.id,
         "status": attempt.status,
         "specialty": attempt.specialty,
-        "title": variant.title,
         "setting": variant.setting,
         "claim_form": variant.claim_form,
         "date_of_service": variant.date_of_service.isoformat(),
         "mode": attempt.mode,
     }
     if may_see_key(current_user, attempt):
+        # The title names what the chart teaches ("probable angina not coded"): shown with
+        # the feedback only, as the chart page does.
+        data["title"] = variant.title
         data["grade"] = service.current_grade(attempt)
     return data
 

@@ -136,7 +136,11 @@ ATTEMPT = obj(
         "status": {"type": "string", "enum": ATTEMPT_STATUSES},
         "specialty": STRING,
         "specialty_name": STRING,
-        "title": STRING,
+        "title": {
+            "type": "string",
+            "description": "The template's title, present with the grade only: it names what "
+            "the chart teaches and could hint at the answer",
+        },
         "setting": STRING,
         "claim_form": STRING,
         "date_of_service": {"type": "string", "format": "date"},
@@ -146,7 +150,11 @@ ATTEMPT = obj(
             "description": "Present once the feedback is open (after submission; for an "
             "exam, after the exam closes)",
         },
-        "chart_html": {"type": "string", "description": "The chart, sanitised HTML"},
+        "chart_html": {
+            "type": "string",
+            "description": "The chart, sanitised HTML; its header says where the service was "
+            "in words, never the place-of-service code (box 24B is graded)",
+        },
         "first_submission": {"type": "boolean"},
         "error": STRING,
         "closed_at": {"type": "string", "format": "date-time"},

@@ -25,6 +25,7 @@ from jinja2.environment import TemplateExpression
 
 from trainer.core.claims import AnswerKey, key_from_dict
 from trainer.core.codesets.results import fiscal_year
+from trainer.core.content.chart_header import HEADER, header_markdown, hide_stored_place_of_service
 from trainer.core.content.patients import (
     DOS_WINDOW,
     Patient,
@@ -93,6 +94,9 @@ class Variant:
     def from_dict(cls, data: Mapping[str, Any]) -> Variant:
         patient = dict(data["patient"])
         patient["dob"] = date.fromisoformat(patient["dob"])
+        markdown, html = hide_stored_place_of_service(
+            data["chart_markdown"], data["chart_html"], data["place_of_service"]
+        )
         return cls(
             template_id=data["template_id"],
             template_version=int(data["template_version"]),
@@ -108,8 +112,8 @@ class Variant:
             provider=data["provider"],
             facility=data["facility"],
             place_of_service=data["place_of_service"],
-            chart_markdown=data["chart_markdown"],
-            chart_html=data["chart_html"],
+            chart_markdown=markdown,
+            chart_html=html,
             key=key_from_dict(data["key"], data["setting"]),
         )
 
@@ -206,19 +210,6 @@ def build_key(template: Template, context: Mapping[str, Any], dos: date) -> Answ
     return key_from_dict(data, template.setting)  # type: ignore[arg-type]
 
 
-HEADER = """| **Patient** | {name} |
-|---|---|
-| **DOB / age / sex** | {dob:%m/%d/%Y} / {age} / {sex} |
-| **MRN** | {mrn} |
-| **Date of service** | {dos:%m/%d/%Y} |
-| **Provider** | {provider} |
-| **Facility** | {facility} |
-| **Place of service** | {pos} |
-| **Payer** | {payer} (member {member}) |
-
-"""
-
-
 def chart_heading(chart_type: str) -> str:
     """The chart's heading: the first letter capitalised, the rest as written (str.title()
     turned "ED record" into "Ed Record")."""
@@ -296,7 +287,7 @@ def _generate(
         "days_before_dos": days_before(dos),
         "payer": patient.payer,
     }
-    header = HEADER.format(
+    header = header_markdown(
         name=patient.name,
         dob=patient.dob,
         age=patient.age,
@@ -305,7 +296,7 @@ def _generate(
         dos=dos,
         provider=provider,
         facility=facility,
-        pos=place_of_service or "n/a",
+        place_of_service=place_of_service,  # printed as words, never the code (box 24B)
         payer=patient.payer,
         member=patient.member_id,
     )

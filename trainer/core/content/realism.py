@@ -15,7 +15,9 @@ signed by an NP); a signature naming someone other than the header's provider; a
 table left as raw pipes; sex-specific findings on a patient of the other sex; variants whose
 chart text is identical (the trainee cannot tell them apart, so one key must be wrong); a
 record that lacks the sections of its type (``record_sections``: an office note without
-allergies, an operative report without EBL, a radiology report without its comparison).
+allergies, an operative report without EBL, a radiology report without its comparison); a
+place-of-service code printed in the chart (box 24B is graded) or a POS the header has no
+words for.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from collections.abc import Iterable
 from html import unescape
 from typing import Any
 
+from trainer.core.content.chart_header import location_of
 from trainer.core.content.people import (
     ANESTHESIA_CREDENTIALS,
     KNOWN_CREDENTIALS,
@@ -214,6 +217,23 @@ def sex_misfit(text: str, sex: str) -> list[str]:
     return []
 
 
+def place_of_service_shown(text: str, place_of_service: str) -> list[str]:
+    """Box 24B is graded: the chart says where in words ("Emergency department"), never the
+    code, and every POS a template uses has those words (``chart_header.LOCATIONS``)."""
+    pos = place_of_service.strip()
+    if not pos:
+        return []
+    found = []
+    if not location_of(pos):
+        found.append(f"the header cannot say where: POS {pos} has no location words")
+    named = re.compile(
+        rf"(?:place of service|\bPOS)\b[^\n]{{0,24}}?(?<!\d){re.escape(pos)}(?!\d)", re.I
+    )
+    if named.search(text):
+        found.append(f"the chart prints the place-of-service code {pos} (box 24B is graded)")
+    return found
+
+
 def chart_problems(template: Any, variant: Any) -> list[str]:
     """Everything a coder would find wrong with one rendered variant (an empty list: none)."""
     body = _body(variant)
@@ -229,6 +249,7 @@ def chart_problems(template: Any, variant: Any) -> list[str]:
     problems += signature_misfit(body, provider_name)
     problems += sex_misfit(body, variant.patient.sex)
     problems += record_problems(template.chart_type, body)
+    problems += place_of_service_shown(variant.chart_markdown, variant.place_of_service)
     misfit = facility_misfit(variant.facility, where)
     if misfit:
         problems.append(misfit)

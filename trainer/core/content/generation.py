@@ -16,9 +16,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from faker import Faker
 from jinja2 import StrictUndefined
 from jinja2 import Template as JinjaTemplate
 from jinja2.environment import TemplateExpression
@@ -38,6 +37,9 @@ from trainer.core.content.templates import Template
 
 from .sandbox import BoundedEnvironment, render_bounded, render_budget
 
+if TYPE_CHECKING:
+    from faker import Faker
+
 # Sandboxed: supervisors write templates in the browser, and a template must never reach
 # Python internals (no attribute walks to __class__ or __globals__, no mutation of values),
 # nor run long or print megabytes (every variant renders within a budget: content.sandbox).
@@ -55,6 +57,11 @@ def _seeded_faker(seed: int) -> Faker:
     """
     faker: Faker | None = getattr(_per_thread, "faker", None)
     if faker is None:
+        # Imported on the first chart, not at start-up: Faker's import (its locale and
+        # provider tables) was a tenth of a worker's cold start, and most requests never
+        # generate a chart.
+        from faker import Faker
+
         faker = Faker("en_US")
         _per_thread.faker = faker
     faker.seed_instance(seed)

@@ -62,12 +62,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     extensions.db.init_app(app)
     with app.app_context():
         database.configure_sqlite(extensions.db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
-    extensions.migrate.init_app(
-        app,
-        extensions.db,
-        directory=str(database.MIGRATIONS),
-        render_as_batch=True,
-    )
+    database.defer_migrations(app)
     extensions.csrf.init_app(app)
     domain.init_app(app)
     web.init_app(app)

@@ -57,10 +57,7 @@ def _seeded_faker(seed: int) -> Faker:
     """
     faker: Faker | None = getattr(_per_thread, "faker", None)
     if faker is None:
-        # Imported on the first chart, not at start-up: Faker's import (its locale and
-        # provider tables) was a tenth of a worker's cold start, and most requests never
-        # generate a chart.
-        from faker import Faker
+        from faker import Faker  # on the first chart: its import slowed every worker's start
 
         faker = Faker("en_US")
         _per_thread.faker = faker

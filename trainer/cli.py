@@ -319,8 +319,10 @@ COMMANDS = (
 
 def init_app(app: Flask) -> None:
     from .cli_backup import COMMANDS as BACKUP_COMMANDS
+    from .cli_migrations import MigrationsGroup
     from .cli_users import COMMANDS as USER_COMMANDS
 
+    app.cli.add_command(MigrationsGroup("db", help="Database migrations (Flask-Migrate)."))
     for command in (*COMMANDS, *USER_COMMANDS, *BACKUP_COMMANDS):
         app.cli.add_command(command)
 

@@ -9,15 +9,19 @@ Read-only requests keep plain deferred transactions so WAL readers never queue b
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, CursorResult, Engine, Result
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import Session, scoped_session
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 WRITE_OPTION = "trainer_write"
 _S = TypeVar("_S", bound=Session | scoped_session[Any])
@@ -87,6 +91,48 @@ def upgrade_schema() -> None:
     Lives here, not in the CLI, so the CLI, the benchmarks and the load test share it without
     importing each other. Needs an application context.
     """
+    from flask import current_app
     from flask_migrate import upgrade
 
+    init_migrations(current_app._get_current_object())  # type: ignore[attr-defined]
     upgrade(directory=str(MIGRATIONS))
+
+
+class DeferredMigrations:
+    """Holds ``app.extensions["migrate"]`` until Flask-Migrate is first used.
+
+    Importing Flask-Migrate imports Alembic and every dialect module it carries (about a
+    tenth of a worker's cold start, measured with ``python -X importtime``), and no request
+    needs it: only an upgrade, a ``trainer db`` command or a test that calls
+    ``flask_migrate.upgrade`` on an app does. The first attribute Flask-Migrate reads here
+    registers the real extension (``init_migrations``), which replaces this placeholder,
+    and answers from it.
+    """
+
+    def __init__(self, app: Flask) -> None:
+        self._app = app
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(init_migrations(self._app), name)
+
+
+_migrations_lock = threading.Lock()
+
+
+def defer_migrations(app: Flask) -> None:
+    """Register Flask-Migrate on ``app`` lazily (see ``DeferredMigrations``)."""
+    app.extensions["migrate"] = DeferredMigrations(app)
+
+
+def init_migrations(app: Flask) -> Any:
+    """Flask-Migrate's configuration on ``app``, registered now if it was deferred."""
+    with _migrations_lock:
+        config = app.extensions.get("migrate")
+        if config is None or isinstance(config, DeferredMigrations):
+            from flask_migrate import Migrate
+
+            from .extensions import db
+
+            Migrate().init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
+            config = app.extensions["migrate"]
+        return config

@@ -4,21 +4,31 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from functools import cache
 from html import escape
+from typing import TYPE_CHECKING
 
-import pygal
-from pygal.style import Style
+if TYPE_CHECKING:
+    from pygal.style import Style
 
 LEGEND_COLUMNS = 2
-STYLE = Style(
-    background="white",
-    plot_background="white",
-    foreground="#1d2733",
-    foreground_strong="#1d2733",
-    foreground_subtle="#5b6876",
-    colors=("#1f5fa8", "#1b7a3d", "#b3261e", "#8a5a00", "#6b4fa0", "#00838f"),
-    font_family="system-ui, sans-serif",
-)
+
+
+@cache
+def _style() -> Style:
+    """The charts' style, built once. pygal is imported on the first chart drawn, not when a
+    worker starts (it was a few percent of the cold start, and most pages draw no chart)."""
+    from pygal.style import Style
+
+    return Style(
+        background="white",
+        plot_background="white",
+        foreground="#1d2733",
+        foreground_strong="#1d2733",
+        foreground_subtle="#5b6876",
+        colors=("#1f5fa8", "#1b7a3d", "#b3261e", "#8a5a00", "#6b4fa0", "#00838f"),
+        font_family="system-ui, sans-serif",
+    )
 
 
 def trend_svg(
@@ -36,9 +46,11 @@ def trend_svg(
     values = [v for points in series.values() for _, v in points if v is not None]
     floor = min([50.0] + [math.floor(v * 10) * 10.0 for v in values])
     rows = math.ceil((len(series) + 2) / LEGEND_COLUMNS)
+    import pygal
+
     chart = pygal.Line(
         js=[],
-        style=STYLE,
+        style=_style(),
         width=760,
         height=300 + 26 * rows,
         range=(floor, 100),
@@ -71,9 +83,11 @@ def trend_svg(
 
 def errors_svg(ranking: list[tuple[str, int]]) -> str:
     """Error types, most frequent first."""
+    import pygal
+
     chart = pygal.HorizontalBar(
         js=[],
-        style=STYLE,
+        style=_style(),
         width=760,
         height=60 + 28 * max(1, len(ranking)),
         show_legend=False,

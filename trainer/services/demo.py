@@ -11,7 +11,6 @@ import random
 import secrets
 from datetime import timedelta
 
-from faker import Faker
 from sqlalchemy import select, text
 
 from ..core.claims import Claim, ServiceLine
@@ -114,6 +113,8 @@ def _history(user_id: int, skill: float, rng: random.Random, charts: int) -> int
 def seed_demo(seed: int = 2026, charts_per_trainee: int = 24) -> str:
     """Create the demo accounts, cohort and history; returns a one-line summary."""
     rng = random.Random(seed)
+    from faker import Faker  # imported by the demo seeder only, not at a worker's start
+
     fake = Faker("en_US")
     fake.seed_instance(seed)
     create_user("admin", DEMO_LOGINS[0][2], "admin", "Avery Admin", demo_email("admin"))

@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from trainer.core.content.templates import Template, TemplateError, TemplateLibrary, parse_template
-from trainer.core.content.validation import CheckReport, check_template
 
 from ..core.content.sandbox import RenderLimitError, render_budget
 from ..database import write_transaction
@@ -74,6 +73,10 @@ def check_source(toml_text: str, body: str, catalog: Any) -> CheckOutcome:
                 f"have at most {MAX_VARIANTS}; split it into several templates"
             ],
         )
+    # The checker (realism, record sections, key rules) is imported when a supervisor checks a
+    # template, not when a worker starts: it was a twentieth of the cold start.
+    from trainer.core.content.validation import CheckReport, check_template
+
     report = CheckReport()
     try:
         with render_budget(CHECK_SECONDS, "checking every variant"):

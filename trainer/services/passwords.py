@@ -13,8 +13,6 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 
-from zxcvbn import zxcvbn
-
 MIN_LENGTH = 8
 MAX_LENGTH = 128  # NIST: permit at least 64
 MIN_SCORE = 2  # zxcvbn: 2 = at least 10^6 guesses
@@ -34,6 +32,8 @@ def password_problem(password: str, user_inputs: Iterable[str] = ()) -> str | No
         return f"A password has at least {MIN_LENGTH} characters."
     if len(text) > MAX_LENGTH:
         return f"A password has at most {MAX_LENGTH} characters."
+    from zxcvbn import zxcvbn  # its dictionaries load on the first password set, not at start-up
+
     words = [w for w in user_inputs if w] + list(SITE_WORDS)
     result = zxcvbn(text, user_inputs=words, max_length=MAX_LENGTH)
     if result["score"] >= MIN_SCORE:

@@ -16,9 +16,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from faker import Faker
 from jinja2 import StrictUndefined
 from jinja2 import Template as JinjaTemplate
 from jinja2.environment import TemplateExpression
@@ -39,6 +38,9 @@ from trainer.core.content.templates import Template
 
 from .sandbox import BoundedEnvironment, render_bounded, render_budget
 
+if TYPE_CHECKING:
+    from faker import Faker
+
 # Sandboxed: supervisors write templates in the browser, and a template must never reach
 # Python internals (no attribute walks to __class__ or __globals__, no mutation of values),
 # nor run long or print megabytes (every variant renders within a budget: content.sandbox).
@@ -56,6 +58,8 @@ def _seeded_faker(seed: int) -> Faker:
     """
     faker: Faker | None = getattr(_per_thread, "faker", None)
     if faker is None:
+        from faker import Faker  # on the first chart: its import slowed every worker's start
+
         faker = Faker("en_US")
         _per_thread.faker = faker
     faker.seed_instance(seed)

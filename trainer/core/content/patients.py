@@ -15,12 +15,13 @@ import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Any
-
-from faker import Faker
+from typing import TYPE_CHECKING, Any
 
 from trainer.core.content.templates import PatientRules, Template
 from trainer.core.grading.types import Sex
+
+if TYPE_CHECKING:
+    from faker import Faker  # only for the annotations: generation imports it on first use
 
 # Dates of service the catalog covers: ICD-10-CM FY2025-FY2026, CPT/HCPCS 2025-2026.
 DOS_WINDOW = (date(2024, 10, 1), date(2026, 9, 30))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from trainer.core.claims import Claim
+from trainer.core.claims import Claim, ServiceLine
 from trainer.core.content.consistency import disagreements
 from trainer.core.content.generation import generate
 from trainer.core.grading.grader import grade
@@ -563,3 +563,111 @@ def test_the_how_we_grade_page_names_every_error_type():
     assert set(rows) == set(ERROR_TYPES), set(ERROR_TYPES) - set(rows)
     for error_type, row in rows.items():
         assert row.startswith("|") and row.count("|") >= 5, error_type  # meaning, rule, direction
+
+
+# --------------------------------------------------------------------------- stop-27 blind read
+# Four keys that neither coded a documented fact nor declined it with a reason.
+
+
+def test_the_chemotherapy_day_declines_a_visit_the_note_does_not_separate(library, catalog):
+    """The physician's pre-treatment check (and, in the dehydration variant, saline under a
+    standing supportive-care order) is the pre-administration assessment: no separately
+    identifiable E/M with 25 (CPT modifier 25; IOM 100-04 ch. 12 sec. 30.6.7; NCCI PTP
+    96413/9921x, indicator 1). Version 1 neither keyed nor declined the visit."""
+    t = template(library, "ovarian-cancer-chemotherapy-infusion-hierarchy")
+    hydrated = 0
+    for choice in t.choices():
+        v = generate(t, 0, choices=choice, between=(FY2026, FY2026))
+        assert not [k for k in v.key.lines if k.line.code.startswith("992")], choice
+        declined = {n.code: n for n in v.key.not_coded}
+        for code in ("99213", "99214"):
+            assert declined[code].reason == "ncci_bundled"
+            assert "separately identifiable" in declined[code].rationale
+            assert f"96413/{code}" in declined[code].rationale
+        if "E86.0" in [d.code for d in v.key.diagnoses]:
+            hydrated += 1
+            assert "standing supportive-care order" in v.chart_markdown
+            assert "standing supportive-care order" in declined["99214"].rationale
+    assert hydrated == 6
+    v = variant(t, FY2026, fluids="one liter of saline after the chemotherapy for dehydration")
+    claim = v.key.as_claim()
+    visit = ServiceLine("99214", ("25",), 1, None, (3,))
+    result = grade(
+        v.key, replace(claim, lines=(*claim.lines, visit)), date_of_service=FY2026, catalog=catalog
+    )
+    assert result.score < 1.0
+    extra = next(e for e in result.errors if e.given and e.given.startswith("99214"))
+    assert "separately identifiable" in extra.explanation
+
+
+def test_the_nursing_facility_key_codes_the_35_day_apixaban(library, catalog):
+    """Apixaban through day 35 after the knee replacement is prophylaxis over an extended
+    period: Z79.01 (the Z79 Includes note, prophylactic use; ICD-10-CM I.C.21.c.3)."""
+    t = template(library, "nursing-facility-follow-up-or-discharge")
+    for choice in t.choices():
+        v = generate(t, 0, choices=choice, between=(FY2026, FY2026))
+        assert "apixaban 2.5 mg twice daily (through day 35" in v.chart_markdown
+        z79 = next(d for d in v.key.diagnoses if d.code == "Z79.01")
+        assert not z79.optional and "I.C.21.c.3" in z79.rationale
+    v = variant(t, FY2026, case="discharge home, 40 minutes documented")
+    claim = v.key.as_claim()
+    old = replace(claim, diagnoses=tuple(c for c in claim.diagnoses if c != "Z79.01"))
+    result = grade(v.key, old, date_of_service=FY2026, catalog=catalog)
+    assert "Z79.01" in {e.expected for e in result.errors if e.type == "missing_code"}
+
+
+def test_the_back_pain_the_urologist_worked_up_is_keyed(library, catalog):
+    """The new low back pain is examined and the PSMA PET is ordered partly to find its cause,
+    with no cause established: M54.50 (ICD-10-CM IV.D, IV.J). The nurse visit has none."""
+    t = template(library, "prostate-cancer-hormonal-injection")
+    for choice in t.choices():
+        v = generate(t, 0, choices=choice, between=(FY2026, FY2026))
+        codes = [d.code for d in v.key.diagnoses if not d.optional]
+        if choice["visit"].startswith("urologist"):
+            assert "New aching in the lower back" in v.chart_markdown
+            assert codes.index("M54.50") > codes.index("C79.51")
+            visit = next(k.line for k in v.key.lines if k.line.code == "99214")
+            assert codes.index("M54.50") + 1 in visit.pointers
+            assert len(visit.pointers) <= 4
+        else:
+            assert "M54.50" not in codes
+            assert "No new bone pain" in v.chart_markdown
+    physician = next(c for c in t.choices() if c["visit"].startswith("urologist"))
+    v = generate(t, 0, choices=physician, between=(FY2026, FY2026))
+    claim = v.key.as_claim()
+    old = replace(claim, diagnoses=tuple(c for c in claim.diagnoses if c != "M54.50"))
+    result = grade(v.key, old, date_of_service=FY2026, catalog=catalog)
+    assert "M54.50" in {e.expected for e in result.errors if e.type == "missing_code"}
+
+
+def test_the_office_visit_sent_to_the_ed_has_extensive_data_and_high_mdm(library, catalog):
+    """Sent to the ED, the note documents four unique tests (Category 1) and the discussion of
+    management with the ED physician and the hospitalist (Category 3): extensive data (AMA
+    MDM table, two of three categories); with the high risk, high MDM and 99215 in both
+    kidney variants. Admitted by this physician there is no Category 2 or 3 item: moderate."""
+    t = template(library, "office-visit-then-admission-same-day")
+    levels = {}
+    for choice in t.choices():
+        v = generate(t, 0, choices=choice, between=(FY2026, FY2026))
+        em = next(k for k in v.key.lines if k.line.code.startswith("992"))
+        levels[(choice["where"][:4], choice["kidney"][:5])] = em.line.code
+        if choice["where"].startswith("sent"):
+            assert "spoke with the ED physician and the hospitalist" in v.chart_markdown
+            assert "data extensive" in em.rationale and "Category 3" in em.rationale
+            assert "data moderate" not in em.rationale
+        else:
+            assert "data moderate" in em.rationale and "extensive" not in em.rationale
+    assert levels == {
+        ("admi", "creat"): "99222",
+        ("admi", "acute"): "99223",
+        ("sent", "creat"): "99215",
+        ("sent", "acute"): "99215",
+    }
+    v = variant(
+        t, FY2026, where="sent to the ED, admitted by the hospitalist", kidney="creatinine normal"
+    )
+    assert "99214" in {n.code for n in v.key.not_coded}
+    claim = v.key.as_claim()
+    old = ServiceLine("99214", (), 1, None, claim.lines[0].pointers)
+    result = grade(v.key, replace(claim, lines=(old,)), date_of_service=FY2026, catalog=catalog)
+    assert result.score < 1.0

@@ -80,6 +80,34 @@ def test_the_second_chart_shows_no_key_and_the_pair_page_no_grade_until_both_are
     assert client.get(f"/practice/pair/{pair_id}").status_code == 302
 
 
+def test_the_first_grade_stays_closed_until_the_second_chart_is_submitted(app, client, auth):
+    """The two claims share the encounter's diagnoses: the professional key, open while the
+    facility chart is still being coded, would give its answers away. Neither the result page,
+    the API nor a dispute reaches it until both charts are in."""
+    auth.login()
+    with app.app_context():
+        pair_id, pro_id, fac_id = _start_pair(client)
+    pro_key, fac_key = key_of(app, pro_id), key_of(app, fac_id)
+    wrong = form_for(pro_key)
+    wrong["diagnoses-0"] = "Z00.00"
+    client.post(f"/practice/attempt/{pro_id}/submit", data=wrong)
+    closed = client.get(f"/practice/attempt/{pro_id}/result")
+    assert closed.status_code == 302
+    assert closed.headers["Location"].endswith(f"/practice/pair/{pair_id}")
+    api = client.get(f"/api/v1/attempts/{pro_id}").get_json()
+    assert api["status"] == "submitted" and "grade" not in api and "title" not in api
+    disputed = client.post(
+        f"/practice/attempt/{pro_id}/dispute",
+        data={"item": pro_key.diagnoses[0].code, "citation": "I.B.1"},
+    )
+    assert disputed.status_code == 409
+    client.post(f"/practice/attempt/{fac_id}/submit", data=form_for(fac_key))
+    opened = client.get(f"/practice/attempt/{pro_id}/result")
+    assert opened.status_code == 200
+    assert pro_key.diagnoses[0].code in opened.get_data(as_text=True)
+    assert "grade" in client.get(f"/api/v1/attempts/{pro_id}").get_json()
+
+
 def test_another_trainee_and_a_supervisor_cannot_open_the_pair(app, client, auth):
     auth.login()
     with app.app_context():

@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from ..core.content.pairs import PairDifferences, differences, generate_pair, paired_professionals
 from ..core.content.pairs import twin_of as _twin_of
@@ -26,6 +26,9 @@ from ..models import Attempt, CohortMember, PracticePair
 from .access import may_see_key
 from .keys import current_key
 from .practice import PracticeError, current_grade, new_attempt
+
+#: What the trainee reads when a pair's first grade is asked for before the second chart is in.
+PAIR_CLOSED = "Grades open when both charts of the pair are submitted."
 
 
 def start_pair(
@@ -66,18 +69,6 @@ def own_pair(pair_id: int, user_id: int) -> PracticePair | None:
     """The user's own pair by id; None for anyone else's (the page answers 404 alike)."""
     pair = db.session.get(PracticePair, pair_id)
     return pair if pair is not None and pair.user_id == user_id else None
-
-
-def pair_of(attempt_id: int) -> PracticePair | None:
-    """The pair an attempt belongs to, if any."""
-    return db.session.scalar(
-        select(PracticePair).where(
-            or_(
-                PracticePair.professional_attempt_id == attempt_id,
-                PracticePair.facility_attempt_id == attempt_id,
-            )
-        )
-    )
 
 
 def next_chart(pair: PracticePair) -> Attempt | None:

@@ -52,9 +52,9 @@ from ...domain import domain
 from ...extensions import db
 from ...models import AssignmentRun, Attempt
 from ...services import practice as service
-from ...services.access import may_see_key
+from ...services.access import may_see_key, pair_of
 from ...services.assignments import run_status
-from ...services.practice_pairs import pair_of, step_of
+from ...services.practice_pairs import PAIR_CLOSED, step_of
 from ..assignments import run_page
 from ..errors import json_error
 from .blueprint import bp, own_attempt
@@ -62,6 +62,8 @@ from .blueprint import bp, own_attempt
 SHOWN_LINES = 6
 MAX_SECONDS = 24 * 3600
 SHOWN_DIAGNOSES = 6
+
+EXAM_CLOSED = "Grades open when the whole exam is submitted."
 
 
 def _entry_rows(attempt: Attempt) -> tuple[list[str], list[EntryLine]]:
@@ -226,7 +228,8 @@ def submit(attempt_id: int) -> ResponseReturnValue:
     if not outcome.first_time:
         flash("This chart was already submitted.", "info")
     elif not may_see_key(current_user, item):
-        flash("Answer saved. Grades open when the whole exam is submitted.", "info")
+        closed = PAIR_CLOSED if pair_of(item.id) else EXAM_CLOSED
+        flash(f"Answer saved. {closed}", "info")
     return redirect(_after_submit(item), 303)
 
 

@@ -20,16 +20,18 @@ from ...domain import domain
 from ...extensions import db
 from ...models import Attempt, Dispute
 from ...services import practice as service
-from ...services.access import may_see_key
+from ...services.access import may_see_key, pair_of
 from ...services.costs import locality_costs
 from ...services.disputes import DisputeError, open_dispute
 from ...services.keys import current_key
+from ...services.practice_pairs import PAIR_CLOSED
 from ...services.progress import specialty_summary
 from ...services.review import review_of
 from .blueprint import bp, own_attempt
 
 NOT_DISPUTABLE = (
-    "A key can be disputed once the chart is submitted (an exam chart once the exam is over)."
+    "A key can be disputed once the chart is submitted (an exam chart once the exam is over, a "
+    "pair's chart once both are submitted)."
 )
 
 
@@ -90,6 +92,10 @@ def result(attempt_id: int) -> ResponseReturnValue:
     if item.status != "submitted":
         return redirect(url_for("practice.attempt", attempt_id=item.id))
     if not may_see_key(current_user, item):
+        pair = pair_of(item.id)
+        if pair is not None:
+            flash(PAIR_CLOSED, "info")
+            return redirect(url_for("practice_pairs.result", pair_id=pair.id))
         flash("Grades open when the whole exam is submitted.", "info")
         return redirect(url_for("assignments.run", run_id=item.run_id))
     return _result_page(item)

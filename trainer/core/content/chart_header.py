@@ -101,7 +101,7 @@ def hide_stored_place_of_service(
     code in its header; replace that row with the location line, so an attempt started then
     and opened now does not show box 24B's answer."""
     words = location_of(place_of_service)
-    md_row = f"| **Location** | {words} |\n" if words else ""
+    md_row = location_row(place_of_service)
     html_row = (
         f"<tr>\n<td><strong>Location</strong></td>\n<td>{words}</td>\n</tr>\n" if words else ""
     )
